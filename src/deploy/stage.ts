@@ -1,0 +1,87 @@
+// The deployment stage: asks every Watchtower host to update, all at once, and collects what
+// each did. Never throws: each host's failure is part of its result.
+import * as core from '@actions/core';
+import type { DeployInputs } from '../inputs.js';
+import { parseImageReference, repositoryOf } from '../docker/reference.js';
+import type { DeployResult, DeployStatus, HostResult, Report } from '../report.js';
+import { imagesWithRegistryPort, interpretResponse, retryAfterMs, updateUrl } from './watchtower.js';
+
+const MAX_ATTEMPTS = 3;
+
+/** The images to update: as given, else each pushed repository once. */
+export function imagesToUpdate(deploy: DeployInputs, tags: string[]): string[] {
+  if (deploy.images.length > 0) return deploy.images;
+  return [...new Set(tags.map((tag) => repositoryOf(parseImageReference(tag))))];
+}
+
+export function deployStatus(hosts: HostResult[]): DeployStatus {
+  const failed = hosts.filter((host) => host.status === 'failed').length;
+  if (failed === 0) return 'deployed';
+  return failed === hosts.length ? 'failed' : 'partial';
+}
+
+function networkMessage(error: unknown, timeoutSeconds: number): string {
+  const err = error as Error & { cause?: { code?: string; message?: string } };
+  if (err.name === 'TimeoutError' || err.name === 'AbortError') return `no answer within ${timeoutSeconds} s`;
+  const code = err.cause?.code;
+  if (code === 'ECONNREFUSED') return 'connection refused: is Watchtower running with --http-api-update on this port?';
+  return `could not reach the host: ${code ?? err.cause?.message ?? err.message}`;
+}
+
+async function updateHost(baseUrl: string, images: string[], deploy: DeployInputs): Promise<HostResult> {
+  const start = performance.now();
+  // One deadline for the host, retries included: watchtower-timeout bounds the whole call.
+  const deadline = start + deploy.timeoutSeconds * 1000;
+  const result = (partial: Omit<HostResult, 'url' | 'durationMs'>): HostResult => ({
+    url: baseUrl,
+    durationMs: performance.now() - start,
+    ...partial,
+  });
+  for (let attempt = 1; ; attempt++) {
+    let response: Response;
+    try {
+      response = await fetch(updateUrl(baseUrl, images), {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${deploy.token}` },
+        signal: AbortSignal.timeout(Math.max(1, deadline - performance.now())),
+      });
+    } catch (error) {
+      return result({ status: 'failed', httpStatus: undefined, counts: undefined, message: networkMessage(error, deploy.timeoutSeconds) });
+    }
+    const body = await response.text().catch(() => '');
+    if (response.status === 429) {
+      const wait = retryAfterMs(response.headers.get('retry-after'));
+      if (attempt < MAX_ATTEMPTS && performance.now() + wait < deadline) {
+        core.info(`${baseUrl}: another update is running (HTTP 429); retrying in ${wait / 1000} s`);
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        continue;
+      }
+      return result({ status: 'failed', httpStatus: 429, counts: undefined, message: `still busy after ${attempt} attempt(s) (HTTP 429)` });
+    }
+    return result({ httpStatus: response.status, ...interpretResponse(response.status, body) });
+  }
+}
+
+export async function deploy(inputs: DeployInputs, report: Report): Promise<DeployResult> {
+  const skip = (reason: string): DeployResult => {
+    core.info(`Deployment skipped: ${reason}`);
+    return { status: 'skipped', hosts: [], reason };
+  };
+  if (report.failure) return skip(`the ${report.failure.stage} stage failed`);
+  if (!report.push) return skip('nothing was pushed (push is false)');
+  if (!inputs.token) {
+    core.warning('watchtower-token is empty (pull requests from forks get no secrets): deployment skipped');
+    return { status: 'skipped', hosts: [], reason: 'watchtower-token is empty' };
+  }
+  const images = imagesToUpdate(inputs, report.tags);
+  const unmatched = imagesWithRegistryPort(images);
+  if (unmatched.length > 0) {
+    core.warning(
+      `containrrr/watchtower 1.7.1 cuts image names at the first ":", so it never matches ${unmatched.join(', ')}; the maintained fork (nickfedor/watchtower) does`,
+    );
+  }
+  core.info(`Asking ${inputs.urls.length} Watchtower host(s) to update ${images.join(', ')}`);
+  const hosts = await Promise.all(inputs.urls.map((url) => updateHost(url, images, inputs)));
+  for (const host of hosts) core.info(`${host.url}: ${host.status} ${host.message}`);
+  return { status: deployStatus(hosts), hosts, reason: '' };
+}

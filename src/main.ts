@@ -1,0 +1,83 @@
+// Runs the stages in order and is the only place that ends the step.
+import * as core from '@actions/core';
+import * as fs from 'node:fs';
+import { buildAndPush } from './docker/stage.js';
+import { buildxInstalled } from './docker/cli.js';
+import { loadGitHubFacts } from './github.js';
+import { type InputEnvironment, type Inputs, InputError, readInputs, SECRET_INPUTS } from './inputs.js';
+import { stepOutputs } from './outputs.js';
+import { type Report, newReport } from './report.js';
+import { redactor, redactReport } from './secrets.js';
+import { renderInputErrorSummary, renderSummary } from './summary.js';
+
+const filesystem: Omit<InputEnvironment, 'buildxAvailable'> = {
+  isDirectory: (p) => fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false,
+  isFile: (p) => fs.statSync(p, { throwIfNoEntry: false })?.isFile() ?? false,
+};
+
+async function writeSummary(markdown: string): Promise<void> {
+  // Locally (no GITHUB_STEP_SUMMARY) there is nowhere to write it; that is not a failure.
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  await core.summary.addRaw(markdown).write();
+}
+
+/** The reasons the step fails, in the order the stages ran. */
+function failures(inputs: Inputs, report: Report): string[] {
+  const reasons: string[] = [];
+  if (report.failure) {
+    const tail = report.failure.logTail ? `\n${report.failure.logTail}` : '';
+    reasons.push(`${report.failure.stage} failed: ${report.failure.message}${tail}`);
+  }
+  if (inputs.deploy?.failOnError && (report.deploy?.status === 'failed' || report.deploy?.status === 'partial')) {
+    const failed = report.deploy.hosts.filter((host) => host.status === 'failed');
+    reasons.push(`deploy failed on ${failed.map((host) => `${host.url} (${host.message})`).join(', ')}`);
+  }
+  if (report.mail?.status === 'failed') {
+    const reason = `email failed: ${report.mail.message}`;
+    if (inputs.mail?.failOnError) reasons.push(reason);
+    else core.warning(reason);
+  }
+  return reasons;
+}
+
+export async function run(): Promise<void> {
+  // Masked before anything else is read or logged.
+  const secrets = SECRET_INPUTS.map((name) => core.getInput(name)).filter(Boolean);
+  for (const secret of secrets) core.setSecret(secret);
+  const redact = redactor(secrets);
+
+  const buildx = buildxInstalled();
+  let inputs: Inputs;
+  try {
+    inputs = readInputs((name) => core.getInput(name, { trimWhitespace: false }), { ...filesystem, buildxAvailable: buildx });
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    await writeSummary(redact(renderInputErrorSummary(error.problems)));
+    core.setFailed(redact(error.message));
+    return;
+  }
+
+  const report = newReport(inputs.build.tags, inputs.build.push, await loadGitHubFacts());
+  try {
+    await buildAndPush(inputs, report, buildx);
+    if (inputs.deploy) {
+      const { deploy } = await import('./deploy/stage.js');
+      report.deploy = await deploy(inputs.deploy, report);
+    }
+    redactReport(report, redact);
+    report.durationMs = Date.now() - report.startedAt.getTime();
+    if (inputs.mail) {
+      const { notify } = await import('./notify/stage.js');
+      report.mail = await notify(inputs.mail, report);
+      redactReport(report, redact);
+    }
+  } finally {
+    // Whatever happened, what did succeed is reported.
+    report.durationMs = Date.now() - report.startedAt.getTime();
+    for (const [name, value] of Object.entries(stepOutputs(report))) core.setOutput(name, redact(value));
+    await writeSummary(redact(renderSummary(report)));
+  }
+
+  const reasons = failures(inputs, report);
+  if (reasons.length > 0) core.setFailed(redact(reasons.join('\n')));
+}

@@ -1,0 +1,88 @@
+// The default HTML email: a table layout with inline styles, the way mail clients render
+// reliably. Every value is escaped, so commit messages and errors show as text.
+import { type Report, failedStage, formatDuration } from '../report.js';
+import type { PlaceholderValues } from './placeholders.js';
+
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+const FONT = "font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Helvetica,Arial,sans-serif";
+const MONO = "font-family:SFMono-Regular,Consolas,'Liberation Mono',Menlo,monospace";
+
+function row(label: string, valueHtml: string): string {
+  if (!valueHtml) return '';
+  return `<tr><td style="padding:6px 12px 6px 0;color:#57606a;white-space:nowrap;vertical-align:top;${FONT};font-size:14px">${escapeHtml(label)}</td><td style="padding:6px 0;color:#1f2328;${FONT};font-size:14px;word-break:break-all">${valueHtml}</td></tr>`;
+}
+
+function mono(text: string): string {
+  return text ? `<span style="${MONO};font-size:13px">${escapeHtml(text)}</span>` : '';
+}
+
+function anchor(text: string, url: string): string {
+  return url ? `<a href="${escapeHtml(url)}" style="color:#0969da;text-decoration:none">${escapeHtml(text)}</a>` : escapeHtml(text);
+}
+
+function deployTable(report: Report): string {
+  const hosts = report.deploy?.hosts ?? [];
+  if (hosts.length === 0) return '';
+  const colour = { updated: '#1a7f37', 'no-change': '#57606a', unknown: '#9a6700', failed: '#cf222e' } as const;
+  const cells = hosts
+    .map(
+      (host) =>
+        `<tr><td style="padding:4px 8px 4px 0;${MONO};font-size:13px">${escapeHtml(host.url)}</td><td style="padding:4px 8px;color:${colour[host.status]};font-weight:600;${FONT};font-size:13px">${escapeHtml(host.status)}</td><td style="padding:4px 8px;${FONT};font-size:13px;color:#57606a">${host.httpStatus ?? '–'} · ${escapeHtml(formatDuration(host.durationMs))}</td><td style="padding:4px 0;${FONT};font-size:13px">${escapeHtml(host.message)}</td></tr>`,
+    )
+    .join('');
+  return `<h3 style="margin:24px 0 8px;${FONT};font-size:15px;color:#1f2328">Deployment: ${escapeHtml(report.deploy?.status ?? '')}</h3><table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%">${cells}</table>`;
+}
+
+function failureBlock(values: PlaceholderValues, logTail: string): string {
+  if (!values.error) return '';
+  const log = logTail
+    ? `<div style="margin-top:8px;padding:12px;background:#f6f8fa;border-radius:6px;${MONO};font-size:12px;line-height:1.45;color:#1f2328;white-space:pre-wrap;word-break:break-all">${escapeHtml(logTail)}</div>`
+    : '';
+  return `<h3 style="margin:24px 0 8px;${FONT};font-size:15px;color:#cf222e">What failed${values['failed-stage'] ? `: ${escapeHtml(values['failed-stage'])}` : ''}</h3><div style="${FONT};font-size:14px;color:#1f2328;white-space:pre-wrap">${escapeHtml(values.error)}</div>${log}`;
+}
+
+export function defaultHtml(report: Report, values: PlaceholderValues): string {
+  const stage = failedStage(report);
+  const banner = stage
+    ? { colour: '#cf222e', text: `${stage} failed` }
+    : { colour: '#1a7f37', text: report.pushRequested ? 'Image pushed' : 'Image built' };
+  const commit = [anchor(values['short-sha'], values['commit-url']), escapeHtml(values['commit-message'])].filter(Boolean).join(' ');
+  const rows = [
+    row('Image', mono(values.image)),
+    row('Digest', mono(values.digest)),
+    row('Tags', report.tags.map(mono).join('<br>')),
+    row('Image ID', mono(values['short-imageid'])),
+    row('Repository', escapeHtml(values.repository)),
+    row('Commit', commit),
+    row('Ref', mono(values.ref)),
+    row('Actor', escapeHtml(values.actor)),
+    row('Duration', escapeHtml(values.duration)),
+  ].join('');
+  const button = values['run-url']
+    ? `<p style="margin:24px 0 0"><a href="${escapeHtml(values['run-url'])}" style="display:inline-block;padding:10px 16px;background:#1f2328;color:#ffffff;border-radius:6px;text-decoration:none;${FONT};font-size:14px;font-weight:600">View the workflow run</a></p>`
+    : '';
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(banner.text)}</title></head>
+<body style="margin:0;padding:0;background:#f6f8fa">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f6f8fa;padding:24px 0"><tr><td align="center">
+<table role="presentation" width="600" cellpadding="0" cellspacing="0" style="max-width:600px;width:100%;background:#ffffff;border:1px solid #d0d7de;border-radius:8px;overflow:hidden">
+<tr><td style="background:${banner.colour};padding:16px 24px;color:#ffffff;${FONT};font-size:18px;font-weight:600">${escapeHtml(banner.text)}</td></tr>
+<tr><td style="padding:20px 24px">
+<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%">${rows}</table>
+${deployTable(report)}
+${failureBlock(values, report.failure?.logTail ?? '')}
+${button}
+</td></tr>
+<tr><td style="padding:12px 24px;border-top:1px solid #d0d7de;color:#57606a;${FONT};font-size:12px">Sent by build-push-notify${values.workflow ? ` from the ${escapeHtml(values.workflow)} workflow` : ''}.</td></tr>
+</table></td></tr></table>
+</body></html>
+`;
+}

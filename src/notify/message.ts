@@ -1,0 +1,63 @@
+// Subject, text and HTML of the email: the user's templates with placeholders filled, or the
+// defaults below. Pure functions of the report.
+import type { MailInputs } from '../inputs.js';
+import { type Report, failedStage } from '../report.js';
+import { placeholderValues, deployLines } from './facts.js';
+import { fillPlaceholders, type PlaceholderValues } from './placeholders.js';
+import { defaultHtml, escapeHtml } from './html.js';
+
+export interface Message {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const MAX_SUBJECT = 200;
+
+/** A subject is one header line: line breaks and control characters become spaces. */
+export function sanitizeSubject(subject: string): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = subject.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return flat.length > MAX_SUBJECT ? `${flat.slice(0, MAX_SUBJECT - 1)}…` : flat;
+}
+
+export function defaultSubject(report: Report, values: PlaceholderValues): string {
+  const first = report.tags[0] ?? 'image';
+  const sha = values['short-sha'] ? ` (${values['short-sha']})` : '';
+  const stage = failedStage(report);
+  if (stage) return `❌ ${stage} failed: ${first}${sha}`;
+  const verb = !report.pushRequested ? 'built' : report.deploy?.status === 'deployed' ? 'pushed and deployed' : 'pushed';
+  return `✅ ${verb} ${first}${sha}`;
+}
+
+export function defaultText(report: Report, values: PlaceholderValues): string {
+  const stage = failedStage(report);
+  const rows: [string, string][] = [
+    ['Status', stage ? `failure (${stage} failed)` : 'success'],
+    ['Image', values.image],
+    ['Digest', values.digest],
+    ['Tags', values.tags],
+    ['Image ID', values.imageid],
+    ['Repository', values.repository],
+    ['Commit', [values['short-sha'], values['commit-message']].filter(Boolean).join(' ')],
+    ['Ref', values.ref],
+    ['Actor', values.actor],
+    ['Duration', values.duration],
+    ['Run', values['run-url']],
+  ];
+  const lines = rows.filter(([, value]) => value).map(([label, value]) => `${label}: ${value}`);
+  const hosts = deployLines(report);
+  if (hosts.length > 0) lines.push('', `Deployment: ${values['deploy-status']}`, ...hosts.map((line) => `  ${line}`));
+  if (values.error) lines.push('', 'Error:', values.error);
+  if (report.failure?.logTail) lines.push('', 'Last lines of docker output:', report.failure.logTail);
+  return `${lines.join('\n')}\n`;
+}
+
+export function composeMessage(mail: MailInputs, report: Report): Message {
+  const values = placeholderValues(report);
+  return {
+    subject: sanitizeSubject(mail.subject ? fillPlaceholders(mail.subject, values) : defaultSubject(report, values)),
+    text: mail.text ? fillPlaceholders(mail.text, values) : defaultText(report, values),
+    html: mail.html ? fillPlaceholders(mail.html, values, escapeHtml) : mail.text ? '' : defaultHtml(report, values),
+  };
+}

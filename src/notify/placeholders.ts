@@ -1,0 +1,47 @@
+// `{{ name }}` placeholders in the subject, text and HTML inputs.
+
+export const PLACEHOLDERS = [
+  'status',
+  'image',
+  'digest',
+  'short-digest',
+  'imageid',
+  'short-imageid',
+  'tags',
+  'repository',
+  'ref',
+  'sha',
+  'short-sha',
+  'actor',
+  'commit-message',
+  'run-url',
+  'commit-url',
+  'workflow',
+  'duration',
+  'failed-stage',
+  'error',
+  'deploy-status',
+  'deploy-result',
+] as const;
+
+export type PlaceholderName = (typeof PLACEHOLDERS)[number];
+export type PlaceholderValues = Record<PlaceholderName, string>;
+
+const PATTERN = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
+
+/** Names used in `template` that are not placeholders. */
+export function unknownPlaceholders(template: string): string[] {
+  const known = new Set<string>(PLACEHOLDERS);
+  return [...template.matchAll(PATTERN)].map((m) => m[1]!).filter((name) => !known.has(name));
+}
+
+/** Replaces every placeholder; `escape` is applied to each value (e.g. HTML escaping). */
+export function fillPlaceholders(
+  template: string,
+  values: PlaceholderValues,
+  escape: (value: string) => string = (value) => value,
+): string {
+  return template.replace(PATTERN, (whole, name: string) =>
+    name in values ? escape(values[name as PlaceholderName]) : whole,
+  );
+}

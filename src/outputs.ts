@@ -1,0 +1,44 @@
+// The step outputs, as a pure function of the report.
+import { type Report, pinnedImage } from './report.js';
+
+export function stepOutputs(report: Report): Record<string, string> {
+  const outputs: Record<string, string> = { tags: report.tags.join('\n') };
+  if (report.build) {
+    outputs.imageid = report.build.imageId;
+    outputs.metadata = JSON.stringify({
+      tags: report.tags,
+      digest: report.push?.digest ?? '',
+      digests: report.push?.digests ?? {},
+      imageid: report.build.imageId,
+      image: pinnedImage(report),
+      builder: report.build.builder,
+      durations: { buildMs: Math.round(report.build.durationMs), pushMs: roundOrNull(report.push?.durationMs) },
+    });
+  }
+  if (report.push) {
+    outputs.digest = report.push.digest;
+    outputs.image = pinnedImage(report);
+  }
+  if (report.deploy) {
+    outputs['deploy-status'] = report.deploy.status;
+    outputs['deploy-result'] = JSON.stringify(
+      report.deploy.hosts.map(({ url, status, httpStatus, durationMs, message, counts }) => ({
+        url,
+        status,
+        httpStatus: httpStatus ?? null,
+        durationMs: Math.round(durationMs),
+        message,
+        ...(counts ? { counts } : {}),
+      })),
+    );
+  }
+  if (report.mail) {
+    outputs['mail-status'] = report.mail.status;
+    outputs['message-id'] = report.mail.messageIds.join('\n');
+  }
+  return outputs;
+}
+
+function roundOrNull(ms: number | undefined): number | null {
+  return ms === undefined ? null : Math.round(ms);
+}

@@ -1,0 +1,128 @@
+// The job summary (GitHub-flavoured markdown), as a pure function of the report.
+import { maskEmail } from './notify/address.js';
+import { shortSha } from './github.js';
+import { type Report, errorText, failedStage, formatDuration, overallStatus, pinnedImage } from './report.js';
+
+/** Text for a table cell: no HTML, no pipes, line breaks kept as <br>. */
+export function cell(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '&#124;')
+    .replace(/`/g, '&#96;')
+    .replace(/\r?\n/g, '<br>');
+}
+
+function code(text: string): string {
+  return text ? `<code>${cell(text)}</code>` : '';
+}
+
+function link(text: string, url: string): string {
+  return url ? `[${cell(text)}](${url})` : cell(text);
+}
+
+function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+function headline(report: Report): string {
+  const stage = failedStage(report);
+  const first = report.tags[0] ?? 'image';
+  if (stage) return `❌ ${stage} failed`;
+  if (!report.pushRequested) return `✅ built ${code(first)} (not pushed)`;
+  return `✅ pushed ${code(first)}`;
+}
+
+function buildRows(report: Report): string[][] {
+  const gh = report.github;
+  const rows: [string, string][] = [
+    ['Status', overallStatus(report) === 'success' ? '✅ success' : `❌ failure in ${failedStage(report)}`],
+    ['Image', code(pinnedImage(report)) || (report.pushRequested ? '_not pushed_' : '_push disabled_')],
+    ['Tags', report.tags.map(code).join('<br>') || '_none_'],
+    ['Image ID', code(report.build?.imageId ?? '')],
+    ['Builder', report.build ? (report.build.builder === 'buildx' ? 'docker buildx build' : 'docker build (classic)') : ''],
+    ['Commit', gh?.sha ? link(shortSha(gh.sha), gh.commitUrl) : ''],
+    ['Ref', code(gh?.ref ?? '')],
+    ['Actor', gh?.actor ? cell(`@${gh.actor}`) : ''],
+    ['Run', gh?.runUrl ? link('workflow run', gh.runUrl) : ''],
+    ['Build', formatDuration(report.build?.durationMs)],
+    [
+      'Push',
+      report.push ? (report.push.durationMs === undefined ? 'included in build' : formatDuration(report.push.durationMs)) : '',
+    ],
+  ];
+  return rows.filter(([, value]) => value !== '');
+}
+
+function failureSection(report: Report): string[] {
+  const error = errorText(report);
+  if (!error) return [];
+  const lines = [`### What failed`, '', cell(error)];
+  if (report.failure?.logTail) {
+    // A fenced block keeps docker's output verbatim; fences inside it are broken up.
+    lines.push('', '<details><summary>Last lines of docker output</summary>', '', '```text', report.failure.logTail.replace(/```/g, "'''"), '```', '', '</details>');
+  }
+  return lines;
+}
+
+function deploySection(report: Report): string[] {
+  const deploy = report.deploy;
+  if (!deploy) return [];
+  const lines = ['### Deployment', '', `**${deploy.status}**${deploy.reason ? `: ${cell(deploy.reason)}` : ''}`];
+  if (deploy.hosts.length > 0) {
+    lines.push(
+      '',
+      table(
+        ['Host', 'Result', 'HTTP', 'Time', 'Details'],
+        deploy.hosts.map((host) => [
+          cell(host.url),
+          host.status,
+          host.httpStatus === undefined ? '–' : String(host.httpStatus),
+          formatDuration(host.durationMs),
+          cell(host.message),
+        ]),
+      ),
+    );
+  }
+  return lines;
+}
+
+function mailSection(report: Report): string[] {
+  const mail = report.mail;
+  if (!mail) return [];
+  // Summaries are readable by everyone who can read the run, so addresses are masked.
+  const recipients = mail.recipients.map(maskEmail);
+  const shown = recipients.slice(0, 10).join(', ') + (recipients.length > 10 ? `, … (${recipients.length - 10} more)` : '');
+  return [
+    '### Email',
+    '',
+    table(
+      ['Status', 'Recipients', 'Message ID', 'Details'],
+      [[mail.status, cell(`${mail.recipients.length}: ${shown}`), cell(mail.messageIds.join(', ')), cell(mail.message)]],
+    ),
+  ];
+}
+
+export function renderSummary(report: Report): string {
+  return [
+    `## ${headline(report)}`,
+    '',
+    table(['', ''], buildRows(report)),
+    '',
+    ...failureSection(report),
+    '',
+    ...deploySection(report),
+    '',
+    ...mailSection(report),
+    '',
+  ]
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n');
+}
+
+/** The summary when the inputs were rejected: nothing ran, so only the problems. */
+export function renderInputErrorSummary(problems: string[]): string {
+  return ['## ❌ inputs rejected', '', 'Nothing was built or pushed. Fix these inputs:', '', ...problems.map((p) => `- ${cell(p)}`), ''].join('\n');
+}
