@@ -12,7 +12,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
-          include: ['__tests__/e2e/**/*.test.ts'],
+          include: ['__tests__/e2e/**/*.test.ts', '__tests__/hostile/**/*.test.ts'],
           // Every e2e test drives the one shared dockerd; two files at once is what 2 cores bear.
           maxWorkers: 2,
           testTimeout: 180_000,

@@ -62,16 +62,32 @@ function interpretResponse(httpStatus, body) {
         };
     }
     if (httpStatus === 202)
-        return { status: 'unknown', counts: undefined, message: 'accepted; the update runs in the background' };
+        return {
+            status: 'unknown',
+            counts: undefined,
+            message: 'accepted; the update runs in the background',
+        };
     if (httpStatus < 200 || httpStatus >= 300) {
-        return { status: 'failed', counts: undefined, message: `Watchtower answered HTTP ${httpStatus}` };
+        return {
+            status: 'failed',
+            counts: undefined,
+            message: `Watchtower answered HTTP ${httpStatus}`,
+        };
     }
     const counts = parseCounts(body);
     if (!counts)
-        return { status: 'unknown', counts, message: 'update finished; this Watchtower reports no details' };
+        return {
+            status: 'unknown',
+            counts,
+            message: 'update finished; this Watchtower reports no details',
+        };
     const tally = `scanned ${counts.scanned}, updated ${counts.updated}, failed ${counts.failed}`;
     if (counts.failed > 0)
-        return { status: 'failed', counts, message: `${tally}: the host could not update every container` };
+        return {
+            status: 'failed',
+            counts,
+            message: `${tally}: the host could not update every container`,
+        };
     if (counts.updated > 0)
         return { status: 'updated', counts, message: tally };
     if (counts.scanned === 0)
@@ -131,7 +147,12 @@ async function updateHost(baseUrl, images, deploy) {
             });
         }
         catch (error) {
-            return result({ status: 'failed', httpStatus: undefined, counts: undefined, message: networkMessage(error, deploy.timeoutSeconds) });
+            return result({
+                status: 'failed',
+                httpStatus: undefined,
+                counts: undefined,
+                message: networkMessage(error, deploy.timeoutSeconds),
+            });
         }
         const body = await response.text().catch(() => '');
         if (response.status === 429) {
@@ -141,7 +162,12 @@ async function updateHost(baseUrl, images, deploy) {
                 await new Promise((resolve) => setTimeout(resolve, wait));
                 continue;
             }
-            return result({ status: 'failed', httpStatus: 429, counts: undefined, message: `still busy after ${attempt} attempt(s) (HTTP 429)` });
+            return result({
+                status: 'failed',
+                httpStatus: 429,
+                counts: undefined,
+                message: `still busy after ${attempt} attempt(s) (HTTP 429)`,
+            });
         }
         return result({ httpStatus: response.status, ...interpretResponse(response.status, body) });
     }

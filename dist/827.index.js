@@ -89,13 +89,20 @@ function mono(text) {
     return text ? `<span style="${MONO};font-size:13px">${escapeHtml(text)}</span>` : '';
 }
 function html_anchor(text, url) {
-    return url ? `<a href="${escapeHtml(url)}" style="color:#0969da;text-decoration:none">${escapeHtml(text)}</a>` : escapeHtml(text);
+    return url
+        ? `<a href="${escapeHtml(url)}" style="color:#0969da;text-decoration:none">${escapeHtml(text)}</a>`
+        : escapeHtml(text);
 }
 function deployTable(report) {
     const hosts = report.deploy?.hosts ?? [];
     if (hosts.length === 0)
         return '';
-    const colour = { updated: '#1a7f37', 'no-change': '#57606a', unknown: '#9a6700', failed: '#cf222e' };
+    const colour = {
+        updated: '#1a7f37',
+        'no-change': '#57606a',
+        unknown: '#9a6700',
+        failed: '#cf222e',
+    };
     const cells = hosts
         .map((host) => `<tr><td style="padding:4px 8px 4px 0;${MONO};font-size:13px">${escapeHtml(host.url)}</td><td style="padding:4px 8px;color:${colour[host.status]};font-weight:600;${FONT};font-size:13px">${escapeHtml(host.status)}</td><td style="padding:4px 8px;${FONT};font-size:13px;color:#57606a">${host.httpStatus ?? '–'} · ${escapeHtml((0,src_report/* formatDuration */.a3)(host.durationMs))}</td><td style="padding:4px 0;${FONT};font-size:13px">${escapeHtml(host.message)}</td></tr>`)
         .join('');
@@ -114,7 +121,12 @@ function defaultHtml(report, values) {
     const banner = stage
         ? { colour: '#cf222e', text: `${stage} failed` }
         : { colour: '#1a7f37', text: report.pushRequested ? 'Image pushed' : 'Image built' };
-    const commit = [html_anchor(values['short-sha'], values['commit-url']), escapeHtml(values['commit-message'])].filter(Boolean).join(' ');
+    const commit = [
+        html_anchor(values['short-sha'], values['commit-url']),
+        escapeHtml(values['commit-message']),
+    ]
+        .filter(Boolean)
+        .join(' ');
     const rows = [
         row('Image', mono(values.image)),
         row('Digest', mono(values.digest)),
@@ -155,8 +167,11 @@ ${button}
 const MAX_SUBJECT = 200;
 /** A subject is one header line: line breaks and control characters become spaces. */
 function sanitizeSubject(subject) {
-    // eslint-disable-next-line no-control-regex
-    const flat = subject.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+    const flat = subject
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
     return flat.length > MAX_SUBJECT ? `${flat.slice(0, MAX_SUBJECT - 1)}…` : flat;
 }
 function defaultSubject(report, values) {
@@ -165,7 +180,11 @@ function defaultSubject(report, values) {
     const stage = (0,src_report/* failedStage */.g4)(report);
     if (stage)
         return `❌ ${stage} failed: ${first}${sha}`;
-    const verb = !report.pushRequested ? 'built' : report.deploy?.status === 'deployed' ? 'pushed and deployed' : 'pushed';
+    const verb = !report.pushRequested
+        ? 'built'
+        : report.deploy?.status === 'deployed'
+            ? 'pushed and deployed'
+            : 'pushed';
     return `✅ ${verb} ${first}${sha}`;
 }
 function defaultText(report, values) {
@@ -198,7 +217,11 @@ function composeMessage(mail, report) {
     return {
         subject: sanitizeSubject(mail.subject ? (0,placeholders/* fillPlaceholders */.Ct)(mail.subject, values) : defaultSubject(report, values)),
         text: mail.text ? (0,placeholders/* fillPlaceholders */.Ct)(mail.text, values) : defaultText(report, values),
-        html: mail.html ? (0,placeholders/* fillPlaceholders */.Ct)(mail.html, values, escapeHtml) : mail.text ? '' : defaultHtml(report, values),
+        html: mail.html
+            ? (0,placeholders/* fillPlaceholders */.Ct)(mail.html, values, escapeHtml)
+            : mail.text
+                ? ''
+                : defaultHtml(report, values),
     };
 }
 
@@ -238,15 +261,22 @@ function planPersonalizations(to, cc, bcc, individual) {
         ...(uniqueBcc.length ? { bcc: uniqueBcc } : {}),
     });
     const firstSize = Math.max(1, MAX_RECIPIENTS_PER_REQUEST - copies);
-    const groups = [uniqueTo.slice(0, firstSize), ...chunk(uniqueTo.slice(firstSize), MAX_RECIPIENTS_PER_REQUEST)];
+    const groups = [
+        uniqueTo.slice(0, firstSize),
+        ...chunk(uniqueTo.slice(firstSize), MAX_RECIPIENTS_PER_REQUEST),
+    ];
     if (!individual)
         return groups.map((group, i) => [i === 0 ? withCopies({ to: group }) : { to: group }]);
-    return groups.map((group, i) => group.map((address, j) => (i === 0 && j === 0 ? withCopies({ to: [address] }) : { to: [address] })));
+    return groups.map((group, i) => group.map((address, j) => i === 0 && j === 0 ? withCopies({ to: [address] }) : { to: [address] }));
 }
 function buildMailRequests(mail, message, templateData) {
     const content = mail.templateId
         ? { templateId: mail.templateId, dynamicTemplateData: templateData, subject: message.subject }
-        : { subject: message.subject, text: message.text, ...(message.html ? { html: message.html } : {}) };
+        : {
+            subject: message.subject,
+            text: message.text,
+            ...(message.html ? { html: message.html } : {}),
+        };
     return planPersonalizations(mail.to, mail.cc, mail.bcc, mail.individual).map((personalizations) => ({
         personalizations,
         from: mail.from,
@@ -287,7 +317,11 @@ async function notify(mail, report) {
         return { status: 'skipped', recipients: [], messageIds: [], requests: 0, message: skipped };
     }
     const message = composeMessage(mail, report);
-    const templateData = { ...templateFacts(placeholderValues(report)), subject: message.subject, ...mail.templateData };
+    const templateData = {
+        ...templateFacts(placeholderValues(report)),
+        subject: message.subject,
+        ...mail.templateData,
+    };
     const requests = buildMailRequests(mail, message, templateData);
     const recipients = requests.flatMap((r) => r.personalizations.flatMap((p) => [...p.to, ...(p.cc ?? []), ...(p.bcc ?? [])].map((a) => a.email)));
     try {
@@ -304,7 +338,13 @@ async function notify(mail, report) {
         };
     }
     catch (error) {
-        return { status: 'failed', recipients, messageIds: [], requests: requests.length, message: error.message };
+        return {
+            status: 'failed',
+            recipients,
+            messageIds: [],
+            requests: requests.length,
+            message: error.message,
+        };
     }
 }
 

@@ -80,7 +80,10 @@ async function sendAll(target, requests) {
             try {
                 const [response] = await sgMail.send(request);
                 const headers = response.headers;
-                results.push({ status: response.statusCode, messageId: String(headers['x-message-id'] ?? '') });
+                results.push({
+                    status: response.statusCode,
+                    messageId: String(headers['x-message-id'] ?? ''),
+                });
                 break;
             }
             catch (caught) {

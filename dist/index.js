@@ -28391,7 +28391,10 @@ function isDomain(candidate) {
 }
 function validDomain(domain) {
     const [host = '', port, ...rest] = domain.startsWith('[')
-        ? [domain.slice(0, domain.indexOf(']') + 1), ...domain.slice(domain.indexOf(']') + 2).split(':')]
+        ? [
+            domain.slice(0, domain.indexOf(']') + 1),
+            ...domain.slice(domain.indexOf(']') + 2).split(':'),
+        ]
         : domain.split(':');
     if (rest.length > 0)
         return false;
@@ -28403,9 +28406,17 @@ function validDomain(domain) {
 }
 /**
  * Parses a tag reference such as `ghcr.io/acme/api:1.0`.
- * Throws an Error whose message says what is wrong (the caller names the input).
+ * Throws an Error whose message quotes the value and says what is wrong (the caller names the input).
  */
 function parseImageReference(value) {
+    try {
+        return parseParts(value);
+    }
+    catch (error) {
+        throw new Error(`"${value}" is not a valid image reference: ${error.message}`);
+    }
+}
+function parseParts(value) {
     if (value.length === 0)
         throw new Error('an image reference cannot be empty');
     if (/\s/.test(value))
@@ -28476,6 +28487,7 @@ function githubFacts(context, repository) {
         workflow: context.workflow,
         eventName: context.eventName,
         commitMessage: context.payload.head_commit?.message ?? '',
+        commitTime: parseTime(context.payload.head_commit?.timestamp),
         commitUrl: repositoryUrl && context.sha ? `${repositoryUrl}/commit/${context.sha}` : '',
         runUrl: repositoryUrl && context.runId ? `${repositoryUrl}/actions/runs/${context.runId}` : '',
     };
@@ -28486,6 +28498,10 @@ async function loadGitHubFacts() {
     // context.repo throws when GITHUB_REPOSITORY is unset (local runs); the summary then omits links.
     const repository = process.env.GITHUB_REPOSITORY ?? context.payload.repository?.full_name ?? '';
     return githubFacts(context, repository);
+}
+function parseTime(text) {
+    const time = text ? new Date(text) : undefined;
+    return time && !Number.isNaN(time.getTime()) ? time : undefined;
 }
 function shortSha(sha) {
     return sha.slice(0, 7);
@@ -28592,7 +28608,9 @@ function defaultLabels(userLabels, facts) {
         ['org.opencontainers.image.created', facts.created.toISOString()],
     ];
     return [
-        ...defaults.filter(([key, value]) => value && !taken.has(key)).map(([key, value]) => `${key}=${value}`),
+        ...defaults
+            .filter(([key, value]) => value && !taken.has(key))
+            .map(([key, value]) => `${key}=${value}`),
         ...userLabels,
     ];
 }
@@ -28619,8 +28637,11 @@ class DockerError extends Error {
         this.name = 'DockerError';
     }
 }
+/** The last lines of an output, without terminal colour codes (they are noise in a summary or email). */
 function lastLines(text, count = TAIL_LINES) {
-    return text.trimEnd().split('\n').slice(-count).join('\n');
+    // eslint-disable-next-line no-control-regex
+    const plain = text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
+    return plain.trimEnd().split('\n').slice(-count).join('\n');
 }
 /** Runs `docker …args`; resolves with its combined output, rejects with DockerError. */
 async function docker(args, options = {}) {
@@ -28655,7 +28676,10 @@ function buildxInstalled(env = process.env) {
     const configDir = env.DOCKER_CONFIG || external_node_path_namespaceObject.join(external_node_os_namespaceObject.homedir(), '.docker');
     const name = process.platform === 'win32' ? 'docker-buildx.exe' : 'docker-buildx';
     const folders = process.platform === 'win32'
-        ? [external_node_path_namespaceObject.join(configDir, 'cli-plugins'), external_node_path_namespaceObject.join(env.ProgramData ?? 'C:\\ProgramData', 'Docker', 'cli-plugins')]
+        ? [
+            external_node_path_namespaceObject.join(configDir, 'cli-plugins'),
+            external_node_path_namespaceObject.join(env.ProgramData ?? 'C:\\ProgramData', 'Docker', 'cli-plugins'),
+        ]
         : [
             external_node_path_namespaceObject.join(configDir, 'cli-plugins'),
             '/usr/local/lib/docker/cli-plugins',
@@ -28757,7 +28781,7 @@ async function build(inputs, report, files, buildx) {
     const labels = defaultLabels(inputs.build.labels, {
         repositoryUrl: facts?.repositoryUrl ?? '',
         sha: facts?.sha ?? '',
-        created: report.startedAt,
+        created: facts?.commitTime ?? report.startedAt,
     });
     const args = buildx
         ? buildxBuildArgs(inputs.build, labels, files)
@@ -28765,7 +28789,11 @@ async function build(inputs, report, files, buildx) {
     const start = performance.now();
     await docker(args);
     const imageId = external_node_fs_namespaceObject.readFileSync(files.iidFile, 'utf8').trim();
-    report.build = { builder: buildx ? 'buildx' : 'docker', imageId, durationMs: elapsedSince(start) };
+    report.build = {
+        builder: buildx ? 'buildx' : 'docker',
+        imageId,
+        durationMs: elapsedSince(start),
+    };
     if (buildx && inputs.build.push) {
         const digest = digestFromBuildxMetadata(external_node_fs_namespaceObject.readFileSync(files.metadataFile, 'utf8'));
         if (!digest)
@@ -28796,7 +28824,10 @@ async function pushTags(tags, report) {
 /** Login, build, push, logout. Never throws: a failure is recorded in `report.failure`. */
 async function buildAndPush(inputs, report, buildx) {
     const workDir = external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(process.env.RUNNER_TEMP || external_node_os_namespaceObject.tmpdir(), 'build-push-notify-'));
-    const files = { iidFile: external_node_path_namespaceObject.join(workDir, 'iid'), metadataFile: external_node_path_namespaceObject.join(workDir, 'metadata.json') };
+    const files = {
+        iidFile: external_node_path_namespaceObject.join(workDir, 'iid'),
+        metadataFile: external_node_path_namespaceObject.join(workDir, 'metadata.json'),
+    };
     const login = inputs.login;
     let loggedIn = false;
     try {
@@ -28836,7 +28867,9 @@ function splitList(raw, { commas = true } = {}) {
 function splitKeyValueLines(raw) {
     return splitList(raw, { commas: false }).map((line) => {
         const eq = line.indexOf('=');
-        return eq < 0 ? { key: line, value: undefined } : { key: line.slice(0, eq), value: line.slice(eq + 1) };
+        return eq < 0
+            ? { key: line, value: undefined }
+            : { key: line.slice(0, eq), value: line.slice(eq + 1) };
     });
 }
 
@@ -28872,7 +28905,12 @@ function splitAddresses(raw) {
 function parseAddress(text) {
     const angled = /^(.*?)\s*<([^<>]*)>$/.exec(text);
     const email = (angled ? angled[2] : text).trim();
-    const name = angled ? angled[1].trim().replace(/^"(.*)"$/, '$1').trim() : '';
+    const name = angled
+        ? angled[1]
+            .trim()
+            .replace(/^"(.*)"$/, '$1')
+            .trim()
+        : '';
     if (!EMAIL.test(email)) {
         throw new Error(`"${text}" is not an email address (expected name@example.com or Name <name@example.com>)`);
     }
@@ -28912,7 +28950,9 @@ const SECRET_INPUTS = ['password', 'sendgrid-token', 'watchtower-token'];
 class InputError extends Error {
     problems;
     constructor(problems) {
-        super(problems.length === 1 ? problems[0] : `${problems.length} inputs are invalid:\n${problems.join('\n')}`);
+        super(problems.length === 1
+            ? problems[0]
+            : `${problems.length} inputs are invalid:\n${problems.join('\n')}`);
         this.problems = problems;
         this.name = 'InputError';
     }
@@ -29078,7 +29118,7 @@ function readMail(c) {
     if (!recipients.trim() && !token)
         return undefined;
     const to = readAddresses(c, 'mail');
-    if (to.length === 0)
+    if (!recipients.trim())
         c.fail('mail', 'at least one recipient is required when "sendgrid-token" is set');
     const fromRaw = c.raw('from');
     if (!fromRaw)
@@ -29193,7 +29233,11 @@ var src_report = __nccwpck_require__(665);
 // The step outputs, as a pure function of the report.
 
 function stepOutputs(report) {
-    const outputs = { tags: report.tags.join('\n') };
+    const outputs = {
+        tags: report.tags.join('\n'),
+        'deploy-status': report.deploy?.status ?? 'skipped',
+        'mail-status': report.mail?.status ?? 'skipped',
+    };
     if (report.build) {
         outputs.imageid = report.build.imageId;
         outputs.metadata = JSON.stringify({
@@ -29203,7 +29247,10 @@ function stepOutputs(report) {
             imageid: report.build.imageId,
             image: (0,src_report/* pinnedImage */.QJ)(report),
             builder: report.build.builder,
-            durations: { buildMs: Math.round(report.build.durationMs), pushMs: roundOrNull(report.push?.durationMs) },
+            durations: {
+                buildMs: Math.round(report.build.durationMs),
+                pushMs: roundOrNull(report.push?.durationMs),
+            },
         });
     }
     if (report.push) {
@@ -29211,7 +29258,6 @@ function stepOutputs(report) {
         outputs.image = (0,src_report/* pinnedImage */.QJ)(report);
     }
     if (report.deploy) {
-        outputs['deploy-status'] = report.deploy.status;
         outputs['deploy-result'] = JSON.stringify(report.deploy.hosts.map(({ url, status, httpStatus, durationMs, message, counts }) => ({
             url,
             status,
@@ -29222,7 +29268,6 @@ function stepOutputs(report) {
         })));
     }
     if (report.mail) {
-        outputs['mail-status'] = report.mail.status;
         outputs['message-id'] = report.mail.messageIds.join('\n');
     }
     return outputs;
@@ -29285,11 +29330,24 @@ function headline(report) {
 function buildRows(report) {
     const gh = report.github;
     const rows = [
-        ['Status', (0,src_report/* overallStatus */.gX)(report) === 'success' ? '✅ success' : `❌ failure in ${(0,src_report/* failedStage */.g4)(report)}`],
-        ['Image', code((0,src_report/* pinnedImage */.QJ)(report)) || (report.pushRequested ? '_not pushed_' : '_push disabled_')],
+        [
+            'Status',
+            (0,src_report/* overallStatus */.gX)(report) === 'success' ? '✅ success' : `❌ failure in ${(0,src_report/* failedStage */.g4)(report)}`,
+        ],
+        [
+            'Image',
+            code((0,src_report/* pinnedImage */.QJ)(report)) || (report.pushRequested ? '_not pushed_' : '_push disabled_'),
+        ],
         ['Tags', report.tags.map(code).join('<br>') || '_none_'],
         ['Image ID', code(report.build?.imageId ?? '')],
-        ['Builder', report.build ? (report.build.builder === 'buildx' ? 'docker buildx build' : 'docker build (classic)') : ''],
+        [
+            'Builder',
+            report.build
+                ? report.build.builder === 'buildx'
+                    ? 'docker buildx build'
+                    : 'docker build (classic)'
+                : '',
+        ],
         ['Commit', gh?.sha ? summary_link((0,github/* shortSha */.Fu)(gh.sha), gh.commitUrl) : ''],
         ['Ref', code(gh?.ref ?? '')],
         ['Actor', gh?.actor ? cell(`@${gh.actor}`) : ''],
@@ -29297,7 +29355,11 @@ function buildRows(report) {
         ['Build', (0,src_report/* formatDuration */.a3)(report.build?.durationMs)],
         [
             'Push',
-            report.push ? (report.push.durationMs === undefined ? 'included in build' : (0,src_report/* formatDuration */.a3)(report.push.durationMs)) : '',
+            report.push
+                ? report.push.durationMs === undefined
+                    ? 'included in build'
+                    : (0,src_report/* formatDuration */.a3)(report.push.durationMs)
+                : '',
         ],
     ];
     return rows.filter(([, value]) => value !== '');
@@ -29317,7 +29379,11 @@ function deploySection(report) {
     const deploy = report.deploy;
     if (!deploy)
         return [];
-    const lines = ['### Deployment', '', `**${deploy.status}**${deploy.reason ? `: ${cell(deploy.reason)}` : ''}`];
+    const lines = [
+        '### Deployment',
+        '',
+        `**${deploy.status}**${deploy.reason ? `: ${cell(deploy.reason)}` : ''}`,
+    ];
     if (deploy.hosts.length > 0) {
         lines.push('', table(['Host', 'Result', 'HTTP', 'Time', 'Details'], deploy.hosts.map((host) => [
             cell(host.url),
@@ -29335,11 +29401,19 @@ function mailSection(report) {
         return [];
     // Summaries are readable by everyone who can read the run, so addresses are masked.
     const recipients = mail.recipients.map(maskEmail);
-    const shown = recipients.slice(0, 10).join(', ') + (recipients.length > 10 ? `, … (${recipients.length - 10} more)` : '');
+    const shown = recipients.slice(0, 10).join(', ') +
+        (recipients.length > 10 ? `, … (${recipients.length - 10} more)` : '');
     return [
         '### Email',
         '',
-        table(['Status', 'Recipients', 'Message ID', 'Details'], [[mail.status, cell(`${mail.recipients.length}: ${shown}`), cell(mail.messageIds.join(', ')), cell(mail.message)]]),
+        table(['Status', 'Recipients', 'Message ID', 'Details'], [
+            [
+                mail.status,
+                cell(`${mail.recipients.length}: ${shown}`),
+                cell(mail.messageIds.join(', ')),
+                cell(mail.message),
+            ],
+        ]),
     ];
 }
 function renderSummary(report) {
@@ -29360,7 +29434,14 @@ function renderSummary(report) {
 }
 /** The summary when the inputs were rejected: nothing ran, so only the problems. */
 function renderInputErrorSummary(problems) {
-    return ['## ❌ inputs rejected', '', 'Nothing was built or pushed. Fix these inputs:', '', ...problems.map((p) => `- ${cell(p)}`), ''].join('\n');
+    return [
+        '## ❌ inputs rejected',
+        '',
+        'Nothing was built or pushed. Fix these inputs:',
+        '',
+        ...problems.map((p) => `- ${cell(p)}`),
+        '',
+    ].join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -29392,7 +29473,8 @@ function failures(inputs, report) {
         const tail = report.failure.logTail ? `\n${report.failure.logTail}` : '';
         reasons.push(`${report.failure.stage} failed: ${report.failure.message}${tail}`);
     }
-    if (inputs.deploy?.failOnError && (report.deploy?.status === 'failed' || report.deploy?.status === 'partial')) {
+    if (inputs.deploy?.failOnError &&
+        (report.deploy?.status === 'failed' || report.deploy?.status === 'partial')) {
         const failed = report.deploy.hosts.filter((host) => host.status === 'failed');
         reasons.push(`deploy failed on ${failed.map((host) => `${host.url} (${host.message})`).join(', ')}`);
     }
@@ -29414,7 +29496,10 @@ async function run() {
     const buildx = buildxInstalled();
     let inputs;
     try {
-        inputs = readInputs((name) => core/* getInput */.V4(name, { trimWhitespace: false }), { ...filesystem, buildxAvailable: buildx });
+        inputs = readInputs((name) => core/* getInput */.V4(name, { trimWhitespace: false }), {
+            ...filesystem,
+            buildxAvailable: buildx,
+        });
     }
     catch (error) {
         if (!(error instanceof InputError))

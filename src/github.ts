@@ -24,7 +24,10 @@ export interface RunContext {
   workflow: string;
   eventName: string;
   runId: number;
-  payload: { head_commit?: { message?: string; timestamp?: string } | null; repository?: { full_name?: string } };
+  payload: {
+    head_commit?: { message?: string; timestamp?: string } | null;
+    repository?: { full_name?: string };
+  };
 }
 
 export function githubFacts(context: RunContext, repository: string): GitHubFacts {

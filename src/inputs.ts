@@ -83,7 +83,11 @@ export const SECRET_INPUTS = ['password', 'sendgrid-token', 'watchtower-token'] 
 
 export class InputError extends Error {
   constructor(readonly problems: string[]) {
-    super(problems.length === 1 ? problems[0] : `${problems.length} inputs are invalid:\n${problems.join('\n')}`);
+    super(
+      problems.length === 1
+        ? problems[0]
+        : `${problems.length} inputs are invalid:\n${problems.join('\n')}`,
+    );
     this.name = 'InputError';
   }
 }
@@ -219,7 +223,10 @@ function readBuild(c: Checker, env: InputEnvironment): BuildInputs {
   if (!env.buildxAvailable) {
     for (const name of BUILDX_ONLY) {
       if (c.raw(name)) {
-        c.fail(name, 'needs docker buildx, which is not installed on this runner (use docker/setup-buildx-action, or remove the input)');
+        c.fail(
+          name,
+          'needs docker buildx, which is not installed on this runner (use docker/setup-buildx-action, or remove the input)',
+        );
       }
     }
   }
@@ -232,9 +239,16 @@ function readLogin(c: Checker): LoginInputs | undefined {
   const password = c.text('password');
   if (!registry && !username && !password) return undefined;
   if (!username) c.fail('username', 'is required when "registry" or "password" is set');
-  if (!password) c.fail('password', 'is required when "username" or "registry" is set (is the secret available to this workflow?)');
+  if (!password)
+    c.fail(
+      'password',
+      'is required when "username" or "registry" is set (is the secret available to this workflow?)',
+    );
   if (registry && !/^[A-Za-z0-9.-]+(:\d+)?(\/[\w./-]*)?$|^https?:\/\/\S+$/.test(registry)) {
-    c.fail('registry', `"${registry}" is not a registry host (expected e.g. ghcr.io or registry.example.com:5000)`);
+    c.fail(
+      'registry',
+      `"${registry}" is not a registry host (expected e.g. ghcr.io or registry.example.com:5000)`,
+    );
   }
   return { registry, username, password };
 }
@@ -249,7 +263,8 @@ function readMail(c: Checker): MailInputs | undefined {
   if (!recipients.trim() && !token) return undefined;
 
   const to = readAddresses(c, 'mail');
-  if (to.length === 0) c.fail('mail', 'at least one recipient is required when "sendgrid-token" is set');
+  if (!recipients.trim())
+    c.fail('mail', 'at least one recipient is required when "sendgrid-token" is set');
   const fromRaw = c.raw('from');
   if (!fromRaw) c.fail('from', 'the verified sender address is required to send email');
   const from = fromRaw ? c.attempt('from', () => parseAddress(fromRaw)) : undefined;
@@ -262,10 +277,16 @@ function readMail(c: Checker): MailInputs | undefined {
   const html = c.text('html');
   const templateId = c.raw('template-id');
   if (templateId && !/^d-[0-9a-f]{32}$/i.test(templateId)) {
-    c.fail('template-id', `"${templateId}" is not a SendGrid dynamic template id (d- followed by 32 hex digits)`);
+    c.fail(
+      'template-id',
+      `"${templateId}" is not a SendGrid dynamic template id (d- followed by 32 hex digits)`,
+    );
   }
   if (templateId && (text.trim() || html.trim())) {
-    c.fail('template-id', 'cannot be combined with "text" or "html" (the template supplies the body)');
+    c.fail(
+      'template-id',
+      'cannot be combined with "text" or "html" (the template supplies the body)',
+    );
   }
   const templateData = readTemplateData(c, templateId);
 
@@ -276,7 +297,10 @@ function readMail(c: Checker): MailInputs | undefined {
   ] as const) {
     const unknown = unknownPlaceholders(value);
     if (unknown.length > 0) {
-      c.fail(name, `unknown placeholder ${unknown.map((u) => `{{ ${u} }}`).join(', ')} (known: ${PLACEHOLDERS.join(', ')})`);
+      c.fail(
+        name,
+        `unknown placeholder ${unknown.map((u) => `{{ ${u} }}`).join(', ')} (known: ${PLACEHOLDERS.join(', ')})`,
+      );
     }
   }
 
@@ -331,7 +355,10 @@ function readDeploy(c: Checker): DeployInputs | undefined {
   for (const image of images) {
     const ref = c.attempt('watchtower-images', () => parseImageReference(image));
     if (ref?.tag) {
-      c.fail('watchtower-images', `"${image}" has a tag; Watchtower matches repositories, give "${repositoryOf(ref)}"`);
+      c.fail(
+        'watchtower-images',
+        `"${image}" has a tag; Watchtower matches repositories, give "${repositoryOf(ref)}"`,
+      );
     }
   }
   return {

@@ -13,6 +13,8 @@ export function splitList(raw: string, { commas = true } = {}): string[] {
 export function splitKeyValueLines(raw: string): { key: string; value: string | undefined }[] {
   return splitList(raw, { commas: false }).map((line) => {
     const eq = line.indexOf('=');
-    return eq < 0 ? { key: line, value: undefined } : { key: line.slice(0, eq), value: line.slice(eq + 1) };
+    return eq < 0
+      ? { key: line, value: undefined }
+      : { key: line.slice(0, eq), value: line.slice(eq + 1) };
   });
 }

@@ -4,7 +4,13 @@ import * as fs from 'node:fs';
 import { buildAndPush } from './docker/stage.js';
 import { buildxInstalled } from './docker/cli.js';
 import { loadGitHubFacts } from './github.js';
-import { type InputEnvironment, type Inputs, InputError, readInputs, SECRET_INPUTS } from './inputs.js';
+import {
+  type InputEnvironment,
+  type Inputs,
+  InputError,
+  readInputs,
+  SECRET_INPUTS,
+} from './inputs.js';
 import { stepOutputs } from './outputs.js';
 import { type Report, newReport } from './report.js';
 import { redactor, redactReport } from './secrets.js';
@@ -28,9 +34,14 @@ function failures(inputs: Inputs, report: Report): string[] {
     const tail = report.failure.logTail ? `\n${report.failure.logTail}` : '';
     reasons.push(`${report.failure.stage} failed: ${report.failure.message}${tail}`);
   }
-  if (inputs.deploy?.failOnError && (report.deploy?.status === 'failed' || report.deploy?.status === 'partial')) {
+  if (
+    inputs.deploy?.failOnError &&
+    (report.deploy?.status === 'failed' || report.deploy?.status === 'partial')
+  ) {
     const failed = report.deploy.hosts.filter((host) => host.status === 'failed');
-    reasons.push(`deploy failed on ${failed.map((host) => `${host.url} (${host.message})`).join(', ')}`);
+    reasons.push(
+      `deploy failed on ${failed.map((host) => `${host.url} (${host.message})`).join(', ')}`,
+    );
   }
   if (report.mail?.status === 'failed') {
     const reason = `email failed: ${report.mail.message}`;
@@ -49,7 +60,10 @@ export async function run(): Promise<void> {
   const buildx = buildxInstalled();
   let inputs: Inputs;
   try {
-    inputs = readInputs((name) => core.getInput(name, { trimWhitespace: false }), { ...filesystem, buildxAvailable: buildx });
+    inputs = readInputs((name) => core.getInput(name, { trimWhitespace: false }), {
+      ...filesystem,
+      buildxAvailable: buildx,
+    });
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     await writeSummary(redact(renderInputErrorSummary(error.problems)));
@@ -74,7 +88,8 @@ export async function run(): Promise<void> {
   } finally {
     // Whatever happened, what did succeed is reported.
     report.durationMs = Date.now() - report.startedAt.getTime();
-    for (const [name, value] of Object.entries(stepOutputs(report))) core.setOutput(name, redact(value));
+    for (const [name, value] of Object.entries(stepOutputs(report)))
+      core.setOutput(name, redact(value));
     await writeSummary(redact(renderSummary(report)));
   }
 

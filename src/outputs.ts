@@ -2,7 +2,11 @@
 import { type Report, pinnedImage } from './report.js';
 
 export function stepOutputs(report: Report): Record<string, string> {
-  const outputs: Record<string, string> = { tags: report.tags.join('\n') };
+  const outputs: Record<string, string> = {
+    tags: report.tags.join('\n'),
+    'deploy-status': report.deploy?.status ?? 'skipped',
+    'mail-status': report.mail?.status ?? 'skipped',
+  };
   if (report.build) {
     outputs.imageid = report.build.imageId;
     outputs.metadata = JSON.stringify({
@@ -12,7 +16,10 @@ export function stepOutputs(report: Report): Record<string, string> {
       imageid: report.build.imageId,
       image: pinnedImage(report),
       builder: report.build.builder,
-      durations: { buildMs: Math.round(report.build.durationMs), pushMs: roundOrNull(report.push?.durationMs) },
+      durations: {
+        buildMs: Math.round(report.build.durationMs),
+        pushMs: roundOrNull(report.push?.durationMs),
+      },
     });
   }
   if (report.push) {
@@ -20,7 +27,6 @@ export function stepOutputs(report: Report): Record<string, string> {
     outputs.image = pinnedImage(report);
   }
   if (report.deploy) {
-    outputs['deploy-status'] = report.deploy.status;
     outputs['deploy-result'] = JSON.stringify(
       report.deploy.hosts.map(({ url, status, httpStatus, durationMs, message, counts }) => ({
         url,
@@ -33,7 +39,6 @@ export function stepOutputs(report: Report): Record<string, string> {
     );
   }
   if (report.mail) {
-    outputs['mail-status'] = report.mail.status;
     outputs['message-id'] = report.mail.messageIds.join('\n');
   }
   return outputs;

@@ -81,7 +81,11 @@ export interface Report {
   durationMs?: number;
 }
 
-export function newReport(tags: string[], pushRequested: boolean, github: GitHubFacts | undefined): Report {
+export function newReport(
+  tags: string[],
+  pushRequested: boolean,
+  github: GitHubFacts | undefined,
+): Report {
   return { startedAt: new Date(), tags, pushRequested, github };
 }
 

@@ -1,7 +1,14 @@
 // The job summary (GitHub-flavoured markdown), as a pure function of the report.
 import { maskEmail } from './notify/address.js';
 import { shortSha } from './github.js';
-import { type Report, errorText, failedStage, formatDuration, overallStatus, pinnedImage } from './report.js';
+import {
+  type Report,
+  errorText,
+  failedStage,
+  formatDuration,
+  overallStatus,
+  pinnedImage,
+} from './report.js';
 
 /** Text for a table cell: no HTML, no pipes, line breaks kept as <br>. */
 export function cell(text: string): string {
@@ -38,11 +45,24 @@ function headline(report: Report): string {
 function buildRows(report: Report): string[][] {
   const gh = report.github;
   const rows: [string, string][] = [
-    ['Status', overallStatus(report) === 'success' ? '✅ success' : `❌ failure in ${failedStage(report)}`],
-    ['Image', code(pinnedImage(report)) || (report.pushRequested ? '_not pushed_' : '_push disabled_')],
+    [
+      'Status',
+      overallStatus(report) === 'success' ? '✅ success' : `❌ failure in ${failedStage(report)}`,
+    ],
+    [
+      'Image',
+      code(pinnedImage(report)) || (report.pushRequested ? '_not pushed_' : '_push disabled_'),
+    ],
     ['Tags', report.tags.map(code).join('<br>') || '_none_'],
     ['Image ID', code(report.build?.imageId ?? '')],
-    ['Builder', report.build ? (report.build.builder === 'buildx' ? 'docker buildx build' : 'docker build (classic)') : ''],
+    [
+      'Builder',
+      report.build
+        ? report.build.builder === 'buildx'
+          ? 'docker buildx build'
+          : 'docker build (classic)'
+        : '',
+    ],
     ['Commit', gh?.sha ? link(shortSha(gh.sha), gh.commitUrl) : ''],
     ['Ref', code(gh?.ref ?? '')],
     ['Actor', gh?.actor ? cell(`@${gh.actor}`) : ''],
@@ -50,7 +70,11 @@ function buildRows(report: Report): string[][] {
     ['Build', formatDuration(report.build?.durationMs)],
     [
       'Push',
-      report.push ? (report.push.durationMs === undefined ? 'included in build' : formatDuration(report.push.durationMs)) : '',
+      report.push
+        ? report.push.durationMs === undefined
+          ? 'included in build'
+          : formatDuration(report.push.durationMs)
+        : '',
     ],
   ];
   return rows.filter(([, value]) => value !== '');
@@ -62,7 +86,16 @@ function failureSection(report: Report): string[] {
   const lines = [`### What failed`, '', cell(error)];
   if (report.failure?.logTail) {
     // A fenced block keeps docker's output verbatim; fences inside it are broken up.
-    lines.push('', '<details><summary>Last lines of docker output</summary>', '', '```text', report.failure.logTail.replace(/```/g, "'''"), '```', '', '</details>');
+    lines.push(
+      '',
+      '<details><summary>Last lines of docker output</summary>',
+      '',
+      '```text',
+      report.failure.logTail.replace(/```/g, "'''"),
+      '```',
+      '',
+      '</details>',
+    );
   }
   return lines;
 }
@@ -70,7 +103,11 @@ function failureSection(report: Report): string[] {
 function deploySection(report: Report): string[] {
   const deploy = report.deploy;
   if (!deploy) return [];
-  const lines = ['### Deployment', '', `**${deploy.status}**${deploy.reason ? `: ${cell(deploy.reason)}` : ''}`];
+  const lines = [
+    '### Deployment',
+    '',
+    `**${deploy.status}**${deploy.reason ? `: ${cell(deploy.reason)}` : ''}`,
+  ];
   if (deploy.hosts.length > 0) {
     lines.push(
       '',
@@ -94,13 +131,22 @@ function mailSection(report: Report): string[] {
   if (!mail) return [];
   // Summaries are readable by everyone who can read the run, so addresses are masked.
   const recipients = mail.recipients.map(maskEmail);
-  const shown = recipients.slice(0, 10).join(', ') + (recipients.length > 10 ? `, … (${recipients.length - 10} more)` : '');
+  const shown =
+    recipients.slice(0, 10).join(', ') +
+    (recipients.length > 10 ? `, … (${recipients.length - 10} more)` : '');
   return [
     '### Email',
     '',
     table(
       ['Status', 'Recipients', 'Message ID', 'Details'],
-      [[mail.status, cell(`${mail.recipients.length}: ${shown}`), cell(mail.messageIds.join(', ')), cell(mail.message)]],
+      [
+        [
+          mail.status,
+          cell(`${mail.recipients.length}: ${shown}`),
+          cell(mail.messageIds.join(', ')),
+          cell(mail.message),
+        ],
+      ],
     ),
   ];
 }
@@ -124,5 +170,12 @@ export function renderSummary(report: Report): string {
 
 /** The summary when the inputs were rejected: nothing ran, so only the problems. */
 export function renderInputErrorSummary(problems: string[]): string {
-  return ['## ❌ inputs rejected', '', 'Nothing was built or pushed. Fix these inputs:', '', ...problems.map((p) => `- ${cell(p)}`), ''].join('\n');
+  return [
+    '## ❌ inputs rejected',
+    '',
+    'Nothing was built or pushed. Fix these inputs:',
+    '',
+    ...problems.map((p) => `- ${cell(p)}`),
+    '',
+  ].join('\n');
 }

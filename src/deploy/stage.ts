@@ -4,7 +4,12 @@ import * as core from '@actions/core';
 import type { DeployInputs } from '../inputs.js';
 import { parseImageReference, repositoryOf } from '../docker/reference.js';
 import type { DeployResult, DeployStatus, HostResult, Report } from '../report.js';
-import { imagesWithRegistryPort, interpretResponse, retryAfterMs, updateUrl } from './watchtower.js';
+import {
+  imagesWithRegistryPort,
+  interpretResponse,
+  retryAfterMs,
+  updateUrl,
+} from './watchtower.js';
 
 const MAX_ATTEMPTS = 3;
 
@@ -22,13 +27,19 @@ export function deployStatus(hosts: HostResult[]): DeployStatus {
 
 function networkMessage(error: unknown, timeoutSeconds: number): string {
   const err = error as Error & { cause?: { code?: string; message?: string } };
-  if (err.name === 'TimeoutError' || err.name === 'AbortError') return `no answer within ${timeoutSeconds} s`;
+  if (err.name === 'TimeoutError' || err.name === 'AbortError')
+    return `no answer within ${timeoutSeconds} s`;
   const code = err.cause?.code;
-  if (code === 'ECONNREFUSED') return 'connection refused: is Watchtower running with --http-api-update on this port?';
+  if (code === 'ECONNREFUSED')
+    return 'connection refused: is Watchtower running with --http-api-update on this port?';
   return `could not reach the host: ${code ?? err.cause?.message ?? err.message}`;
 }
 
-async function updateHost(baseUrl: string, images: string[], deploy: DeployInputs): Promise<HostResult> {
+async function updateHost(
+  baseUrl: string,
+  images: string[],
+  deploy: DeployInputs,
+): Promise<HostResult> {
   const start = performance.now();
   // One deadline for the host, retries included: watchtower-timeout bounds the whole call.
   const deadline = start + deploy.timeoutSeconds * 1000;
@@ -46,7 +57,12 @@ async function updateHost(baseUrl: string, images: string[], deploy: DeployInput
         signal: AbortSignal.timeout(Math.max(1, deadline - performance.now())),
       });
     } catch (error) {
-      return result({ status: 'failed', httpStatus: undefined, counts: undefined, message: networkMessage(error, deploy.timeoutSeconds) });
+      return result({
+        status: 'failed',
+        httpStatus: undefined,
+        counts: undefined,
+        message: networkMessage(error, deploy.timeoutSeconds),
+      });
     }
     const body = await response.text().catch(() => '');
     if (response.status === 429) {
@@ -56,7 +72,12 @@ async function updateHost(baseUrl: string, images: string[], deploy: DeployInput
         await new Promise((resolve) => setTimeout(resolve, wait));
         continue;
       }
-      return result({ status: 'failed', httpStatus: 429, counts: undefined, message: `still busy after ${attempt} attempt(s) (HTTP 429)` });
+      return result({
+        status: 'failed',
+        httpStatus: 429,
+        counts: undefined,
+        message: `still busy after ${attempt} attempt(s) (HTTP 429)`,
+      });
     }
     return result({ httpStatus: response.status, ...interpretResponse(response.status, body) });
   }
@@ -70,7 +91,9 @@ export async function deploy(inputs: DeployInputs, report: Report): Promise<Depl
   if (report.failure) return skip(`the ${report.failure.stage} stage failed`);
   if (!report.push) return skip('nothing was pushed (push is false)');
   if (!inputs.token) {
-    core.warning('watchtower-token is empty (pull requests from forks get no secrets): deployment skipped');
+    core.warning(
+      'watchtower-token is empty (pull requests from forks get no secrets): deployment skipped',
+    );
     return { status: 'skipped', hosts: [], reason: 'watchtower-token is empty' };
   }
   const images = imagesToUpdate(inputs, report.tags);

@@ -56,16 +56,36 @@ export function interpretResponse(httpStatus: number, body: string): HostVerdict
       message: `no update endpoint here (HTTP ${httpStatus}): is WATCHTOWER_HTTP_API_UPDATE=true set, and is the URL the API's base?`,
     };
   }
-  if (httpStatus === 202) return { status: 'unknown', counts: undefined, message: 'accepted; the update runs in the background' };
+  if (httpStatus === 202)
+    return {
+      status: 'unknown',
+      counts: undefined,
+      message: 'accepted; the update runs in the background',
+    };
   if (httpStatus < 200 || httpStatus >= 300) {
-    return { status: 'failed', counts: undefined, message: `Watchtower answered HTTP ${httpStatus}` };
+    return {
+      status: 'failed',
+      counts: undefined,
+      message: `Watchtower answered HTTP ${httpStatus}`,
+    };
   }
   const counts = parseCounts(body);
-  if (!counts) return { status: 'unknown', counts, message: 'update finished; this Watchtower reports no details' };
+  if (!counts)
+    return {
+      status: 'unknown',
+      counts,
+      message: 'update finished; this Watchtower reports no details',
+    };
   const tally = `scanned ${counts.scanned}, updated ${counts.updated}, failed ${counts.failed}`;
-  if (counts.failed > 0) return { status: 'failed', counts, message: `${tally}: the host could not update every container` };
+  if (counts.failed > 0)
+    return {
+      status: 'failed',
+      counts,
+      message: `${tally}: the host could not update every container`,
+    };
   if (counts.updated > 0) return { status: 'updated', counts, message: tally };
-  if (counts.scanned === 0) return { status: 'no-change', counts, message: `${tally}: no container runs these images` };
+  if (counts.scanned === 0)
+    return { status: 'no-change', counts, message: `${tally}: no container runs these images` };
   return { status: 'no-change', counts, message: `${tally}: already up to date` };
 }
 

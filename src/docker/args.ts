@@ -23,7 +23,11 @@ function commonBuildFlags(build: BuildInputs, labels: string[], iidFile: string)
 }
 
 /** Classic builder (no buildx): builds into the local image store; pushing is separate. */
-export function classicBuildArgs(build: BuildInputs, labels: string[], files: BuildFiles): string[] {
+export function classicBuildArgs(
+  build: BuildInputs,
+  labels: string[],
+  files: BuildFiles,
+): string[] {
   return ['build', ...commonBuildFlags(build, labels, files.iidFile), build.context];
 }
 
@@ -75,7 +79,9 @@ export function defaultLabels(
     ['org.opencontainers.image.created', facts.created.toISOString()],
   ];
   return [
-    ...defaults.filter(([key, value]) => value && !taken.has(key)).map(([key, value]) => `${key}=${value}`),
+    ...defaults
+      .filter(([key, value]) => value && !taken.has(key))
+      .map(([key, value]) => `${key}=${value}`),
     ...userLabels,
   ];
 }

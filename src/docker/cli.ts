@@ -18,12 +18,18 @@ export class DockerError extends Error {
   }
 }
 
+/** The last lines of an output, without terminal colour codes (they are noise in a summary or email). */
 export function lastLines(text: string, count = TAIL_LINES): string {
-  return text.trimEnd().split('\n').slice(-count).join('\n');
+  // eslint-disable-next-line no-control-regex
+  const plain = text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
+  return plain.trimEnd().split('\n').slice(-count).join('\n');
 }
 
 /** Runs `docker …args`; resolves with its combined output, rejects with DockerError. */
-export async function docker(args: string[], options: { input?: Buffer; quiet?: boolean } = {}): Promise<string> {
+export async function docker(
+  args: string[],
+  options: { input?: Buffer; quiet?: boolean } = {},
+): Promise<string> {
   const chunks: Buffer[] = [];
   const collect = (data: Buffer): void => {
     chunks.push(data);
@@ -41,7 +47,12 @@ export async function docker(args: string[], options: { input?: Buffer; quiet?: 
     throw new DockerError(args[0] ?? '', 127, (error as Error).message);
   }
   const output = Buffer.concat(chunks).toString('utf8');
-  if (exitCode !== 0) throw new DockerError(args.slice(0, args[0] === 'buildx' ? 2 : 1).join(' '), exitCode, lastLines(output));
+  if (exitCode !== 0)
+    throw new DockerError(
+      args.slice(0, args[0] === 'buildx' ? 2 : 1).join(' '),
+      exitCode,
+      lastLines(output),
+    );
   return output;
 }
 
@@ -55,7 +66,10 @@ export function buildxInstalled(env: NodeJS.ProcessEnv = process.env): boolean {
   const name = process.platform === 'win32' ? 'docker-buildx.exe' : 'docker-buildx';
   const folders =
     process.platform === 'win32'
-      ? [path.join(configDir, 'cli-plugins'), path.join(env.ProgramData ?? 'C:\\ProgramData', 'Docker', 'cli-plugins')]
+      ? [
+          path.join(configDir, 'cli-plugins'),
+          path.join(env.ProgramData ?? 'C:\\ProgramData', 'Docker', 'cli-plugins'),
+        ]
       : [
           path.join(configDir, 'cli-plugins'),
           '/usr/local/lib/docker/cli-plugins',

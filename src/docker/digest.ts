@@ -31,7 +31,11 @@ export function parseRepoDigests(json: string): Map<string, string[]> {
  * Checks the digest `docker push` printed for a tag against the daemon's RepoDigests.
  * Returns a problem description, or undefined when they agree.
  */
-export function crossCheckDigest(tag: string, pushed: string, repoDigests: Map<string, string[]>): string | undefined {
+export function crossCheckDigest(
+  tag: string,
+  pushed: string,
+  repoDigests: Map<string, string[]>,
+): string | undefined {
   const repository = familiarRepository(repositoryOf(parseImageReference(tag)));
   const recorded = repoDigests.get(repository) ?? [];
   if (recorded.includes(pushed)) return undefined;

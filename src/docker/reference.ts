@@ -27,7 +27,10 @@ function isDomain(candidate: string): boolean {
 
 function validDomain(domain: string): boolean {
   const [host = '', port, ...rest] = domain.startsWith('[')
-    ? [domain.slice(0, domain.indexOf(']') + 1), ...domain.slice(domain.indexOf(']') + 2).split(':')]
+    ? [
+        domain.slice(0, domain.indexOf(']') + 1),
+        ...domain.slice(domain.indexOf(']') + 2).split(':'),
+      ]
     : domain.split(':');
   if (rest.length > 0) return false;
   if (port !== undefined && !/^[0-9]+$/.test(port)) return false;
@@ -37,9 +40,17 @@ function validDomain(domain: string): boolean {
 
 /**
  * Parses a tag reference such as `ghcr.io/acme/api:1.0`.
- * Throws an Error whose message says what is wrong (the caller names the input).
+ * Throws an Error whose message quotes the value and says what is wrong (the caller names the input).
  */
 export function parseImageReference(value: string): ImageReference {
+  try {
+    return parseParts(value);
+  } catch (error) {
+    throw new Error(`"${value}" is not a valid image reference: ${(error as Error).message}`);
+  }
+}
+
+function parseParts(value: string): ImageReference {
   if (value.length === 0) throw new Error('an image reference cannot be empty');
   if (/\s/.test(value)) throw new Error('an image reference cannot contain whitespace');
   if (value.includes('@')) {
@@ -64,9 +75,12 @@ export function parseImageReference(value: string): ImageReference {
 
   if (colon >= 0) {
     if (tag.length === 0) throw new Error('the tag after ":" is empty');
-    if (tag.length > 128) throw new Error(`the tag is ${tag.length} characters, at most 128 are allowed`);
+    if (tag.length > 128)
+      throw new Error(`the tag is ${tag.length} characters, at most 128 are allowed`);
     if (!TAG.test(tag)) {
-      throw new Error('a tag may only contain letters, digits, "_", "." and "-" and not start with "." or "-"');
+      throw new Error(
+        'a tag may only contain letters, digits, "_", "." and "-" and not start with "." or "-"',
+      );
     }
   }
   if (path.length === 0) throw new Error('the repository name is empty');

@@ -17,7 +17,12 @@ import {
   repoDigestsArgs,
 } from './args.js';
 import { docker, DockerError } from './cli.js';
-import { crossCheckDigest, digestFromBuildxMetadata, digestFromPushOutput, parseRepoDigests } from './digest.js';
+import {
+  crossCheckDigest,
+  digestFromBuildxMetadata,
+  digestFromPushOutput,
+  parseRepoDigests,
+} from './digest.js';
 
 class StageError extends Error {
   constructor(
@@ -44,7 +49,12 @@ function elapsedSince(start: number): number {
   return performance.now() - start;
 }
 
-async function build(inputs: Inputs, report: Report, files: BuildFiles, buildx: boolean): Promise<void> {
+async function build(
+  inputs: Inputs,
+  report: Report,
+  files: BuildFiles,
+  buildx: boolean,
+): Promise<void> {
   const facts = report.github;
   const labels = defaultLabels(inputs.build.labels, {
     repositoryUrl: facts?.repositoryUrl ?? '',
@@ -57,11 +67,19 @@ async function build(inputs: Inputs, report: Report, files: BuildFiles, buildx: 
   const start = performance.now();
   await docker(args);
   const imageId = fs.readFileSync(files.iidFile, 'utf8').trim();
-  report.build = { builder: buildx ? 'buildx' : 'docker', imageId, durationMs: elapsedSince(start) };
+  report.build = {
+    builder: buildx ? 'buildx' : 'docker',
+    imageId,
+    durationMs: elapsedSince(start),
+  };
 
   if (buildx && inputs.build.push) {
     const digest = digestFromBuildxMetadata(fs.readFileSync(files.metadataFile, 'utf8'));
-    if (!digest) throw new StageError('push', 'buildx pushed the image but its metadata file has no containerimage.digest');
+    if (!digest)
+      throw new StageError(
+        'push',
+        'buildx pushed the image but its metadata file has no containerimage.digest',
+      );
     report.push = {
       digest,
       digests: Object.fromEntries(inputs.build.tags.map((tag) => [tag, digest])),
@@ -79,16 +97,25 @@ async function pushTags(tags: string[], report: Report): Promise<void> {
     if (!digest) throw new StageError('push', `docker push ${tag} succeeded but printed no digest`);
     digests[tag] = digest;
   }
-  const repoDigests = parseRepoDigests(await docker(repoDigestsArgs(report.build!.imageId), { quiet: true }));
-  const disagreements = tags.flatMap((tag) => crossCheckDigest(tag, digests[tag]!, repoDigests) ?? []);
+  const repoDigests = parseRepoDigests(
+    await docker(repoDigestsArgs(report.build!.imageId), { quiet: true }),
+  );
+  const disagreements = tags.flatMap(
+    (tag) => crossCheckDigest(tag, digests[tag]!, repoDigests) ?? [],
+  );
   if (disagreements.length > 0) throw new StageError('push', disagreements.join('\n'));
   report.push = { digest: digests[tags[0]!]!, digests, durationMs: elapsedSince(start) };
 }
 
 /** Login, build, push, logout. Never throws: a failure is recorded in `report.failure`. */
 export async function buildAndPush(inputs: Inputs, report: Report, buildx: boolean): Promise<void> {
-  const workDir = fs.mkdtempSync(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'build-push-notify-'));
-  const files = { iidFile: path.join(workDir, 'iid'), metadataFile: path.join(workDir, 'metadata.json') };
+  const workDir = fs.mkdtempSync(
+    path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'build-push-notify-'),
+  );
+  const files = {
+    iidFile: path.join(workDir, 'iid'),
+    metadataFile: path.join(workDir, 'metadata.json'),
+  };
   const login = inputs.login;
   let loggedIn = false;
   try {
@@ -99,14 +126,17 @@ export async function buildAndPush(inputs: Inputs, report: Report, buildx: boole
       loggedIn = true;
     }
     await inStage('build', () => build(inputs, report, files, buildx));
-    if (inputs.build.push && !report.push) await inStage('push', () => pushTags(inputs.build.tags, report));
+    if (inputs.build.push && !report.push)
+      await inStage('push', () => pushTags(inputs.build.tags, report));
   } catch (error) {
     const failure = error as StageError;
     report.failure = { stage: failure.stage, message: failure.message, logTail: failure.logTail };
   } finally {
     if (loggedIn) {
       await docker(logoutArgs(login!.registry)).catch((error: Error) =>
-        core.warning(`docker logout failed, credentials may remain in the Docker config: ${error.message}`),
+        core.warning(
+          `docker logout failed, credentials may remain in the Docker config: ${error.message}`,
+        ),
       );
     }
     fs.rmSync(workDir, { recursive: true, force: true });

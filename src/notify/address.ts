@@ -6,7 +6,8 @@ export interface Address {
 }
 
 // Pragmatic check (what SendGrid accepts in practice): local@domain.tld, no spaces or brackets.
-const EMAIL = /^[^\s@<>()[\]",;:\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+const EMAIL =
+  /^[^\s@<>()[\]",;:\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 
 /** Splits on commas, semicolons and newlines that are not inside quotes or angle brackets. */
 function splitAddresses(raw: string): string[] {
@@ -33,9 +34,16 @@ function splitAddresses(raw: string): string[] {
 export function parseAddress(text: string): Address {
   const angled = /^(.*?)\s*<([^<>]*)>$/.exec(text);
   const email = (angled ? angled[2]! : text).trim();
-  const name = angled ? angled[1]!.trim().replace(/^"(.*)"$/, '$1').trim() : '';
+  const name = angled
+    ? angled[1]!
+        .trim()
+        .replace(/^"(.*)"$/, '$1')
+        .trim()
+    : '';
   if (!EMAIL.test(email)) {
-    throw new Error(`"${text}" is not an email address (expected name@example.com or Name <name@example.com>)`);
+    throw new Error(
+      `"${text}" is not an email address (expected name@example.com or Name <name@example.com>)`,
+    );
   }
   return name ? { email, name } : { email };
 }

@@ -1,7 +1,14 @@
 // The facts an email can mention, computed once from the report: placeholder values for
 // subject/text/html and the data merged into a SendGrid dynamic template.
 import { shortSha } from '../github.js';
-import { type Report, errorText, failedStage, formatDuration, overallStatus, pinnedImage } from '../report.js';
+import {
+  type Report,
+  errorText,
+  failedStage,
+  formatDuration,
+  overallStatus,
+  pinnedImage,
+} from '../report.js';
 import type { PlaceholderValues } from './placeholders.js';
 
 function shortHash(digest: string): string {
@@ -47,5 +54,7 @@ export function placeholderValues(report: Report): PlaceholderValues {
 
 /** Placeholder values with snake_case keys, which Handlebars templates can name directly. */
 export function templateFacts(values: PlaceholderValues): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key.replace(/-/g, '_'), value]));
+  return Object.fromEntries(
+    Object.entries(values).map(([key, value]) => [key.replace(/-/g, '_'), value]),
+  );
 }

@@ -25,13 +25,20 @@ function mono(text: string): string {
 }
 
 function anchor(text: string, url: string): string {
-  return url ? `<a href="${escapeHtml(url)}" style="color:#0969da;text-decoration:none">${escapeHtml(text)}</a>` : escapeHtml(text);
+  return url
+    ? `<a href="${escapeHtml(url)}" style="color:#0969da;text-decoration:none">${escapeHtml(text)}</a>`
+    : escapeHtml(text);
 }
 
 function deployTable(report: Report): string {
   const hosts = report.deploy?.hosts ?? [];
   if (hosts.length === 0) return '';
-  const colour = { updated: '#1a7f37', 'no-change': '#57606a', unknown: '#9a6700', failed: '#cf222e' } as const;
+  const colour = {
+    updated: '#1a7f37',
+    'no-change': '#57606a',
+    unknown: '#9a6700',
+    failed: '#cf222e',
+  } as const;
   const cells = hosts
     .map(
       (host) =>
@@ -54,7 +61,12 @@ export function defaultHtml(report: Report, values: PlaceholderValues): string {
   const banner = stage
     ? { colour: '#cf222e', text: `${stage} failed` }
     : { colour: '#1a7f37', text: report.pushRequested ? 'Image pushed' : 'Image built' };
-  const commit = [anchor(values['short-sha'], values['commit-url']), escapeHtml(values['commit-message'])].filter(Boolean).join(' ');
+  const commit = [
+    anchor(values['short-sha'], values['commit-url']),
+    escapeHtml(values['commit-message']),
+  ]
+    .filter(Boolean)
+    .join(' ');
   const rows = [
     row('Image', mono(values.image)),
     row('Digest', mono(values.digest)),

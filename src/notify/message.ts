@@ -16,8 +16,11 @@ const MAX_SUBJECT = 200;
 
 /** A subject is one header line: line breaks and control characters become spaces. */
 export function sanitizeSubject(subject: string): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = subject.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = subject
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat.length > MAX_SUBJECT ? `${flat.slice(0, MAX_SUBJECT - 1)}…` : flat;
 }
 
@@ -26,7 +29,11 @@ export function defaultSubject(report: Report, values: PlaceholderValues): strin
   const sha = values['short-sha'] ? ` (${values['short-sha']})` : '';
   const stage = failedStage(report);
   if (stage) return `❌ ${stage} failed: ${first}${sha}`;
-  const verb = !report.pushRequested ? 'built' : report.deploy?.status === 'deployed' ? 'pushed and deployed' : 'pushed';
+  const verb = !report.pushRequested
+    ? 'built'
+    : report.deploy?.status === 'deployed'
+      ? 'pushed and deployed'
+      : 'pushed';
   return `✅ ${verb} ${first}${sha}`;
 }
 
@@ -47,17 +54,25 @@ export function defaultText(report: Report, values: PlaceholderValues): string {
   ];
   const lines = rows.filter(([, value]) => value).map(([label, value]) => `${label}: ${value}`);
   const hosts = deployLines(report);
-  if (hosts.length > 0) lines.push('', `Deployment: ${values['deploy-status']}`, ...hosts.map((line) => `  ${line}`));
+  if (hosts.length > 0)
+    lines.push('', `Deployment: ${values['deploy-status']}`, ...hosts.map((line) => `  ${line}`));
   if (values.error) lines.push('', 'Error:', values.error);
-  if (report.failure?.logTail) lines.push('', 'Last lines of docker output:', report.failure.logTail);
+  if (report.failure?.logTail)
+    lines.push('', 'Last lines of docker output:', report.failure.logTail);
   return `${lines.join('\n')}\n`;
 }
 
 export function composeMessage(mail: MailInputs, report: Report): Message {
   const values = placeholderValues(report);
   return {
-    subject: sanitizeSubject(mail.subject ? fillPlaceholders(mail.subject, values) : defaultSubject(report, values)),
+    subject: sanitizeSubject(
+      mail.subject ? fillPlaceholders(mail.subject, values) : defaultSubject(report, values),
+    ),
     text: mail.text ? fillPlaceholders(mail.text, values) : defaultText(report, values),
-    html: mail.html ? fillPlaceholders(mail.html, values, escapeHtml) : mail.text ? '' : defaultHtml(report, values),
+    html: mail.html
+      ? fillPlaceholders(mail.html, values, escapeHtml)
+      : mail.text
+        ? ''
+        : defaultHtml(report, values),
   };
 }

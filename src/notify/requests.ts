@@ -68,11 +68,17 @@ export function planPersonalizations(
   });
 
   const firstSize = Math.max(1, MAX_RECIPIENTS_PER_REQUEST - copies);
-  const groups = [uniqueTo.slice(0, firstSize), ...chunk(uniqueTo.slice(firstSize), MAX_RECIPIENTS_PER_REQUEST)];
-  if (!individual) return groups.map((group, i) => [i === 0 ? withCopies({ to: group }) : { to: group }]);
+  const groups = [
+    uniqueTo.slice(0, firstSize),
+    ...chunk(uniqueTo.slice(firstSize), MAX_RECIPIENTS_PER_REQUEST),
+  ];
+  if (!individual)
+    return groups.map((group, i) => [i === 0 ? withCopies({ to: group }) : { to: group }]);
 
   return groups.map((group, i) =>
-    group.map((address, j) => (i === 0 && j === 0 ? withCopies({ to: [address] }) : { to: [address] })),
+    group.map((address, j) =>
+      i === 0 && j === 0 ? withCopies({ to: [address] }) : { to: [address] },
+    ),
   );
 }
 
@@ -83,16 +89,25 @@ export function buildMailRequests(
 ): MailRequest[] {
   const content = mail.templateId
     ? { templateId: mail.templateId, dynamicTemplateData: templateData, subject: message.subject }
-    : { subject: message.subject, text: message.text, ...(message.html ? { html: message.html } : {}) };
-  return planPersonalizations(mail.to, mail.cc, mail.bcc, mail.individual).map((personalizations) => ({
-    personalizations,
-    from: mail.from,
-    ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
-    ...content,
-    ...(mail.sandbox ? { mailSettings: { sandboxMode: { enable: true } } } : {}),
-  }));
+    : {
+        subject: message.subject,
+        text: message.text,
+        ...(message.html ? { html: message.html } : {}),
+      };
+  return planPersonalizations(mail.to, mail.cc, mail.bcc, mail.individual).map(
+    (personalizations) => ({
+      personalizations,
+      from: mail.from,
+      ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
+      ...content,
+      ...(mail.sandbox ? { mailSettings: { sandboxMode: { enable: true } } } : {}),
+    }),
+  );
 }
 
 export function recipientCount(requests: MailRequest[]): number {
-  return requests.reduce((sum, request) => sum + request.personalizations.reduce((n, p) => n + count(p), 0), 0);
+  return requests.reduce(
+    (sum, request) => sum + request.personalizations.reduce((n, p) => n + count(p), 0),
+    0,
+  );
 }

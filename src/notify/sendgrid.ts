@@ -24,15 +24,20 @@ interface SendGridError {
 /** SendGrid's `{errors:[{message, field}]}` as one readable line. */
 export function describeSendGridError(error: SendGridError): string {
   const status = typeof error.code === 'number' ? error.code : undefined;
-  const body = error.response?.body as { errors?: { message?: string; field?: string | null }[] } | undefined;
+  const body = error.response?.body as
+    { errors?: { message?: string; field?: string | null }[] } | undefined;
   const details = (body?.errors ?? [])
     .map(({ message, field }) => `${message ?? 'error'}${field ? ` (field: ${field})` : ''}`)
     .join('; ');
-  if (status !== undefined) return `SendGrid answered HTTP ${status}${details ? `: ${details}` : ''}`;
+  if (status !== undefined)
+    return `SendGrid answered HTTP ${status}${details ? `: ${details}` : ''}`;
   return `could not reach SendGrid: ${error.message ?? String(error.code ?? 'network error')}`;
 }
 
-export async function sendAll(target: SendGridTarget, requests: MailRequest[]): Promise<SendResult[]> {
+export async function sendAll(
+  target: SendGridTarget,
+  requests: MailRequest[],
+): Promise<SendResult[]> {
   const [{ default: sgMail }, { default: client }] = await Promise.all([
     import('@sendgrid/mail'),
     import('@sendgrid/client'),
@@ -50,7 +55,10 @@ export async function sendAll(target: SendGridTarget, requests: MailRequest[]): 
       try {
         const [response] = await sgMail.send(request as Parameters<typeof sgMail.send>[0]);
         const headers = response.headers as Headers;
-        results.push({ status: response.statusCode, messageId: String(headers['x-message-id'] ?? '') });
+        results.push({
+          status: response.statusCode,
+          messageId: String(headers['x-message-id'] ?? ''),
+        });
         break;
       } catch (caught) {
         const error = caught as SendGridError;
@@ -58,9 +66,12 @@ export async function sendAll(target: SendGridTarget, requests: MailRequest[]): 
         const description = describeSendGridError(error);
         // Network errors from the HTTP client carry a string code (ECONNREFUSED, ECONNABORTED…).
         const networkError = status === undefined && typeof error.code === 'string';
-        if (!isRetryable(status, networkError) || attempt >= MAX_ATTEMPTS) throw new Error(description);
+        if (!isRetryable(status, networkError) || attempt >= MAX_ATTEMPTS)
+          throw new Error(description);
         const wait = retryDelayMs(attempt, error.response?.headers ?? {}, Date.now());
-        core.info(`${description}; retrying in ${Math.round(wait / 100) / 10} s (attempt ${attempt + 1} of ${MAX_ATTEMPTS})`);
+        core.info(
+          `${description}; retrying in ${Math.round(wait / 100) / 10} s (attempt ${attempt + 1} of ${MAX_ATTEMPTS})`,
+        );
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }

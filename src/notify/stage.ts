@@ -11,8 +11,10 @@ import { buildMailRequests } from './requests.js';
 export function skipReason(mail: MailInputs, report: Report): string | undefined {
   const status = overallStatus(report);
   if (mail.notifyOn === 'never') return 'notify-on is never';
-  if (mail.notifyOn === 'success' && status !== 'success') return 'notify-on is success and the run failed';
-  if (mail.notifyOn === 'failure' && status !== 'failure') return 'notify-on is failure and the run succeeded';
+  if (mail.notifyOn === 'success' && status !== 'success')
+    return 'notify-on is success and the run failed';
+  if (mail.notifyOn === 'failure' && status !== 'failure')
+    return 'notify-on is failure and the run succeeded';
   if (!mail.token) return 'sendgrid-token is empty (pull requests from forks get no secrets)';
   return undefined;
 }
@@ -24,16 +26,24 @@ export async function notify(mail: MailInputs, report: Report): Promise<MailResu
     return { status: 'skipped', recipients: [], messageIds: [], requests: 0, message: skipped };
   }
   const message = composeMessage(mail, report);
-  const templateData = { ...templateFacts(placeholderValues(report)), subject: message.subject, ...mail.templateData };
+  const templateData = {
+    ...templateFacts(placeholderValues(report)),
+    subject: message.subject,
+    ...mail.templateData,
+  };
   const requests = buildMailRequests(mail, message, templateData);
   const recipients = requests.flatMap((r) =>
-    r.personalizations.flatMap((p) => [...p.to, ...(p.cc ?? []), ...(p.bcc ?? [])].map((a) => a.email)),
+    r.personalizations.flatMap((p) =>
+      [...p.to, ...(p.cc ?? []), ...(p.bcc ?? [])].map((a) => a.email),
+    ),
   );
   try {
     const { sendAll } = await import('./sendgrid.js');
     const results = await sendAll(mail, requests);
     const status = mail.sandbox ? 'sandboxed' : 'sent';
-    core.info(`Email ${status} to ${recipients.length} recipient(s) in ${requests.length} request(s)`);
+    core.info(
+      `Email ${status} to ${recipients.length} recipient(s) in ${requests.length} request(s)`,
+    );
     return {
       status,
       recipients,
@@ -42,6 +52,12 @@ export async function notify(mail: MailInputs, report: Report): Promise<MailResu
       message: '',
     };
   } catch (error) {
-    return { status: 'failed', recipients, messageIds: [], requests: requests.length, message: (error as Error).message };
+    return {
+      status: 'failed',
+      recipients,
+      messageIds: [],
+      requests: requests.length,
+      message: (error as Error).message,
+    };
   }
 }

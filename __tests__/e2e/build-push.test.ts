@@ -1,0 +1,150 @@
+// Part 1 end to end: the committed bundle builds on the real dockerd and pushes to a real
+// registry; the digest output must be what the registry then serves.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorAnnotations, runAction } from '../helpers/action.js';
+import { BUSYBOX_BASE, dockerCli, makeContext, uniqueName } from '../helpers/context.js';
+import { type Registry, startRegistry } from '../helpers/registry.js';
+
+let registry: Registry;
+let context: string;
+
+beforeAll(async () => {
+  registry = await startRegistry();
+  context = makeContext(
+    `${BUSYBOX_BASE}ARG GREETING=hi\nARG SECOND=x\nRUN echo "$GREETING|$SECOND" > /greeting\n`,
+  );
+});
+afterAll(async () => {
+  await registry?.stop();
+  fs.rmSync(context, { recursive: true, force: true });
+});
+
+describe('build and push', () => {
+  it('pushes several tags with build-args and reports the digest the registry serves', async () => {
+    const repo = uniqueName('app');
+    const tags = [`${registry.host}/${repo}:1.0.0`, `${registry.host}/${repo}:latest`];
+    const run = await runAction({
+      inputs: {
+        context,
+        tags: tags.join('\n'),
+        'build-args': 'GREETING=hello, world=1\nSECOND=$(touch /tmp/pwned);`id`',
+        labels: 'com.example.team=api',
+      },
+    });
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+
+    const served = await registry.manifestDigest(repo, '1.0.0');
+    expect(served).toMatch(/^sha256:[a-f0-9]{64}$/);
+    expect(run.outputs.digest).toBe(served);
+    expect(await registry.manifestDigest(repo, 'latest')).toBe(served);
+    expect(run.outputs.image).toBe(`${registry.host}/${repo}@${served}`);
+    expect(run.outputs.tags).toBe(tags.join('\n'));
+    expect(run.outputs.imageid).toMatch(/^sha256:[a-f0-9]{64}$/);
+
+    const metadata = JSON.parse(run.outputs.metadata!);
+    expect(metadata).toMatchObject({
+      digest: served,
+      imageid: run.outputs.imageid,
+      builder: 'docker',
+      tags,
+    });
+    expect(metadata.durations.buildMs).toBeGreaterThan(0);
+
+    // Build-args arrive as literal text: no shell ever saw them.
+    const greeting = dockerCli(['run', '--rm', run.outputs.imageid!, '/bin/cat', '/greeting']);
+    expect(greeting.trim()).toBe('hello, world=1|$(touch /tmp/pwned);`id`');
+
+    // OCI labels from the run, next to the user's own.
+    const labels = JSON.parse(
+      dockerCli(['image', 'inspect', '--format', '{{json .Config.Labels}}', run.outputs.imageid!]),
+    );
+    expect(labels).toMatchObject({
+      'com.example.team': 'api',
+      'org.opencontainers.image.source': 'https://github.com/acme/api',
+      'org.opencontainers.image.revision': '3f2c1ab9d4e5f60718293a4b5c6d7e8f90a1b2c3',
+    });
+
+    expect(run.summary).toContain('✅ pushed');
+    expect(run.summary).toContain(served);
+    expect(run.summary).toContain(
+      '[3f2c1ab](https://github.com/acme/api/commit/3f2c1ab9d4e5f60718293a4b5c6d7e8f90a1b2c3)',
+    );
+    expect(run.summary).toContain('https://github.com/acme/api/actions/runs/4242');
+    expect(run.summary).not.toMatch(/^\s*[{[]"/m);
+  });
+
+  it('rebuilding the same commit gives the same image (created label is the commit time)', async () => {
+    const repo = uniqueName('same');
+    const event = { head_commit: { message: 'fix', timestamp: '2026-11-01T10:00:00Z' } };
+    const first = await runAction({
+      inputs: { context, tags: `${registry.host}/${repo}:a` },
+      event,
+    });
+    const second = await runAction({
+      inputs: { context, tags: `${registry.host}/${repo}:a` },
+      event,
+    });
+    expect(first.exitCode).toBe(0);
+    expect(second.exitCode).toBe(0);
+    expect(second.outputs.digest).toBe(first.outputs.digest);
+  });
+
+  it('with push: false builds and tags locally, pushes nothing and outputs no digest', async () => {
+    const repo = uniqueName('local');
+    const tag = `${registry.host}/${repo}:dev`;
+    const run = await runAction({ inputs: { context, tags: tag, push: 'false' } });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.outputs.digest ?? '').toBe('');
+    expect(run.outputs.imageid).toMatch(/^sha256:/);
+    expect(dockerCli(['image', 'inspect', '--format', '{{.Id}}', tag]).trim()).toBe(
+      run.outputs.imageid,
+    );
+    await expect(registry.manifestDigest(repo, 'dev')).rejects.toThrow(/404/);
+    expect(run.stdout).not.toContain('docker push');
+    expect(run.summary).toContain('not pushed');
+  });
+
+  it('a failing Dockerfile fails the build stage with docker’s own last lines', async () => {
+    const broken = makeContext(
+      `${BUSYBOX_BASE}RUN echo "compiling…" && echo "error: missing semicolon" >&2 && exit 3\n`,
+    );
+    const repo = uniqueName('broken');
+    const run = await runAction({
+      inputs: { context: broken, tags: `${registry.host}/${repo}:x` },
+    });
+    fs.rmSync(broken, { recursive: true, force: true });
+    expect(run.exitCode).not.toBe(0);
+    const [error] = errorAnnotations(run);
+    expect(error).toMatch(/^build failed: docker build failed with exit code \d+\n/);
+    expect(error).toContain('error: missing semicolon');
+    expect(run.outputs.digest ?? '').toBe('');
+    expect(run.summary).toContain('❌ build failed');
+    expect(run.summary).toContain('missing semicolon');
+    await expect(registry.manifestDigest(repo, 'x')).rejects.toThrow(/404/);
+  });
+
+  it('builds a named target stage from a Dockerfile outside the context', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpn-file-'));
+    const dockerfile = path.join(dir, 'Custom.Dockerfile');
+    fs.writeFileSync(
+      dockerfile,
+      `${BUSYBOX_BASE}RUN echo one > /stage\nFROM scratch AS other\nCOPY busybox /other\n`,
+    );
+    const run = await runAction({
+      inputs: { context, file: dockerfile, target: 'other', push: 'false' },
+    });
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(run.exitCode, run.stdout).toBe(0);
+    const files = dockerCli([
+      'image',
+      'inspect',
+      '--format',
+      '{{len .RootFS.Layers}}',
+      run.outputs.imageid!,
+    ]);
+    expect(files.trim()).toBe('1');
+  });
+});

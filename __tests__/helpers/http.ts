@@ -1,0 +1,66 @@
+// Small shared pieces of the test servers: listen on loopback, read a body, scripted faults.
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** What a test server does with the next request instead of its normal answer. */
+export type Fault =
+  | { kind: 'status'; status: number; headers?: Record<string, string>; body?: unknown }
+  | { kind: 'hang' }
+  | { kind: 'close' };
+
+export interface TestServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function listen(
+  handler: http.RequestListener,
+): Promise<TestServer & { server: http.Server }> {
+  const server = http.createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    server,
+    url: `http://127.0.0.1:${port}`,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+export async function readBody(request: http.IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function sendJson(
+  response: http.ServerResponse,
+  status: number,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = body === undefined ? '' : JSON.stringify(body);
+  response.writeHead(status, {
+    ...(text ? { 'Content-Type': 'application/json' } : {}),
+    ...headers,
+  });
+  response.end(text);
+}
+
+/** Plays a fault; returns false when there is none and the server should answer normally. */
+export function playFault(
+  fault: Fault | undefined,
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+): boolean {
+  if (!fault) return false;
+  if (fault.kind === 'hang') return true; // never answers; the client's timeout must end it
+  if (fault.kind === 'close') {
+    request.socket.destroy();
+    return true;
+  }
+  sendJson(response, fault.status, fault.body, fault.headers);
+  return true;
+}

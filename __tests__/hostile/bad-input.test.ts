@@ -1,0 +1,155 @@
+// Hostile conditions, part 1: bad input. Every case must fail the step with an `::error::`
+// that names the input and says what is expected, before any docker command (a recording
+// docker shim is first on PATH), any registry call or any HTTP request (both servers count).
+import * as fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorAnnotations, runAction } from '../helpers/action.js';
+import { BUSYBOX_BASE, makeContext } from '../helpers/context.js';
+import { type DockerShim, installDockerShim } from '../helpers/docker-shim.js';
+import { leakedSecrets, PLANTED } from '../helpers/secrets.js';
+import { type SendGridServer, startSendGrid } from '../helpers/sendgrid-server.js';
+import { startWatchtower, type WatchtowerServer } from '../helpers/watchtower-server.js';
+
+const TEMPLATE = 'd-0123456789abcdef0123456789abcdef';
+
+// [input overrides, input named in the error, what the message must say]
+const CASES: [Record<string, string>, string, RegExp][] = [
+  [{ tags: 'Acme/App:1' }, 'tags', /must be lowercase/],
+  [{ tags: 'my app:1' }, 'tags', /cannot contain whitespace/],
+  [{ tags: 'app:1:2' }, 'tags', /":" may appear only once/],
+  [{ tags: `app:${'a'.repeat(129)}` }, 'tags', /129 characters, at most 128/],
+  [{ tags: '' }, 'tags', /at least one tag is required when push is true/],
+  [{ tags: 'app@sha256:0123' }, 'tags', /cannot contain a digest/],
+  [{ tags: 'app:-bad' }, 'tags', /may only contain letters, digits/],
+  [{ tags: 'reg.example.com:99x/app:1' }, 'tags', /not a valid registry host/],
+  [{ tags: 'app;id:1' }, 'tags', /not a valid repository path component/],
+  [{ tags: 'app:$(id)' }, 'tags', /may only contain letters, digits/],
+  [{ tags: 'app:1\n::set-output name=digest::forged' }, 'tags', /valid|whitespace|only once/],
+  [{ 'build-args': 'NOEQUALS' }, 'build-args', /is not KEY=value/],
+  [{ 'build-args': '=value' }, 'build-args', /is not KEY=value/],
+  [{ labels: 'just-a-key' }, 'labels', /is not KEY=value/],
+  [{ context: '/nonexistent/context' }, 'context', /is not a directory/],
+  [{ file: '/nonexistent/Dockerfile' }, 'file', /does not exist/],
+  [{ push: 'yes' }, 'push', /expected true or false, got "yes"/],
+  [{ pull: 'on' }, 'pull', /expected true or false/],
+  [{ 'no-cache': '1' }, 'no-cache', /expected true or false/],
+  [{ platforms: 'linux/amd64,linux/arm64' }, 'platforms', /needs docker buildx/],
+  [{ 'cache-from': 'type=gha' }, 'cache-from', /needs docker buildx/],
+  [{ 'cache-to': 'type=gha,mode=max' }, 'cache-to', /needs docker buildx/],
+  [{ target: 'bad target' }, 'target', /not a build stage name/],
+  [{ password: '' }, 'password', /is required when "username"/],
+  [{ username: '' }, 'username', /is required when "registry" or "password"/],
+  [{ registry: 'not a host!' }, 'registry', /is not a registry host/],
+  [{ mail: 'not-an-email' }, 'mail', /is not an email address/],
+  [{ mail: 'a@example.com, A@example.com' }, 'mail', /listed twice/],
+  [{ mail: '' }, 'mail', /at least one recipient is required/],
+  [{ from: '' }, 'from', /verified sender address is required/],
+  [{ from: 'Build Bot <bot@>' }, 'from', /is not an email address/],
+  [{ cc: 'cc@@example.com' }, 'cc', /is not an email address/],
+  [{ bcc: 'bcc@example' }, 'bcc', /is not an email address/],
+  [{ 'reply-to': 'reply to@example.com' }, 'reply-to', /is not an email address/],
+  [{ mail: 'Ann\r\nBcc: evil@example.com <a@example.com>' }, 'mail', /is not an email address/],
+  [{ subject: 'Deployed\r\nBcc: evil@example.com' }, 'subject', /must be one line/],
+  [{ subject: '{{ imgae }} is out' }, 'subject', /unknown placeholder \{\{ imgae \}\}/],
+  [{ html: '<p>{{ nope }}</p>' }, 'html', /unknown placeholder \{\{ nope \}\}/],
+  [{ text: 'digest {{digest}} {{ sha1 }}' }, 'text', /unknown placeholder \{\{ sha1 \}\}/],
+  [{ 'template-id': TEMPLATE, 'template-data': '[1,2]' }, 'template-data', /must be a JSON object/],
+  [{ 'template-id': TEMPLATE, 'template-data': '{bad json' }, 'template-data', /not valid JSON/],
+  [{ 'template-data': '{"a":1}' }, 'template-data', /only used with "template-id"/],
+  [{ 'template-id': 'welcome' }, 'template-id', /not a SendGrid dynamic template id/],
+  [{ 'template-id': TEMPLATE, html: '<p>hi</p>' }, 'template-id', /cannot be combined/],
+  [{ 'notify-on': 'sometimes' }, 'notify-on', /expected one of always, success, failure, never/],
+  [{ individual: 'maybe' }, 'individual', /expected true or false/],
+  [{ sandbox: 'True-ish' }, 'sandbox', /expected true or false/],
+  [
+    { 'sendgrid-api-url': 'ftp://api.sendgrid.com' },
+    'sendgrid-api-url',
+    /must be an http:\/\/ or https:\/\/ URL/,
+  ],
+  [{ 'sendgrid-api-url': 'api.sendgrid.com' }, 'sendgrid-api-url', /is not a URL/],
+  [{ 'sendgrid-timeout': '-5' }, 'sendgrid-timeout', /number of seconds/],
+  [{ 'sendgrid-timeout': 'ten' }, 'sendgrid-timeout', /number of seconds/],
+  [{ 'fail-on-notify-error': 'nope' }, 'fail-on-notify-error', /expected true or false/],
+  [
+    { 'watchtower-url': 'ftp://host-a:8080' },
+    'watchtower-url',
+    /must be an http:\/\/ or https:\/\/ URL/,
+  ],
+  [
+    { 'watchtower-url': 'https://admin:hunter2@host-a:8080' },
+    'watchtower-url',
+    /must not contain credentials/,
+  ],
+  [{ 'watchtower-timeout': '-1' }, 'watchtower-timeout', /number of seconds/],
+  [{ 'watchtower-timeout': 'soon' }, 'watchtower-timeout', /number of seconds/],
+  [{ 'watchtower-images': 'acme/api:v2' }, 'watchtower-images', /has a tag/],
+  [{ 'watchtower-images': 'Acme/API' }, 'watchtower-images', /must be lowercase/],
+  [{ 'fail-on-deploy-error': 'perhaps' }, 'fail-on-deploy-error', /expected true or false/],
+  [{ 'watchtower-url': '' }, 'watchtower-url', /is required when "watchtower-token" is set/],
+];
+
+let shim: DockerShim;
+let sendgrid: SendGridServer;
+let watchtower: WatchtowerServer;
+let context: string;
+let valid: Record<string, string>;
+
+beforeAll(async () => {
+  shim = installDockerShim();
+  sendgrid = await startSendGrid(PLANTED.sendgridToken);
+  watchtower = await startWatchtower({ flavour: 'fork', token: PLANTED.watchtowerToken });
+  context = makeContext(BUSYBOX_BASE);
+  valid = {
+    context,
+    tags: '127.0.0.1:5999/acme/api:1.0.0',
+    registry: '127.0.0.1:5999',
+    username: 'ci',
+    password: PLANTED.password,
+    'sendgrid-token': PLANTED.sendgridToken,
+    'sendgrid-api-url': sendgrid.url,
+    mail: 'dev@example.com',
+    from: 'CI <ci@example.com>',
+    'watchtower-url': watchtower.url,
+    'watchtower-token': PLANTED.watchtowerToken,
+  };
+});
+afterAll(async () => {
+  shim?.remove();
+  await sendgrid?.stop();
+  await watchtower?.stop();
+  fs.rmSync(context, { recursive: true, force: true });
+});
+
+describe('bad input is rejected before anything runs', () => {
+  it('has at least 40 cases', () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it.each(CASES)('%j → %s', async (overrides, input, expected) => {
+    const run = await runAction({
+      inputs: { ...valid, ...overrides },
+      env: { PATH: shim.path, ACTIONS_STEP_DEBUG: 'true' },
+    });
+    expect(run.exitCode).toBe(1);
+    const errors = errorAnnotations(run);
+    expect(errors).toHaveLength(1);
+    const problem = errors[0]!.split('\n').find((line) => line.includes(`Input "${input}"`));
+    expect(problem, errors[0]).toBeDefined();
+    expect(problem).toMatch(expected);
+    expect(shim.calls()).toEqual([]);
+    expect(sendgrid.requestCount()).toBe(0);
+    expect(watchtower.requestCount()).toBe(0);
+    expect(run.summary).toContain('inputs rejected');
+    expect(leakedSecrets(run)).toEqual([]);
+  });
+
+  it('reports every bad input of a run at once', async () => {
+    const run = await runAction({
+      inputs: { ...valid, push: 'yes', 'notify-on': 'sometimes', tags: 'UPPER:1' },
+      env: { PATH: shim.path },
+    });
+    const [error] = errorAnnotations(run);
+    expect(error).toMatch(/^3 inputs are invalid/);
+    for (const input of ['push', 'notify-on', 'tags']) expect(error).toContain(`Input "${input}"`);
+  });
+});
