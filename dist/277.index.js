@@ -143,7 +143,7 @@ async function updateHost(baseUrl, images, deploy) {
             response = await fetch(updateUrl(baseUrl, images), {
                 method: 'POST',
                 headers: { Authorization: `Bearer ${deploy.token}` },
-                signal: AbortSignal.timeout(Math.max(1, deadline - performance.now())),
+                signal: AbortSignal.timeout(Math.max(1, Math.ceil(deadline - performance.now()))),
             });
         }
         catch (error) {

@@ -22,6 +22,7 @@ export interface UpdateSummary {
 }
 
 export interface WatchtowerServer extends TestServer {
+  server: import('node:http').Server;
   calls: UpdateCall[];
   requestCount(): number;
   queue(...faults: Fault[]): void;
@@ -66,6 +67,7 @@ export async function startWatchtower(options: WatchtowerOptions): Promise<Watch
   });
   return {
     url: server.url,
+    server: server.server,
     stop: server.stop,
     calls,
     requestCount: () => requests,

@@ -54,7 +54,7 @@ async function updateHost(
       response = await fetch(updateUrl(baseUrl, images), {
         method: 'POST',
         headers: { Authorization: `Bearer ${deploy.token}` },
-        signal: AbortSignal.timeout(Math.max(1, deadline - performance.now())),
+        signal: AbortSignal.timeout(Math.max(1, Math.ceil(deadline - performance.now()))),
       });
     } catch (error) {
       return result({

@@ -1,0 +1,237 @@
+// Part 3 end to end: after the push, the action calls Watchtower on every host. The stand-in
+// host here does on the real daemon what Watchtower does (pull the pushed reference, recreate
+// the container from it) and answers like the maintained fork; other cases follow the
+// contract in helpers/watchtower-server.ts.
+import * as fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorAnnotations, runAction } from '../helpers/action.js';
+import { BUSYBOX_BASE, dockerCli, makeContext, uniqueName } from '../helpers/context.js';
+import { freePort, type Registry, startRegistry } from '../helpers/registry.js';
+import { leakedSecrets, PLANTED } from '../helpers/secrets.js';
+import { type SendGridServer, startSendGrid } from '../helpers/sendgrid-server.js';
+import {
+  startWatchtower,
+  type UpdateSummary,
+  type WatchtowerServer,
+} from '../helpers/watchtower-server.js';
+
+let registry: Registry;
+let sendgrid: SendGridServer;
+let context: string;
+const servers: WatchtowerServer[] = [];
+const containers: string[] = [];
+
+beforeAll(async () => {
+  registry = await startRegistry();
+  sendgrid = await startSendGrid(PLANTED.sendgridToken);
+  context = makeContext(
+    `${BUSYBOX_BASE}ARG VERSION=1\nRUN echo "$VERSION" > /version\nCMD ["/bin/sleep", "600"]\n`,
+  );
+});
+afterAll(async () => {
+  for (const name of containers) {
+    try {
+      dockerCli(['rm', '-f', name]);
+    } catch {
+      // already gone
+    }
+  }
+  await Promise.all(servers.map((server) => server.stop()));
+  await sendgrid?.stop();
+  await registry?.stop();
+  fs.rmSync(context, { recursive: true, force: true });
+});
+
+async function host(options: Parameters<typeof startWatchtower>[0]): Promise<WatchtowerServer> {
+  const server = await startWatchtower(options);
+  servers.push(server);
+  return server;
+}
+
+function deployInputs(
+  repo: string,
+  urls: string[],
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    context,
+    tags: `${registry.host}/${repo}:live`,
+    'watchtower-url': urls.join('\n'),
+    'watchtower-token': PLANTED.watchtowerToken,
+    'watchtower-timeout': '20',
+    ...extra,
+  };
+}
+
+/** What Watchtower does for a container whose image was updated: pull, compare, recreate. */
+function watchtowerOnTheDaemon(container: string, reference: string) {
+  return async (images: string[]): Promise<UpdateSummary> => {
+    const repository = reference.slice(0, reference.lastIndexOf(':'));
+    if (!images.includes(repository))
+      return { scanned: 0, updated: 0, failed: 0, restarted: 0, skipped: 0 };
+    const before = dockerCli(['inspect', '--format', '{{.Image}}', container]).trim();
+    dockerCli(['pull', '--quiet', reference]);
+    const latest = dockerCli(['image', 'inspect', '--format', '{{.Id}}', reference]).trim();
+    if (latest === before) return { scanned: 1, updated: 0, failed: 0, restarted: 0, skipped: 0 };
+    dockerCli(['rm', '-f', container]);
+    dockerCli(['run', '-d', '--name', container, reference]);
+    return { scanned: 1, updated: 1, failed: 0, restarted: 0, skipped: 0 };
+  };
+}
+
+describe('deployment through Watchtower', () => {
+  it('updates the running container to the pushed digest, and the summary and email say so', async () => {
+    const repo = uniqueName('deploy');
+    const reference = `${registry.host}/${repo}:live`;
+    const container = uniqueName('app');
+    containers.push(container);
+
+    const v1 = await runAction({ inputs: { context, tags: reference, 'build-args': 'VERSION=1' } });
+    expect(v1.exitCode, v1.stdout).toBe(0);
+    dockerCli(['run', '-d', '--name', container, reference]);
+
+    const watchtower = await host({
+      flavour: 'fork',
+      token: PLANTED.watchtowerToken,
+      onUpdate: watchtowerOnTheDaemon(container, reference),
+    });
+    const run = await runAction({
+      inputs: {
+        ...deployInputs(repo, [watchtower.url], { 'build-args': 'VERSION=2' }),
+        'sendgrid-token': PLANTED.sendgridToken,
+        'sendgrid-api-url': sendgrid.url,
+        mail: 'ops@example.com',
+        from: 'ci@example.com',
+      },
+    });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(leakedSecrets(run)).toEqual([]);
+
+    // The container now runs the image whose registry digest is the action's digest output.
+    const served = await registry.manifestDigest(repo, 'live');
+    expect(run.outputs.digest).toBe(served);
+    const running = dockerCli(['inspect', '--format', '{{.Image}}', container]).trim();
+    expect(running).toBe(run.outputs.imageid);
+    expect(dockerCli(['image', 'inspect', '--format', '{{json .RepoDigests}}', running])).toContain(
+      `${repo}@${served}`,
+    );
+    expect(dockerCli(['exec', container, '/bin/cat', '/version']).trim()).toBe('2');
+
+    expect(watchtower.calls).toEqual([
+      {
+        method: 'POST',
+        path: '/v1/update',
+        images: [`${registry.host}/${repo}`],
+        token: PLANTED.watchtowerToken,
+      },
+    ]);
+    expect(run.outputs['deploy-status']).toBe('deployed');
+    const [result] = JSON.parse(run.outputs['deploy-result']!);
+    expect(result).toMatchObject({
+      url: watchtower.url,
+      status: 'updated',
+      httpStatus: 200,
+      counts: { scanned: 1, updated: 1, failed: 0 },
+    });
+    expect(run.summary).toContain(`| ${watchtower.url} | updated | 200 |`);
+    // The registry has a port, which upstream Watchtower cannot match: the user is told.
+    expect(run.stdout).toMatch(/::warning::containrrr\/watchtower 1\.7\.1 cuts image names/);
+
+    const mail = sendgrid.received.at(-1)!.body;
+    expect(mail.subject).toMatch(/^✅ pushed and deployed /);
+    expect(mail.content![0]!.value).toContain(`${watchtower.url}: updated (HTTP 200`);
+    expect(mail.content![1]!.value).toContain('Deployment: deployed');
+  });
+
+  it('calls hosts concurrently: each answers after 1.5 s, the second is asked before the first answers', async () => {
+    const arrivals: number[] = [];
+    const make = () =>
+      host({
+        flavour: 'fork',
+        token: PLANTED.watchtowerToken,
+        delayMs: 1500,
+        onUpdate: async () => {
+          return { scanned: 1, updated: 1, failed: 0, restarted: 0, skipped: 0 };
+        },
+      });
+    const [a, b] = await Promise.all([make(), make()]);
+    for (const server of [a!, b!]) server.server.on('request', () => arrivals.push(Date.now()));
+    const run = await runAction({ inputs: deployInputs(uniqueName('two'), [a!.url, b!.url]) });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(arrivals).toHaveLength(2);
+    expect(Math.abs(arrivals[0]! - arrivals[1]!)).toBeLessThan(1500);
+    const hosts = JSON.parse(run.outputs['deploy-result']!) as { durationMs: number }[];
+    expect(hosts.every((h) => h.durationMs >= 1500)).toBe(true);
+  });
+
+  it('upstream 1.7.1 (empty 200 body) counts as deployed with unknown details', async () => {
+    const upstream = await host({ flavour: 'upstream', token: PLANTED.watchtowerToken });
+    const run = await runAction({ inputs: deployInputs(uniqueName('up'), [upstream.url]) });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.outputs['deploy-status']).toBe('deployed');
+    expect(JSON.parse(run.outputs['deploy-result']!)[0]).toMatchObject({
+      status: 'unknown',
+      httpStatus: 200,
+    });
+    expect(upstream.calls[0]!.images).toHaveLength(1);
+  });
+
+  it('401: the token is named as the problem; the step fails after the summary, keeping the digest', async () => {
+    const wrong = await host({ flavour: 'fork', token: 'a-different-token' });
+    const run = await runAction({ inputs: deployInputs(uniqueName('401'), [wrong.url]) });
+    expect(run.exitCode).toBe(1);
+    expect(errorAnnotations(run)[0]).toMatch(
+      /^deploy failed on .*token rejected \(HTTP 401\): watchtower-token must equal WATCHTOWER_HTTP_API_TOKEN/,
+    );
+    expect(run.outputs.digest).toMatch(/^sha256:/);
+    expect(run.outputs['deploy-status']).toBe('failed');
+    expect(run.summary).toContain('token rejected');
+    expect(leakedSecrets(run)).toEqual([]);
+  });
+
+  it('429 then 200: waits Retry-After and retries', async () => {
+    const busy = await host({ flavour: 'fork', token: PLANTED.watchtowerToken });
+    busy.queue({ kind: 'status', status: 429, headers: { 'Retry-After': '1' } });
+    const run = await runAction({ inputs: deployInputs(uniqueName('429'), [busy.url]) });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(busy.requestCount()).toBe(2);
+    expect(run.outputs['deploy-status']).toBe('deployed');
+  });
+
+  it('a host that never answers times out; a host that refuses connections fails; the rest deploy (partial)', async () => {
+    const silent = await host({ flavour: 'fork', token: PLANTED.watchtowerToken });
+    silent.queue({ kind: 'hang' });
+    const good = await host({ flavour: 'fork', token: PLANTED.watchtowerToken });
+    const refused = `http://127.0.0.1:${await freePort()}`;
+    const run = await runAction({
+      inputs: deployInputs(uniqueName('partial'), [silent.url, good.url, refused], {
+        'watchtower-timeout': '2',
+        'fail-on-deploy-error': 'false',
+      }),
+    });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.outputs['deploy-status']).toBe('partial');
+    const hosts = JSON.parse(run.outputs['deploy-result']!) as {
+      status: string;
+      message: string;
+      durationMs: number;
+    }[];
+    expect(hosts.map((h) => h.status)).toEqual(['failed', 'updated', 'failed']);
+    expect(hosts[0]!.message).toBe('no answer within 2 s');
+    expect(hosts[0]!.durationMs).toBeLessThan(4000);
+    expect(hosts[2]!.message).toMatch(/^connection refused/);
+    expect(run.summary).toContain('**partial**');
+  });
+
+  it('no deployment when the build failed', async () => {
+    const watchtower = await host({ flavour: 'fork', token: PLANTED.watchtowerToken });
+    const broken = makeContext(`${BUSYBOX_BASE}RUN exit 1\n`);
+    const run = await runAction({
+      inputs: { ...deployInputs(uniqueName('nodeploy'), [watchtower.url]), context: broken },
+    });
+    fs.rmSync(broken, { recursive: true, force: true });
+    expect(run.exitCode).toBe(1);
+    expect(watchtower.requestCount()).toBe(0);
+    expect(run.outputs['deploy-status']).toBe('skipped');
+  });
+});

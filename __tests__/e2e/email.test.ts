@@ -1,0 +1,200 @@
+// Part 2 end to end: the bundle builds and pushes on the real daemon and registry, then emails
+// through a local server that enforces SendGrid's documented contract for POST /v3/mail/send.
+import * as fs from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { errorAnnotations, runAction } from '../helpers/action.js';
+import { BUSYBOX_BASE, makeContext, uniqueName } from '../helpers/context.js';
+import { type Registry, startRegistry } from '../helpers/registry.js';
+import { leakedSecrets, PLANTED } from '../helpers/secrets.js';
+import { type SendGridServer, startSendGrid } from '../helpers/sendgrid-server.js';
+
+let registry: Registry;
+let sendgrid: SendGridServer;
+let context: string;
+
+beforeAll(async () => {
+  registry = await startRegistry();
+  context = makeContext(`${BUSYBOX_BASE}RUN echo email > /email\n`);
+});
+afterAll(async () => {
+  await registry?.stop();
+  fs.rmSync(context, { recursive: true, force: true });
+});
+afterEach(async () => {
+  await sendgrid?.stop();
+});
+
+async function runWithMail(inputs: Record<string, string>, event?: Record<string, unknown>) {
+  const repo = uniqueName('mail');
+  const run = await runAction({
+    inputs: {
+      context,
+      tags: `${registry.host}/${repo}:1.4.0`,
+      'sendgrid-token': PLANTED.sendgridToken,
+      'sendgrid-api-url': sendgrid.url,
+      mail: 'Dev Team <dev@example.com>, ops@example.com',
+      from: 'CI <ci@example.com>',
+      ...inputs,
+    },
+    event,
+  });
+  expect(leakedSecrets(run)).toEqual([]);
+  return { run, repo };
+}
+
+describe('email through SendGrid', () => {
+  it('sends one email that carries the digest the registry serves', async () => {
+    sendgrid = await startSendGrid(PLANTED.sendgridToken);
+    const { run, repo } = await runWithMail({
+      cc: 'lead@example.com',
+      'reply-to': 'ops@example.com',
+    });
+    expect(run.exitCode, run.stdout).toBe(0);
+    const served = await registry.manifestDigest(repo, '1.4.0');
+    expect(run.outputs.digest).toBe(served);
+
+    expect(sendgrid.received).toHaveLength(1);
+    const [mail] = sendgrid.received;
+    expect(mail!.status).toBe(202);
+    expect(mail!.authorization).toBe(`Bearer ${PLANTED.sendgridToken}`);
+    expect(mail!.body.from).toEqual({ email: 'ci@example.com', name: 'CI' });
+    expect(mail!.body.personalizations).toEqual([
+      {
+        to: [{ email: 'dev@example.com', name: 'Dev Team' }, { email: 'ops@example.com' }],
+        cc: [{ email: 'lead@example.com' }],
+      },
+    ]);
+    expect(mail!.body.subject).toBe(`✅ pushed ${registry.host}/${repo}:1.4.0 (3f2c1ab)`);
+    const [text, html] = mail!.body.content!;
+    expect(text!.type).toBe('text/plain');
+    expect(text!.value).toContain(served);
+    expect(html!.type).toBe('text/html');
+    expect(html!.value).toContain(served);
+    expect(html!.value).toContain('https://github.com/acme/api/actions/runs/4242');
+
+    expect(run.outputs['mail-status']).toBe('sent');
+    expect(run.outputs['message-id']).toMatch(/^[0-9a-f]{22}$/);
+    expect(run.summary).toContain('### Email');
+    expect(run.summary).toContain('d***@example.com');
+    expect(run.summary).not.toContain('dev@example.com');
+  });
+
+  it('a broken Dockerfile sends a failure email with the stage and log tail, then fails the step', async () => {
+    sendgrid = await startSendGrid(PLANTED.sendgridToken);
+    const broken = makeContext(`${BUSYBOX_BASE}RUN echo "fatal: <missing> dependency" && exit 7\n`);
+    const { run } = await runWithMail(
+      { context: broken },
+      { head_commit: { message: 'Break <b>it</b>\n::set-output name=digest::forged' } },
+    );
+    fs.rmSync(broken, { recursive: true, force: true });
+    expect(run.exitCode).toBe(1);
+    expect(errorAnnotations(run)[0]).toMatch(/^build failed: docker build failed/);
+    expect(sendgrid.received).toHaveLength(1);
+    const body = sendgrid.received[0]!.body;
+    expect(body.subject).toMatch(/^❌ build failed: /);
+    expect(body.content![0]!.value).toContain('fatal: <missing> dependency');
+    expect(body.content![1]!.value).toContain('fatal: &lt;missing&gt; dependency');
+    expect(body.content![1]!.value).toContain('Break &lt;b&gt;it&lt;/b&gt;');
+    expect(run.outputs['mail-status']).toBe('sent');
+    // The commit message reached the email, never the runner's command stream.
+    expect(run.outputs.digest ?? '').toBe('');
+    expect(run.stdout).not.toMatch(/^::set-output/m);
+  });
+
+  it('429 then 202: waits as told, retries, and sends once', async () => {
+    sendgrid = await startSendGrid(PLANTED.sendgridToken);
+    sendgrid.queue({
+      kind: 'status',
+      status: 429,
+      headers: { 'X-RateLimit-Reset': String(Math.ceil(Date.now() / 1000) + 1) },
+      body: { errors: [{ message: 'too many requests', field: null }] },
+    });
+    const { run } = await runWithMail({});
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(sendgrid.requestCount()).toBe(2);
+    expect(sendgrid.received).toHaveLength(1);
+    expect(run.stdout).toMatch(/SendGrid answered HTTP 429.*retrying/);
+  });
+
+  it('400 fails the step with SendGrid’s message and field, keeping the digest', async () => {
+    sendgrid = await startSendGrid(PLANTED.sendgridToken);
+    sendgrid.always({
+      kind: 'status',
+      status: 400,
+      body: {
+        errors: [
+          {
+            message: 'The from address does not match a verified Sender Identity.',
+            field: 'from',
+            help: null,
+          },
+        ],
+      },
+    });
+    const { run } = await runWithMail({});
+    expect(run.exitCode).toBe(1);
+    expect(sendgrid.requestCount()).toBe(1);
+    expect(errorAnnotations(run)[0]).toBe(
+      'email failed: SendGrid answered HTTP 400: The from address does not match a verified Sender Identity. (field: from)',
+    );
+    expect(run.outputs.digest).toMatch(/^sha256:/);
+    expect(run.outputs['mail-status']).toBe('failed');
+    expect(run.summary).toContain('verified Sender Identity');
+  });
+
+  it('2500 recipients make 3 requests that each pass the contract', async () => {
+    sendgrid = await startSendGrid(PLANTED.sendgridToken);
+    const recipients = Array.from({ length: 2500 }, (_, i) => `user${i}@example.com`).join('\n');
+    const { run } = await runWithMail({ mail: recipients, individual: 'true' });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(sendgrid.requestCount()).toBe(3);
+    expect(sendgrid.received.map((r) => r.status)).toEqual([202, 202, 202]);
+    expect(sendgrid.received.map((r) => r.body.personalizations!.length)).toEqual([
+      1000, 1000, 500,
+    ]);
+  });
+
+  it('an empty token (fork pull request) skips the email with a warning; the push is unaffected', async () => {
+    sendgrid = await startSendGrid(PLANTED.sendgridToken);
+    const { run } = await runWithMail({ 'sendgrid-token': '' });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.outputs.digest).toMatch(/^sha256:/);
+    expect(run.outputs['mail-status']).toBe('skipped');
+    expect(run.stdout).toMatch(/::warning::Email skipped: sendgrid-token is empty/);
+    expect(sendgrid.requestCount()).toBe(0);
+  });
+
+  it('sandbox mode is validated by SendGrid (200) and reported as sandboxed', async () => {
+    sendgrid = await startSendGrid(PLANTED.sendgridToken);
+    const { run } = await runWithMail({
+      sandbox: 'true',
+      subject: '{{ status }} {{ short-digest }} {{ short-sha }}',
+    });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(sendgrid.received[0]!.status).toBe(200);
+    expect(sendgrid.received[0]!.body.subject).toMatch(/^success [0-9a-f]{12} 3f2c1ab$/);
+    expect(run.outputs['mail-status']).toBe('sandboxed');
+  });
+
+  it('dynamic templates get the build facts merged with template-data', async () => {
+    sendgrid = await startSendGrid(PLANTED.sendgridToken);
+    const { run } = await runWithMail({
+      'template-id': 'd-0123456789abcdef0123456789abcdef',
+      'template-data': '{"team":"api","status":"custom"}',
+    });
+    expect(run.exitCode, run.stdout).toBe(0);
+    const body = sendgrid.received[0]!.body as {
+      template_id: string;
+      personalizations: { dynamic_template_data: Record<string, string> }[];
+      content?: unknown;
+    };
+    expect(body.template_id).toBe('d-0123456789abcdef0123456789abcdef');
+    expect(body.content).toBeUndefined();
+    expect(body.personalizations[0]!.dynamic_template_data).toMatchObject({
+      team: 'api',
+      status: 'custom',
+      digest: run.outputs.digest,
+      short_sha: '3f2c1ab',
+    });
+  });
+});

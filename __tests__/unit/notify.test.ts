@@ -1,0 +1,251 @@
+import { describe, expect, it } from 'vitest';
+import type { GitHubFacts } from '../../src/github.js';
+import type { MailInputs } from '../../src/inputs.js';
+import { maskEmail, parseAddress, parseAddressList } from '../../src/notify/address.js';
+import { placeholderValues } from '../../src/notify/facts.js';
+import { composeMessage, sanitizeSubject } from '../../src/notify/message.js';
+import {
+  fillPlaceholders,
+  PLACEHOLDERS,
+  unknownPlaceholders,
+} from '../../src/notify/placeholders.js';
+import { buildMailRequests, planPersonalizations } from '../../src/notify/requests.js';
+import { isRetryable, MAX_WAIT_MS, retryDelayMs } from '../../src/notify/retry.js';
+import { skipReason } from '../../src/notify/stage.js';
+import type { Report } from '../../src/report.js';
+
+const DIGEST = `sha256:${'ab'.repeat(32)}`;
+const github: GitHubFacts = {
+  repository: 'acme/api',
+  repositoryUrl: 'https://github.com/acme/api',
+  sha: '3f2c1ab9d4e5f60718293a4b5c6d7e8f90a1b2c3',
+  ref: 'refs/heads/main',
+  actor: 'octocat',
+  workflow: 'release',
+  eventName: 'push',
+  commitMessage: 'Fix <script>alert(1)</script> & more\n\nbody',
+  commitTime: undefined,
+  commitUrl: 'https://github.com/acme/api/commit/3f2c1ab',
+  runUrl: 'https://github.com/acme/api/actions/runs/1',
+};
+
+function report(overrides: Partial<Report> = {}): Report {
+  return {
+    startedAt: new Date(),
+    tags: ['ghcr.io/acme/api:1.4.0', 'ghcr.io/acme/api:latest'],
+    pushRequested: true,
+    github,
+    build: { builder: 'docker', imageId: `sha256:${'cd'.repeat(32)}`, durationMs: 1200 },
+    push: { digest: DIGEST, digests: { 'ghcr.io/acme/api:1.4.0': DIGEST }, durationMs: 300 },
+    durationMs: 1600,
+    ...overrides,
+  };
+}
+
+const mail: MailInputs = {
+  token: 'SG.x',
+  to: [{ email: 'a@x.io' }],
+  from: { email: 'ci@x.io', name: 'CI' },
+  cc: [],
+  bcc: [],
+  replyTo: undefined,
+  subject: '',
+  text: '',
+  html: '',
+  templateId: '',
+  templateData: {},
+  notifyOn: 'always',
+  individual: false,
+  apiUrl: 'https://api.sendgrid.com',
+  sandbox: false,
+  failOnError: true,
+  timeoutSeconds: 30,
+};
+
+const addresses = (n: number, domain = 'x.io') =>
+  Array.from({ length: n }, (_, i) => ({ email: `u${i}@${domain}` }));
+
+describe('addresses', () => {
+  it('parses names, quotes and separators', () => {
+    expect(parseAddressList('a@x.io;b@x.io\n"Doe, J" <j@x.io>, K <k@x.io>')).toEqual([
+      { email: 'a@x.io' },
+      { email: 'b@x.io' },
+      { email: 'j@x.io', name: 'Doe, J' },
+      { email: 'k@x.io', name: 'K' },
+    ]);
+    expect(() => parseAddress('a@b')).toThrow(/not an email address/);
+    expect(() => parseAddressList('a@x.io, A@X.io')).toThrow(/listed twice/);
+    expect(maskEmail('alice@example.com')).toBe('a***@example.com');
+  });
+});
+
+describe('placeholders', () => {
+  it('finds unknown names and fills every occurrence', () => {
+    expect(unknownPlaceholders('{{ image }} {{digest}} {{ nope }} {{ x-y }}')).toEqual([
+      'nope',
+      'x-y',
+    ]);
+    const values = placeholderValues(report());
+    expect(fillPlaceholders('{{ short-sha }}/{{short-sha}} {{ digest }}', values)).toBe(
+      `3f2c1ab/3f2c1ab ${DIGEST}`,
+    );
+    expect(Object.keys(values).sort()).toEqual([...PLACEHOLDERS].sort());
+  });
+});
+
+describe('message', () => {
+  it('default subject names status, first tag and short sha', () => {
+    expect(composeMessage(mail, report()).subject).toBe(
+      '✅ pushed ghcr.io/acme/api:1.4.0 (3f2c1ab)',
+    );
+    const failed = report({
+      push: undefined,
+      failure: { stage: 'build', message: 'docker build failed', logTail: 'boom' },
+    });
+    expect(composeMessage(mail, failed).subject).toBe(
+      '❌ build failed: ghcr.io/acme/api:1.4.0 (3f2c1ab)',
+    );
+  });
+
+  it('default text and HTML carry every fact; HTML escapes what it shows', () => {
+    const { text, html } = composeMessage(mail, report());
+    for (const fact of [
+      DIGEST,
+      'ghcr.io/acme/api:latest',
+      'refs/heads/main',
+      'octocat',
+      github.runUrl,
+    ]) {
+      expect(text).toContain(fact);
+      expect(html).toContain(fact);
+    }
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('Fix &lt;script&gt;alert(1)&lt;/script&gt; &amp; more');
+    expect(html).toMatch(/<table role="presentation"/);
+  });
+
+  it('failure emails say which stage failed and show the log tail', () => {
+    const failed = report({
+      push: undefined,
+      failure: { stage: 'push', message: 'denied', logTail: 'unauthorized: <auth>' },
+    });
+    const { text, html } = composeMessage(mail, failed);
+    expect(text).toContain('push failed');
+    expect(text).toContain('unauthorized: <auth>');
+    expect(html).toContain('unauthorized: &lt;auth&gt;');
+  });
+
+  it('user templates: placeholders filled, HTML values escaped, subject kept to one line', () => {
+    const custom = {
+      ...mail,
+      subject: '{{ status }}: {{ commit-message }}',
+      html: '<b>{{ commit-message }}</b>',
+      text: '{{ image }}',
+    };
+    const message = composeMessage(custom, report());
+    expect(message.subject).toBe('success: Fix <script>alert(1)</script> & more');
+    expect(message.html).toBe('<b>Fix &lt;script&gt;alert(1)&lt;/script&gt; &amp; more</b>');
+    expect(message.text).toBe(`ghcr.io/acme/api@${DIGEST}`);
+    expect(sanitizeSubject('a\r\nBcc: x@y\u0000z')).toBe('a Bcc: x@y z');
+  });
+
+  it('a user text without html sends text only', () => {
+    expect(composeMessage({ ...mail, text: 'hi' }, report()).html).toBe('');
+  });
+});
+
+describe('requests', () => {
+  it('splits 2500 recipients into 3 requests of at most 1000', () => {
+    const plan = planPersonalizations(addresses(2500), [], [], false);
+    expect(plan.map((r) => r[0]!.to.length)).toEqual([1000, 1000, 500]);
+  });
+
+  it('keeps cc/bcc once, in the first request, within the 1000 limit', () => {
+    const plan = planPersonalizations(
+      addresses(1500),
+      [{ email: 'c@y.io' }],
+      [{ email: 'b@y.io' }],
+      false,
+    );
+    const counts = plan.map((r) =>
+      r.reduce((n, p) => n + p.to.length + (p.cc?.length ?? 0) + (p.bcc?.length ?? 0), 0),
+    );
+    expect(counts).toEqual([1000, 502]);
+    expect(plan[1]![0]!.cc).toBeUndefined();
+  });
+
+  it('sends an address listed in to and cc only once', () => {
+    const plan = planPersonalizations(
+      [{ email: 'a@x.io' }],
+      [{ email: 'A@x.io' }, { email: 'c@x.io' }],
+      [{ email: 'c@x.io' }],
+      false,
+    );
+    expect(plan).toEqual([[{ to: [{ email: 'a@x.io' }], cc: [{ email: 'c@x.io' }] }]]);
+  });
+
+  it('individual: one personalization per recipient', () => {
+    const plan = planPersonalizations(addresses(3), [], [], true);
+    expect(plan).toEqual([
+      [
+        { to: [{ email: 'u0@x.io' }] },
+        { to: [{ email: 'u1@x.io' }] },
+        { to: [{ email: 'u2@x.io' }] },
+      ],
+    ]);
+  });
+
+  it('builds template and sandbox requests', () => {
+    const [request] = buildMailRequests(
+      { ...mail, templateId: 'd-0123456789abcdef0123456789abcdef', sandbox: true },
+      { subject: 's', text: 't', html: 'h' },
+      { digest: DIGEST },
+    );
+    expect(request).toMatchObject({
+      templateId: 'd-0123456789abcdef0123456789abcdef',
+      dynamicTemplateData: { digest: DIGEST },
+      mailSettings: { sandboxMode: { enable: true } },
+    });
+    expect(request!.html).toBeUndefined();
+  });
+});
+
+describe('retry policy', () => {
+  it('retries 429, 5xx and network errors only', () => {
+    expect(isRetryable(429, false)).toBe(true);
+    expect(isRetryable(503, false)).toBe(true);
+    expect(isRetryable(undefined, true)).toBe(true);
+    expect(isRetryable(400, false)).toBe(false);
+    expect(isRetryable(undefined, false)).toBe(false);
+  });
+
+  it('honours Retry-After and X-RateLimit-Reset, capped', () => {
+    const now = 1_000_000_000_000;
+    expect(retryDelayMs(1, {}, now)).toBe(1000);
+    expect(retryDelayMs(3, {}, now)).toBe(4000);
+    expect(retryDelayMs(1, { 'retry-after': '2' }, now)).toBe(2000);
+    expect(retryDelayMs(1, { 'x-ratelimit-reset': String(now / 1000 + 3) }, now)).toBe(3000);
+    expect(retryDelayMs(1, { 'retry-after': '3600' }, now)).toBe(MAX_WAIT_MS);
+    expect(retryDelayMs(1, { 'x-ratelimit-reset': String(now / 1000 - 10) }, now)).toBe(0);
+  });
+});
+
+describe('when to send', () => {
+  it.each([
+    ['always', 'success', undefined],
+    ['always', 'failure', undefined],
+    ['success', 'failure', 'notify-on is success and the run failed'],
+    ['failure', 'success', 'notify-on is failure and the run succeeded'],
+    ['never', 'success', 'notify-on is never'],
+  ] as const)('notify-on %s, run %s', (notifyOn, outcome, expected) => {
+    const r =
+      outcome === 'success'
+        ? report()
+        : report({ failure: { stage: 'build', message: 'x', logTail: '' } });
+    expect(skipReason({ ...mail, notifyOn }, r)).toBe(expected);
+  });
+
+  it('skips without a token', () => {
+    expect(skipReason({ ...mail, token: '' }, report())).toMatch(/sendgrid-token is empty/);
+  });
+});

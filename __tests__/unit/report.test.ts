@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import { stepOutputs } from '../../src/outputs.js';
+import type { Report } from '../../src/report.js';
+import { redactor, redactReport } from '../../src/secrets.js';
+import { renderSummary } from '../../src/summary.js';
+
+const DIGEST = `sha256:${'ab'.repeat(32)}`;
+
+function report(overrides: Partial<Report> = {}): Report {
+  return {
+    startedAt: new Date(),
+    tags: ['127.0.0.1:5000/app:1', '127.0.0.1:5000/app:latest'],
+    pushRequested: true,
+    github: {
+      repository: 'acme/api',
+      repositoryUrl: 'https://github.com/acme/api',
+      sha: '3f2c1ab9d4e5f60718293a4b5c6d7e8f90a1b2c3',
+      ref: 'refs/heads/main',
+      actor: 'octocat',
+      workflow: 'ci',
+      eventName: 'push',
+      commitMessage: '',
+      commitTime: undefined,
+      commitUrl: 'https://github.com/acme/api/commit/3f2c1ab9d4e5f60718293a4b5c6d7e8f90a1b2c3',
+      runUrl: 'https://github.com/acme/api/actions/runs/7',
+    },
+    build: { builder: 'docker', imageId: `sha256:${'cd'.repeat(32)}`, durationMs: 2500 },
+    push: { digest: DIGEST, digests: { '127.0.0.1:5000/app:1': DIGEST }, durationMs: 400 },
+    ...overrides,
+  };
+}
+
+describe('outputs', () => {
+  it('pins the first tag by digest and lists what was built', () => {
+    const outputs = stepOutputs(report());
+    expect(outputs).toMatchObject({
+      digest: DIGEST,
+      image: `127.0.0.1:5000/app@${DIGEST}`,
+      tags: '127.0.0.1:5000/app:1\n127.0.0.1:5000/app:latest',
+      'deploy-status': 'skipped',
+      'mail-status': 'skipped',
+    });
+    expect(JSON.parse(outputs.metadata!)).toMatchObject({
+      builder: 'docker',
+      durations: { buildMs: 2500, pushMs: 400 },
+    });
+  });
+
+  it('keeps the build outputs when a later stage failed', () => {
+    const outputs = stepOutputs(
+      report({
+        deploy: {
+          status: 'failed',
+          reason: '',
+          hosts: [
+            {
+              url: 'http://h',
+              status: 'failed',
+              httpStatus: 401,
+              durationMs: 5,
+              message: 'token rejected',
+              counts: undefined,
+            },
+          ],
+        },
+        mail: {
+          status: 'failed',
+          recipients: ['a@x.io'],
+          messageIds: [],
+          requests: 1,
+          message: 'SendGrid answered HTTP 500',
+        },
+      }),
+    );
+    expect(outputs.digest).toBe(DIGEST);
+    expect(outputs['deploy-status']).toBe('failed');
+    expect(JSON.parse(outputs['deploy-result']!)).toEqual([
+      {
+        url: 'http://h',
+        status: 'failed',
+        httpStatus: 401,
+        durationMs: 5,
+        message: 'token rejected',
+      },
+    ]);
+    expect(outputs['mail-status']).toBe('failed');
+  });
+
+  it('has no digest when nothing was pushed', () => {
+    expect(stepOutputs(report({ push: undefined, pushRequested: false })).digest).toBeUndefined();
+  });
+});
+
+describe('summary', () => {
+  it('is a markdown table with the facts and links, no JSON', () => {
+    const summary = renderSummary(report());
+    expect(summary).toMatch(/^## ✅ pushed <code>127\.0\.0\.1:5000\/app:1<\/code>/);
+    expect(summary).toContain(`| Image | <code>127.0.0.1:5000/app@${DIGEST}</code> |`);
+    expect(summary).toContain(
+      '[3f2c1ab](https://github.com/acme/api/commit/3f2c1ab9d4e5f60718293a4b5c6d7e8f90a1b2c3)',
+    );
+    expect(summary).toContain('| Build | 2.5 s |');
+    expect(summary).not.toMatch(/[{[]"/);
+  });
+
+  it('shows the failure, with docker output kept verbatim and the table intact', () => {
+    const summary = renderSummary(
+      report({
+        push: undefined,
+        failure: { stage: 'push', message: 'denied | <b>x</b>', logTail: 'line1\n```\nline2' },
+      }),
+    );
+    expect(summary).toContain('## ❌ push failed');
+    expect(summary).toContain('denied &#124; &lt;b&gt;x&lt;/b&gt;');
+    expect(summary).toContain("line1\n'''\nline2");
+  });
+
+  it('has a row per deploy host and masks email addresses', () => {
+    const summary = renderSummary(
+      report({
+        deploy: {
+          status: 'partial',
+          reason: '',
+          hosts: [
+            {
+              url: 'https://a:8080',
+              status: 'updated',
+              httpStatus: 200,
+              durationMs: 1500,
+              message: 'scanned 1, updated 1, failed 0',
+              counts: undefined,
+            },
+            {
+              url: 'https://b:8080',
+              status: 'failed',
+              httpStatus: undefined,
+              durationMs: 30000,
+              message: 'no answer within 30 s',
+              counts: undefined,
+            },
+          ],
+        },
+        mail: {
+          status: 'sent',
+          recipients: ['alice@example.com'],
+          messageIds: ['m1'],
+          requests: 1,
+          message: '',
+        },
+      }),
+    );
+    expect(summary).toContain(
+      '| https://a:8080 | updated | 200 | 1.5 s | scanned 1, updated 1, failed 0 |',
+    );
+    expect(summary).toContain('| https://b:8080 | failed | – | 30.0 s | no answer within 30 s |');
+    expect(summary).toContain('a***@example.com');
+    expect(summary).not.toContain('alice@example.com');
+  });
+});
+
+describe('redaction', () => {
+  it('removes secrets from the free text of a report', () => {
+    const redact = redactor(['hunter2-secret', '']);
+    const r = report({
+      failure: { stage: 'login', message: 'bad hunter2-secret', logTail: 'x hunter2-secret y' },
+    });
+    redactReport(r, redact);
+    expect(r.failure).toMatchObject({ message: 'bad ***', logTail: 'x *** y' });
+  });
+});
