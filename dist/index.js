@@ -28615,11 +28615,14 @@ function defaultLabels(userLabels, facts) {
     ];
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 5 modules
 var exec = __nccwpck_require__(2876);
 ;// CONCATENATED MODULE: ./src/docker/cli.ts
 // The one place that runs the docker CLI. Arguments are always an array (no shell), and the
 // combined output is kept so a failure can show docker's own last lines.
+
 
 
 
@@ -28649,6 +28652,11 @@ async function docker(args, options = {}) {
     const collect = (data) => {
         chunks.push(data);
     };
+    // docker's output includes whatever the Dockerfile's RUN steps print; the runner must not
+    // execute workflow commands (::add-mask::, ::set-output::…) hidden in it.
+    const resume = (0,external_node_crypto_.randomUUID)();
+    if (!options.quiet)
+        process.stdout.write(`::stop-commands::${resume}\n`);
     let exitCode;
     try {
         exitCode = await (0,exec/* exec */.m)('docker', args, {
@@ -28661,6 +28669,10 @@ async function docker(args, options = {}) {
     catch (error) {
         // exec rejects when the binary cannot be started at all (docker not installed).
         throw new DockerError(args[0] ?? '', 127, error.message);
+    }
+    finally {
+        if (!options.quiet)
+            process.stdout.write(`::${resume}::\n`);
     }
     const output = Buffer.concat(chunks).toString('utf8');
     if (exitCode !== 0)
@@ -29466,24 +29478,26 @@ async function writeSummary(markdown) {
         return;
     await core/* summary */.z.addRaw(markdown).write();
 }
-/** The reasons the step fails, in the order the stages ran. */
+/** The reasons the step fails, in the order the stages ran; later-stage errors the user chose to tolerate become warnings. */
 function failures(inputs, report) {
     const reasons = [];
+    const failOrWarn = (reason, fail) => {
+        if (fail)
+            reasons.push(reason);
+        else
+            core/* warning */.$e(reason);
+    };
     if (report.failure) {
         const tail = report.failure.logTail ? `\n${report.failure.logTail}` : '';
         reasons.push(`${report.failure.stage} failed: ${report.failure.message}${tail}`);
     }
-    if (inputs.deploy?.failOnError &&
-        (report.deploy?.status === 'failed' || report.deploy?.status === 'partial')) {
+    if (report.deploy?.status === 'failed' || report.deploy?.status === 'partial') {
         const failed = report.deploy.hosts.filter((host) => host.status === 'failed');
-        reasons.push(`deploy failed on ${failed.map((host) => `${host.url} (${host.message})`).join(', ')}`);
+        const hosts = failed.map((host) => `${host.url} (${host.message})`).join(', ');
+        failOrWarn(`deploy failed on ${hosts}`, inputs.deploy?.failOnError ?? true);
     }
     if (report.mail?.status === 'failed') {
-        const reason = `email failed: ${report.mail.message}`;
-        if (inputs.mail?.failOnError)
-            reasons.push(reason);
-        else
-            core/* warning */.$e(reason);
+        failOrWarn(`email failed: ${report.mail.message}`, inputs.mail?.failOnError ?? true);
     }
     return reasons;
 }

@@ -27,26 +27,24 @@ async function writeSummary(markdown: string): Promise<void> {
   await core.summary.addRaw(markdown).write();
 }
 
-/** The reasons the step fails, in the order the stages ran. */
+/** The reasons the step fails, in the order the stages ran; later-stage errors the user chose to tolerate become warnings. */
 function failures(inputs: Inputs, report: Report): string[] {
   const reasons: string[] = [];
+  const failOrWarn = (reason: string, fail: boolean): void => {
+    if (fail) reasons.push(reason);
+    else core.warning(reason);
+  };
   if (report.failure) {
     const tail = report.failure.logTail ? `\n${report.failure.logTail}` : '';
     reasons.push(`${report.failure.stage} failed: ${report.failure.message}${tail}`);
   }
-  if (
-    inputs.deploy?.failOnError &&
-    (report.deploy?.status === 'failed' || report.deploy?.status === 'partial')
-  ) {
+  if (report.deploy?.status === 'failed' || report.deploy?.status === 'partial') {
     const failed = report.deploy.hosts.filter((host) => host.status === 'failed');
-    reasons.push(
-      `deploy failed on ${failed.map((host) => `${host.url} (${host.message})`).join(', ')}`,
-    );
+    const hosts = failed.map((host) => `${host.url} (${host.message})`).join(', ');
+    failOrWarn(`deploy failed on ${hosts}`, inputs.deploy?.failOnError ?? true);
   }
   if (report.mail?.status === 'failed') {
-    const reason = `email failed: ${report.mail.message}`;
-    if (inputs.mail?.failOnError) reasons.push(reason);
-    else core.warning(reason);
+    failOrWarn(`email failed: ${report.mail.message}`, inputs.mail?.failOnError ?? true);
   }
   return reasons;
 }

@@ -30,6 +30,8 @@ export interface ActionRun {
   durationMs: number;
   /** Every text the run produced for people: the log, outputs file and summary. */
   everything: string;
+  /** Files the run left in RUNNER_TEMP (it should leave none). */
+  leftovers: string[];
 }
 
 export interface RunOptions {
@@ -96,8 +98,11 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   const durationMs = performance.now() - start;
   const outputText = fs.readFileSync(outputFile, 'utf8');
   const summary = fs.readFileSync(summaryFile, 'utf8');
+  const ours = new Set(['output', 'summary', 'event.json']);
+  const leftovers = fs.readdirSync(dir).filter((name) => !ours.has(name));
   fs.rmSync(dir, { recursive: true, force: true });
   return {
+    leftovers,
     exitCode,
     stdout,
     stderr,

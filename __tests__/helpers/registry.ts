@@ -12,6 +12,8 @@ export interface Registry {
   /** The digest the registry serves for `repository:tag` (Docker-Content-Digest). */
   manifestDigest(repository: string, tag: string): Promise<string>;
   stop(): Promise<void>;
+  /** The registry's process id, for faults that kill it. */
+  pid: number;
 }
 
 export async function freePort(): Promise<number> {
@@ -68,6 +70,7 @@ export async function startRegistry(auth?: {
   }
   return {
     host: `127.0.0.1:${port}`,
+    pid: child.pid ?? -1,
     async manifestDigest(repository, tag) {
       const response = await fetch(`${base}/v2/${repository}/manifests/${tag}`, {
         method: 'HEAD',
@@ -78,10 +81,12 @@ export async function startRegistry(auth?: {
       return response.headers.get('docker-content-digest') ?? '';
     },
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((resolve) =>
-        child.exitCode !== null ? resolve(null) : child.once('exit', resolve),
-      );
+      // A fault test may have killed it already (exitCode stays null after a signal).
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,5 +1,6 @@
 // The one place that runs the docker CLI. Arguments are always an array (no shell), and the
 // combined output is kept so a failure can show docker's own last lines.
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -34,6 +35,10 @@ export async function docker(
   const collect = (data: Buffer): void => {
     chunks.push(data);
   };
+  // docker's output includes whatever the Dockerfile's RUN steps print; the runner must not
+  // execute workflow commands (::add-mask::, ::set-output::…) hidden in it.
+  const resume = randomUUID();
+  if (!options.quiet) process.stdout.write(`::stop-commands::${resume}\n`);
   let exitCode: number;
   try {
     exitCode = await exec('docker', args, {
@@ -45,6 +50,8 @@ export async function docker(
   } catch (error) {
     // exec rejects when the binary cannot be started at all (docker not installed).
     throw new DockerError(args[0] ?? '', 127, (error as Error).message);
+  } finally {
+    if (!options.quiet) process.stdout.write(`::${resume}::\n`);
   }
   const output = Buffer.concat(chunks).toString('utf8');
   if (exitCode !== 0)

@@ -1,0 +1,434 @@
+// The fault table: one line per (stage, fault) with the outcome users can rely on. The suite in
+// faults.test.ts runs every line against the real daemon and registry and the contract servers;
+// the README's "Failure behaviour" table is rendered from these lines (readme.test.ts checks).
+import type { Fault } from '../helpers/http.js';
+
+export interface FaultCase {
+  stage: 'login' | 'build' | 'push' | 'email' | 'deploy';
+  fault: string;
+  /** What the user sees, in the README's words. */
+  outcome: string;
+  inputs?: Record<string, string>;
+  sendgrid?: { queue?: Fault[]; always?: Fault };
+  watchtower?: { queue?: Fault[] };
+  /** Special arrangements the test makes on the real parts. */
+  arrange?: 'no-registry' | 'registry-dies-before-push' | 'no-dockerd' | 'no-watchtower';
+  expect: {
+    exit: 0 | 1;
+    /** Start of the `::error::` annotation (exit 1) or of the `::warning::` (exit 0 with a warning). */
+    message?: RegExp;
+    digest: boolean;
+    mail: 'sent' | 'failed';
+    deploy: 'deployed' | 'failed' | 'skipped';
+    sendgridRequests: number;
+    watchtowerRequests: number;
+    /** The email's subject, when one was accepted. */
+    subject?: RegExp;
+    maxSeconds: number;
+  };
+}
+
+const serverError = (status: number, message: string): Fault => ({
+  kind: 'status',
+  status,
+  body: { errors: [{ message, field: null, help: null }] },
+});
+
+export const FAULT_CASES: FaultCase[] = [
+  {
+    stage: 'login',
+    fault: 'registry refuses the login',
+    outcome:
+      'step fails (`login failed: …unauthorized`); nothing built or pushed; failure email sent; deploy skipped',
+    inputs: { password: 'Wrong-Planted-Password-0e4d' },
+    expect: {
+      exit: 1,
+      message: /^login failed: docker login failed/,
+      digest: false,
+      mail: 'sent',
+      deploy: 'skipped',
+      sendgridRequests: 1,
+      watchtowerRequests: 0,
+      subject: /^❌ login failed/,
+      maxSeconds: 20,
+    },
+  },
+  {
+    stage: 'build',
+    fault: 'dockerd not running',
+    outcome:
+      'step fails (`build failed: …Cannot connect to the Docker daemon`); failure email sent; deploy skipped',
+    arrange: 'no-dockerd',
+    expect: {
+      exit: 1,
+      message: /^build failed: docker build failed[\s\S]*Cannot connect to the Docker daemon/,
+      digest: false,
+      mail: 'sent',
+      deploy: 'skipped',
+      sendgridRequests: 1,
+      watchtowerRequests: 0,
+      subject: /^❌ build failed/,
+      maxSeconds: 20,
+    },
+  },
+  {
+    stage: 'push',
+    fault: 'registry not listening',
+    outcome:
+      'step fails (`push failed: …connection refused`); image id kept, no digest; failure email sent; deploy skipped',
+    arrange: 'no-registry',
+    expect: {
+      exit: 1,
+      message: /^push failed: docker push failed[\s\S]*connection refused/,
+      digest: false,
+      mail: 'sent',
+      deploy: 'skipped',
+      sendgridRequests: 1,
+      watchtowerRequests: 0,
+      subject: /^❌ push failed/,
+      maxSeconds: 60,
+    },
+  },
+  {
+    stage: 'push',
+    fault: 'registry goes away between build and push',
+    outcome:
+      'step fails (`push failed: …`); image id kept, no digest; failure email sent; deploy skipped',
+    arrange: 'registry-dies-before-push',
+    expect: {
+      exit: 1,
+      message: /^push failed: docker push failed/,
+      digest: false,
+      mail: 'sent',
+      deploy: 'skipped',
+      sendgridRequests: 1,
+      watchtowerRequests: 0,
+      subject: /^❌ push failed/,
+      maxSeconds: 60,
+    },
+  },
+  {
+    stage: 'email',
+    fault: 'SendGrid 400 (bad request)',
+    outcome:
+      'no retry; step fails after outputs and summary (`email failed: SendGrid answered HTTP 400: <message> (field: <field>)`); digest and deploy kept',
+    sendgrid: {
+      always: {
+        kind: 'status',
+        status: 400,
+        body: { errors: [{ message: 'Invalid from email address', field: 'from', help: null }] },
+      },
+    },
+    expect: {
+      exit: 1,
+      message:
+        /^email failed: SendGrid answered HTTP 400: Invalid from email address \(field: from\)/,
+      digest: true,
+      mail: 'failed',
+      deploy: 'deployed',
+      sendgridRequests: 1,
+      watchtowerRequests: 1,
+      maxSeconds: 20,
+    },
+  },
+  {
+    stage: 'email',
+    fault: 'SendGrid 401 (wrong API key)',
+    outcome:
+      'no retry; step fails (`email failed: SendGrid answered HTTP 401: …`); digest and deploy kept',
+    inputs: { 'sendgrid-token': 'SG.wrong-planted-token-77aa' },
+    expect: {
+      exit: 1,
+      message:
+        /^email failed: SendGrid answered HTTP 401: The provided authorization grant is invalid/,
+      digest: true,
+      mail: 'failed',
+      deploy: 'deployed',
+      sendgridRequests: 1,
+      watchtowerRequests: 1,
+      maxSeconds: 20,
+    },
+  },
+  {
+    stage: 'email',
+    fault: 'SendGrid 403 (key lacks Mail Send)',
+    outcome:
+      'no retry; step fails (`email failed: SendGrid answered HTTP 403: …`); digest and deploy kept',
+    sendgrid: { always: serverError(403, 'access forbidden') },
+    expect: {
+      exit: 1,
+      message: /^email failed: SendGrid answered HTTP 403: access forbidden/,
+      digest: true,
+      mail: 'failed',
+      deploy: 'deployed',
+      sendgridRequests: 1,
+      watchtowerRequests: 1,
+      maxSeconds: 20,
+    },
+  },
+  {
+    stage: 'email',
+    fault: 'SendGrid 413 (payload too large)',
+    outcome:
+      'no retry; step fails (`email failed: SendGrid answered HTTP 413`); digest and deploy kept',
+    sendgrid: { always: serverError(413, 'Payload Too Large') },
+    expect: {
+      exit: 1,
+      message: /^email failed: SendGrid answered HTTP 413/,
+      digest: true,
+      mail: 'failed',
+      deploy: 'deployed',
+      sendgridRequests: 1,
+      watchtowerRequests: 1,
+      maxSeconds: 20,
+    },
+  },
+  {
+    stage: 'email',
+    fault: 'SendGrid 429, then accepts',
+    outcome:
+      'waits for `X-RateLimit-Reset`/`Retry-After` (at most 15 s), retries, email sent once; step succeeds',
+    sendgrid: {
+      queue: [
+        {
+          kind: 'status',
+          status: 429,
+          headers: { 'Retry-After': '1' },
+          body: { errors: [{ message: 'too many requests', field: null }] },
+        },
+      ],
+    },
+    expect: {
+      exit: 0,
+      digest: true,
+      mail: 'sent',
+      deploy: 'deployed',
+      sendgridRequests: 2,
+      watchtowerRequests: 1,
+      subject: /^✅ pushed and deployed/,
+      maxSeconds: 20,
+    },
+  },
+  {
+    stage: 'email',
+    fault: 'SendGrid 500, then accepts',
+    outcome: 'retries after 1 s backoff; email sent once; step succeeds',
+    sendgrid: { queue: [serverError(500, 'internal error')] },
+    expect: {
+      exit: 0,
+      digest: true,
+      mail: 'sent',
+      deploy: 'deployed',
+      sendgridRequests: 2,
+      watchtowerRequests: 1,
+      subject: /^✅ pushed and deployed/,
+      maxSeconds: 20,
+    },
+  },
+  {
+    stage: 'email',
+    fault: 'SendGrid 500 forever',
+    outcome:
+      '4 tries (backoff 1, 2, 4 s), then the step fails (`email failed: SendGrid answered HTTP 500`); digest and deploy kept',
+    sendgrid: { always: serverError(500, 'internal error') },
+    expect: {
+      exit: 1,
+      message: /^email failed: SendGrid answered HTTP 500/,
+      digest: true,
+      mail: 'failed',
+      deploy: 'deployed',
+      sendgridRequests: 4,
+      watchtowerRequests: 1,
+      maxSeconds: 30,
+    },
+  },
+  {
+    stage: 'email',
+    fault: 'SendGrid 500 forever, `fail-on-notify-error: false`',
+    outcome: '4 tries, then a warning; step succeeds',
+    inputs: { 'fail-on-notify-error': 'false' },
+    sendgrid: { always: serverError(500, 'internal error') },
+    expect: {
+      exit: 0,
+      message: /^email failed: SendGrid answered HTTP 500/,
+      digest: true,
+      mail: 'failed',
+      deploy: 'deployed',
+      sendgridRequests: 4,
+      watchtowerRequests: 1,
+      maxSeconds: 30,
+    },
+  },
+  {
+    stage: 'email',
+    fault: 'SendGrid never answers',
+    outcome:
+      'each try ends after `sendgrid-timeout`; 4 tries, then the step fails (`email failed: could not reach SendGrid: timeout…`)',
+    inputs: { 'sendgrid-timeout': '1' },
+    sendgrid: { always: { kind: 'hang' } },
+    expect: {
+      exit: 1,
+      message: /^email failed: could not reach SendGrid: timeout/,
+      digest: true,
+      mail: 'failed',
+      deploy: 'deployed',
+      sendgridRequests: 4,
+      watchtowerRequests: 1,
+      maxSeconds: 35,
+    },
+  },
+  {
+    stage: 'email',
+    fault: 'SendGrid closes the connection',
+    outcome:
+      '4 tries, then the step fails (`email failed: could not reach SendGrid: socket hang up`)',
+    sendgrid: { always: { kind: 'close' } },
+    expect: {
+      exit: 1,
+      message: /^email failed: could not reach SendGrid: socket hang up/,
+      digest: true,
+      mail: 'failed',
+      deploy: 'deployed',
+      sendgridRequests: 4,
+      watchtowerRequests: 1,
+      maxSeconds: 30,
+    },
+  },
+  {
+    stage: 'deploy',
+    fault: 'Watchtower 401 (wrong token)',
+    outcome:
+      'step fails after email and summary (`deploy failed on <url> (token rejected (HTTP 401)…)`); digest kept; email says deploy failed',
+    inputs: { 'watchtower-token': 'wrong-planted-watchtower-token-1c9d' },
+    expect: {
+      exit: 1,
+      message: /^deploy failed on .*token rejected \(HTTP 401\)/,
+      digest: true,
+      mail: 'sent',
+      deploy: 'failed',
+      sendgridRequests: 1,
+      watchtowerRequests: 1,
+      subject: /^❌ deploy failed/,
+      maxSeconds: 20,
+    },
+  },
+  {
+    stage: 'deploy',
+    fault: 'Watchtower 404 (API not enabled)',
+    outcome:
+      'step fails (`deploy failed on <url> (no update endpoint here (HTTP 404)…)`); digest kept',
+    watchtower: { queue: [{ kind: 'status', status: 404 }] },
+    expect: {
+      exit: 1,
+      message: /^deploy failed on .*no update endpoint here \(HTTP 404\)/,
+      digest: true,
+      mail: 'sent',
+      deploy: 'failed',
+      sendgridRequests: 1,
+      watchtowerRequests: 1,
+      subject: /^❌ deploy failed/,
+      maxSeconds: 20,
+    },
+  },
+  {
+    stage: 'deploy',
+    fault: 'Watchtower 429 (busy), then 200',
+    outcome: 'waits `Retry-After`, retries (at most 3 tries within `watchtower-timeout`); deployed',
+    watchtower: { queue: [{ kind: 'status', status: 429, headers: { 'Retry-After': '1' } }] },
+    expect: {
+      exit: 0,
+      digest: true,
+      mail: 'sent',
+      deploy: 'deployed',
+      sendgridRequests: 1,
+      watchtowerRequests: 2,
+      subject: /^✅ pushed and deployed/,
+      maxSeconds: 20,
+    },
+  },
+  {
+    stage: 'deploy',
+    fault: 'Watchtower 500',
+    outcome:
+      'no retry (an update may have started); step fails (`deploy failed on <url> (Watchtower answered HTTP 500)`)',
+    watchtower: { queue: [{ kind: 'status', status: 500 }] },
+    expect: {
+      exit: 1,
+      message: /^deploy failed on .*Watchtower answered HTTP 500/,
+      digest: true,
+      mail: 'sent',
+      deploy: 'failed',
+      sendgridRequests: 1,
+      watchtowerRequests: 1,
+      subject: /^❌ deploy failed/,
+      maxSeconds: 20,
+    },
+  },
+  {
+    stage: 'deploy',
+    fault: 'Watchtower never answers',
+    outcome:
+      'gives up after `watchtower-timeout`; step fails (`deploy failed on <url> (no answer within N s)`)',
+    inputs: { 'watchtower-timeout': '2' },
+    watchtower: { queue: [{ kind: 'hang' }] },
+    expect: {
+      exit: 1,
+      message: /^deploy failed on .*no answer within 2 s/,
+      digest: true,
+      mail: 'sent',
+      deploy: 'failed',
+      sendgridRequests: 1,
+      watchtowerRequests: 1,
+      subject: /^❌ deploy failed/,
+      maxSeconds: 20,
+    },
+  },
+  {
+    stage: 'deploy',
+    fault: 'Watchtower refuses connections',
+    outcome: 'step fails (`deploy failed on <url> (connection refused…)`); digest kept',
+    arrange: 'no-watchtower',
+    expect: {
+      exit: 1,
+      message: /^deploy failed on .*connection refused/,
+      digest: true,
+      mail: 'sent',
+      deploy: 'failed',
+      sendgridRequests: 1,
+      watchtowerRequests: 0,
+      subject: /^❌ deploy failed/,
+      maxSeconds: 20,
+    },
+  },
+  {
+    stage: 'deploy',
+    fault: 'Watchtower 401, `fail-on-deploy-error: false`',
+    outcome: 'a warning; step succeeds; `deploy-status: failed`',
+    inputs: {
+      'watchtower-token': 'wrong-planted-watchtower-token-1c9d',
+      'fail-on-deploy-error': 'false',
+    },
+    expect: {
+      exit: 0,
+      message: /^deploy failed on .*token rejected/,
+      digest: true,
+      mail: 'sent',
+      deploy: 'failed',
+      sendgridRequests: 1,
+      watchtowerRequests: 1,
+      subject: /^❌ deploy failed/,
+      maxSeconds: 20,
+    },
+  },
+];
+
+/** The README's "Failure behaviour" table. */
+export function renderFailureTable(): string {
+  const rows = FAULT_CASES.map(
+    (c) =>
+      `| ${c.stage} | ${c.fault} | ${c.expect.exit === 0 ? 'success' : 'failure'} | ${c.outcome} |`,
+  );
+  return ['| Stage | Fault | Step | What happens |', '| --- | --- | --- | --- |', ...rows].join(
+    '\n',
+  );
+}
