@@ -124,6 +124,7 @@ describe.each(FAULT_CASES)('$stage: $fault', (c: FaultCase) => {
       } else {
         expect(run.outputs.digest ?? '').toBe('');
       }
+      if (c.stage === 'push') expect(run.outputs.imageid).toMatch(/^sha256:[a-f0-9]{64}$/);
       expect(run.outputs['mail-status']).toBe(c.expect.mail);
       expect(run.outputs['deploy-status']).toBe(c.expect.deploy);
       expect(run.summary).toMatch(
