@@ -1,0 +1,84 @@
+// `npm run local`: runs the action's whole job on this machine as a new user would see it.
+// Builds examples/hello, pushes it to a registry on loopback that this script starts, emails a
+// local SendGrid-compatible outbox and triggers a local Watchtower stand-in, then prints the
+// outputs and the job summary and saves the email's HTML for a browser.
+// Needs a running dockerd, docker-registry and a static /bin/busybox (scripts/setup-machine.sh).
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ROOT, runAction } from '../__tests__/helpers/action.js';
+import { BUSYBOX_BASE, makeContext } from '../__tests__/helpers/context.js';
+import { startRegistry } from '../__tests__/helpers/registry.js';
+import { startSendGrid } from '../__tests__/helpers/sendgrid-server.js';
+import { startWatchtower } from '../__tests__/helpers/watchtower-server.js';
+
+const OUT = path.join(ROOT, '.tmp', 'local-run');
+const TOKEN = 'SG.local-outbox-token';
+const BASE_IMAGE = 'build-push-notify-local/busybox:1';
+
+function docker(args: string[]): string {
+  return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+try {
+  docker(['info']);
+} catch {
+  console.error('No Docker daemon answers. As root, run: bash scripts/setup-machine.sh');
+  process.exit(1);
+}
+
+// examples/hello starts FROM busybox; with no Docker Hub here, a local busybox image stands in.
+const baseContext = makeContext(BUSYBOX_BASE);
+docker(['build', '--quiet', '--tag', BASE_IMAGE, baseContext]);
+fs.rmSync(baseContext, { recursive: true, force: true });
+
+const registry = await startRegistry();
+const outbox = await startSendGrid(TOKEN);
+const host = await startWatchtower({ flavour: 'fork', token: 'local-watchtower-token' });
+try {
+  const run = await runAction({
+    inputs: {
+      context: 'examples/hello',
+      tags: `${registry.host}/hello:local\n${registry.host}/hello:latest`,
+      'build-args': `BASE=${BASE_IMAGE}\nGREETING=hello from your machine`,
+      'sendgrid-token': TOKEN,
+      'sendgrid-api-url': outbox.url,
+      mail: 'Team <team@example.com>',
+      from: 'CI <ci@example.com>',
+      'watchtower-url': host.url,
+      'watchtower-token': 'local-watchtower-token',
+    },
+    event: {
+      head_commit: {
+        message: 'Local run of build-push-notify',
+        timestamp: new Date().toISOString(),
+      },
+    },
+  });
+  fs.mkdirSync(OUT, { recursive: true });
+  const email = outbox.received.at(-1)?.body;
+  const html = email?.content?.find((part) => part.type === 'text/html')?.value ?? '';
+  fs.writeFileSync(path.join(OUT, 'email.html'), html);
+  fs.writeFileSync(path.join(OUT, 'summary.md'), run.summary);
+
+  console.log('── the action’s log ──\n' + run.stdout + run.stderr);
+  console.log('── outputs ──');
+  for (const [name, value] of Object.entries(run.outputs)) console.log(`${name}: ${value}`);
+  console.log('\n── job summary ──\n' + run.summary);
+  console.log('── email ──');
+  console.log(
+    email
+      ? `subject: ${email.subject}\nHTML saved to ${path.relative(process.cwd(), path.join(OUT, 'email.html'))}`
+      : 'no email was sent',
+  );
+  console.log(
+    `\n── deployment ──\nthe Watchtower stand-in received: ${JSON.stringify(host.calls.map(({ method, path: p, images }) => ({ method, path: p, images })))}`,
+  );
+  console.log(
+    `\nThe registry served ${await registry.manifestDigest('hello', 'local')} for hello:local; the action said ${run.outputs.digest}.`,
+  );
+  process.exitCode = run.exitCode;
+} finally {
+  await Promise.all([outbox.stop(), host.stop()]);
+  await registry.stop();
+}
