@@ -1,7 +1,7 @@
 // `npm run bench`: the action against raw docker and bare node, side by side on the same daemon
 // and registry, repetitions interleaved (A B A B …), medians. Needs the test command's set-up
 // (a running dockerd, docker-registry, static busybox, curl). BENCH_REPS overrides the count.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -40,12 +40,26 @@ async function interleaved(
   );
 }
 
-function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): number {
+/** Wall time of a command. Asynchronous: the stand-in servers live in this process. */
+async function timed(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  expectedExit = 0,
+): Promise<number> {
   const start = performance.now();
-  const result = spawnSync(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   const elapsed = performance.now() - start;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr}`);
+  if (code !== expectedExit)
+    throw new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr}`);
   return elapsed;
+}
+
+function progress(message: string): void {
+  process.stderr.write(`bench: ${message}\n`);
 }
 
 function buildFloor(): string {
@@ -144,11 +158,12 @@ curl -fsS -o /dev/null -X POST -H "Authorization: Bearer ${WT_TOKEN}" '${host.ur
   const warmAction = tags('warm-action');
   const warmRaw = tags('warm-raw');
   await action(warmContext, warmAction);
-  timed('sh', ['-c', rawScript(warmContext, warmRaw, false)]);
+  await timed('sh', ['-c', rawScript(warmContext, warmRaw, false)]);
+  progress('step overhead, warm cache');
   const warm = await interleaved({
     action: async () => (await action(warmContext, warmAction)).durationMs,
-    raw: async () => timed('sh', ['-c', rawScript(warmContext, warmRaw, false)]),
-    floor: async () => timed('node', [floor], { ...process.env, INPUT_TAGS: 'x' }),
+    raw: () => timed('sh', ['-c', rawScript(warmContext, warmRaw, false)]),
+    floor: () => timed('node', [floor], { ...process.env, INPUT_TAGS: 'x' }),
   });
   rows.push([
     'Step overhead, warm cache',
@@ -158,12 +173,13 @@ curl -fsS -o /dev/null -X POST -H "Authorization: Bearer ${WT_TOKEN}" '${host.ur
     '≤ 1.10×',
   ]);
 
+  progress('step overhead, cold build');
   // 2. Step overhead, cold build (no-cache; three RUN steps of 0.5 s each).
   const cold = await interleaved(
     {
       action: async () =>
         (await action(coldContext, tags('cold-action'), { 'no-cache': 'true' })).durationMs,
-      raw: async () => timed('sh', ['-c', rawScript(coldContext, tags('cold-raw'), true)]),
+      raw: () => timed('sh', ['-c', rawScript(coldContext, tags('cold-raw'), true)]),
     },
     Math.max(3, Math.ceil(REPS / 2)),
   );
@@ -175,17 +191,14 @@ curl -fsS -o /dev/null -X POST -H "Authorization: Bearer ${WT_TOKEN}" '${host.ur
     '≤ 1.05×',
   ]);
 
+  progress('cold start');
   // 3. Cold start: a run that stops at input validation, against the floor and bare node.
   const invalid = { ...process.env, INPUT_PUSH: 'maybe', INPUT_TAGS: 'app:1' };
   const start = await interleaved(
     {
-      action: async () => {
-        const t0 = performance.now();
-        spawnSync('node', [BUNDLE], { env: invalid, stdio: 'ignore' });
-        return performance.now() - t0;
-      },
-      floor: async () => timed('node', [floor], { ...process.env, INPUT_TAGS: 'x' }),
-      node: async () => timed('node', ['-e', '0']),
+      action: () => timed('node', [BUNDLE], invalid, 1),
+      floor: () => timed('node', [floor], { ...process.env, INPUT_TAGS: 'x' }),
+      node: () => timed('node', ['-e', '0']),
     },
     REPS * 2,
   );
@@ -197,6 +210,7 @@ curl -fsS -o /dev/null -X POST -H "Authorization: Bearer ${WT_TOKEN}" '${host.ur
     '≤ 1.25× F',
   ]);
 
+  progress('email and deploy fan-out');
   // 4. Email fan-out.
   for (const count of [1, 1000, 2500]) {
     const mail = Array.from({ length: count }, (_, i) => `user${i}@example.com`).join('\n');

@@ -28646,37 +28646,49 @@ function lastLines(text, count = TAIL_LINES) {
     const plain = text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
     return plain.trimEnd().split('\n').slice(-count).join('\n');
 }
+/**
+ * Wraps output in a stop-commands block: docker's output includes whatever the Dockerfile's RUN
+ * steps print, and the runner must not execute a workflow command (`::add-mask::`…) hidden in it.
+ */
+async function inert(print) {
+    const resume = (0,external_node_crypto_.randomUUID)();
+    process.stdout.write(`::stop-commands::${resume}\n`);
+    try {
+        return await print();
+    }
+    finally {
+        process.stdout.write(`::${resume}::\n`);
+    }
+}
 /** Runs `docker …args`; resolves with its combined output, rejects with DockerError. */
 async function docker(args, options = {}) {
+    const echo = options.echo ?? 'stream';
     const chunks = [];
     const collect = (data) => {
         chunks.push(data);
     };
-    // docker's output includes whatever the Dockerfile's RUN steps print; the runner must not
-    // execute workflow commands (::add-mask::, ::set-output::…) hidden in it.
-    const resume = (0,external_node_crypto_.randomUUID)();
-    if (!options.quiet)
-        process.stdout.write(`::stop-commands::${resume}\n`);
+    const run = () => (0,exec/* exec */.m)('docker', args, {
+        ignoreReturnCode: true,
+        silent: echo !== 'stream',
+        input: options.input,
+        listeners: { stdout: collect, stderr: collect },
+    });
     let exitCode;
     try {
-        exitCode = await (0,exec/* exec */.m)('docker', args, {
-            ignoreReturnCode: true,
-            silent: options.quiet ?? false,
-            input: options.input,
-            listeners: { stdout: collect, stderr: collect },
-        });
+        exitCode = echo === 'stream' ? await inert(run) : await run();
     }
     catch (error) {
         // exec rejects when the binary cannot be started at all (docker not installed).
         throw new DockerError(args[0] ?? '', 127, error.message);
     }
-    finally {
-        if (!options.quiet)
-            process.stdout.write(`::${resume}::\n`);
-    }
     const output = Buffer.concat(chunks).toString('utf8');
-    if (exitCode !== 0)
-        throw new DockerError(args.slice(0, args[0] === 'buildx' ? 2 : 1).join(' '), exitCode, lastLines(output));
+    if (echo === 'after') {
+        await inert(async () => process.stdout.write(`[command]docker ${args.join(' ')}\n${output}`));
+    }
+    if (exitCode !== 0) {
+        const command = args.slice(0, args[0] === 'buildx' ? 2 : 1).join(' ');
+        throw new DockerError(command, exitCode, lastLines(output));
+    }
     return output;
 }
 /**
@@ -28820,14 +28832,20 @@ async function build(inputs, report, files, buildx) {
 /** Classic path: push each tag, read the digest docker printed, cross-check with the daemon. */
 async function pushTags(tags, report) {
     const start = performance.now();
+    // Tags are pushed side by side: they share their layers, which the daemon uploads once, so the
+    // step takes about as long as one push. Each push's output is logged in one piece when it ends.
+    const pushes = await Promise.allSettled(tags.map((tag) => docker(pushArgs(tag), { echo: 'after' })));
     const digests = {};
-    for (const tag of tags) {
-        const digest = digestFromPushOutput(await docker(pushArgs(tag)));
+    for (const [i, tag] of tags.entries()) {
+        const push = pushes[i];
+        if (push.status === 'rejected')
+            throw push.reason;
+        const digest = digestFromPushOutput(push.value);
         if (!digest)
             throw new StageError('push', `docker push ${tag} succeeded but printed no digest`);
         digests[tag] = digest;
     }
-    const repoDigests = parseRepoDigests(await docker(repoDigestsArgs(report.build.imageId), { quiet: true }));
+    const repoDigests = parseRepoDigests(await docker(repoDigestsArgs(report.build.imageId), { echo: 'none' }));
     const disagreements = tags.flatMap((tag) => crossCheckDigest(tag, digests[tag], repoDigests) ?? []);
     if (disagreements.length > 0)
         throw new StageError('push', disagreements.join('\n'));
@@ -29526,7 +29544,7 @@ async function run() {
     try {
         await buildAndPush(inputs, report, buildx);
         if (inputs.deploy) {
-            const { deploy } = await __nccwpck_require__.e(/* import() */ 277).then(__nccwpck_require__.bind(__nccwpck_require__, 3277));
+            const { deploy } = await __nccwpck_require__.e(/* import() */ 608).then(__nccwpck_require__.bind(__nccwpck_require__, 9608));
             report.deploy = await deploy(inputs.deploy, report);
         }
         redactReport(report, redact);
@@ -29773,6 +29791,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 4708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 
 /***/ }),
 

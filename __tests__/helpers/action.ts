@@ -41,6 +41,8 @@ export interface RunOptions {
   /** Commit message and other event payload fields. */
   event?: Record<string, unknown>;
   timeoutMs?: number;
+  /** Extra node flags, e.g. --cpu-prof for the benchmark. */
+  nodeArgs?: string[];
 }
 
 /** Parses the GITHUB_OUTPUT file format `name<<DELIMITER\nvalue\nDELIMITER`. */
@@ -81,7 +83,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     ...options.env,
   };
   const start = performance.now();
-  const child = spawn(process.execPath, [BUNDLE], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BUNDLE], {
     cwd: options.cwd ?? ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,6 +3,7 @@
 import * as core from '@actions/core';
 import type { DeployInputs } from '../inputs.js';
 import { parseImageReference, repositoryOf } from '../docker/reference.js';
+import { type HttpAnswer, post, TimeoutError } from './http.js';
 import type { DeployResult, DeployStatus, HostResult, Report } from '../report.js';
 import {
   imagesWithRegistryPort,
@@ -26,13 +27,12 @@ export function deployStatus(hosts: HostResult[]): DeployStatus {
 }
 
 function networkMessage(error: unknown, timeoutSeconds: number): string {
-  const err = error as Error & { cause?: { code?: string; message?: string } };
-  if (err.name === 'TimeoutError' || err.name === 'AbortError')
-    return `no answer within ${timeoutSeconds} s`;
-  const code = err.cause?.code;
-  if (code === 'ECONNREFUSED')
+  if (error instanceof TimeoutError) return `no answer within ${timeoutSeconds} s`;
+  const { code, message } = error as Error & { code?: string };
+  if (code === 'ECONNREFUSED') {
     return 'connection refused: is Watchtower running with --http-api-update on this port?';
-  return `could not reach the host: ${code ?? err.cause?.message ?? err.message}`;
+  }
+  return `could not reach the host: ${code ?? message}`;
 }
 
 async function updateHost(
@@ -49,13 +49,13 @@ async function updateHost(
     ...partial,
   });
   for (let attempt = 1; ; attempt++) {
-    let response: Response;
+    let response: HttpAnswer;
     try {
-      response = await fetch(updateUrl(baseUrl, images), {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${deploy.token}` },
-        signal: AbortSignal.timeout(Math.max(1, Math.ceil(deadline - performance.now()))),
-      });
+      response = await post(
+        updateUrl(baseUrl, images),
+        { Authorization: `Bearer ${deploy.token}` },
+        Math.max(1, deadline - performance.now()),
+      );
     } catch (error) {
       return result({
         status: 'failed',
@@ -64,9 +64,8 @@ async function updateHost(
         message: networkMessage(error, deploy.timeoutSeconds),
       });
     }
-    const body = await response.text().catch(() => '');
     if (response.status === 429) {
-      const wait = retryAfterMs(response.headers.get('retry-after'));
+      const wait = retryAfterMs(response.retryAfter);
       if (attempt < MAX_ATTEMPTS && performance.now() + wait < deadline) {
         core.info(`${baseUrl}: another update is running (HTTP 429); retrying in ${wait / 1000} s`);
         await new Promise((resolve) => setTimeout(resolve, wait));
@@ -79,7 +78,10 @@ async function updateHost(
         message: `still busy after ${attempt} attempt(s) (HTTP 429)`,
       });
     }
-    return result({ httpStatus: response.status, ...interpretResponse(response.status, body) });
+    return result({
+      httpStatus: response.status,
+      ...interpretResponse(response.status, response.body),
+    });
   }
 }
 

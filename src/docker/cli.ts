@@ -26,40 +26,58 @@ export function lastLines(text: string, count = TAIL_LINES): string {
   return plain.trimEnd().split('\n').slice(-count).join('\n');
 }
 
+/**
+ * How docker's output reaches the log: `stream` as it comes, `after` in one block when the
+ * command ends (for commands that run side by side), `none` for commands whose output is data.
+ */
+export type Echo = 'stream' | 'after' | 'none';
+
+/**
+ * Wraps output in a stop-commands block: docker's output includes whatever the Dockerfile's RUN
+ * steps print, and the runner must not execute a workflow command (`::add-mask::`…) hidden in it.
+ */
+async function inert<T>(print: () => Promise<T>): Promise<T> {
+  const resume = randomUUID();
+  process.stdout.write(`::stop-commands::${resume}\n`);
+  try {
+    return await print();
+  } finally {
+    process.stdout.write(`::${resume}::\n`);
+  }
+}
+
 /** Runs `docker …args`; resolves with its combined output, rejects with DockerError. */
 export async function docker(
   args: string[],
-  options: { input?: Buffer; quiet?: boolean } = {},
+  options: { input?: Buffer; echo?: Echo } = {},
 ): Promise<string> {
+  const echo = options.echo ?? 'stream';
   const chunks: Buffer[] = [];
   const collect = (data: Buffer): void => {
     chunks.push(data);
   };
-  // docker's output includes whatever the Dockerfile's RUN steps print; the runner must not
-  // execute workflow commands (::add-mask::, ::set-output::…) hidden in it.
-  const resume = randomUUID();
-  if (!options.quiet) process.stdout.write(`::stop-commands::${resume}\n`);
-  let exitCode: number;
-  try {
-    exitCode = await exec('docker', args, {
+  const run = (): Promise<number> =>
+    exec('docker', args, {
       ignoreReturnCode: true,
-      silent: options.quiet ?? false,
+      silent: echo !== 'stream',
       input: options.input,
       listeners: { stdout: collect, stderr: collect },
     });
+  let exitCode: number;
+  try {
+    exitCode = echo === 'stream' ? await inert(run) : await run();
   } catch (error) {
     // exec rejects when the binary cannot be started at all (docker not installed).
     throw new DockerError(args[0] ?? '', 127, (error as Error).message);
-  } finally {
-    if (!options.quiet) process.stdout.write(`::${resume}::\n`);
   }
   const output = Buffer.concat(chunks).toString('utf8');
-  if (exitCode !== 0)
-    throw new DockerError(
-      args.slice(0, args[0] === 'buildx' ? 2 : 1).join(' '),
-      exitCode,
-      lastLines(output),
-    );
+  if (echo === 'after') {
+    await inert(async () => process.stdout.write(`[command]docker ${args.join(' ')}\n${output}`));
+  }
+  if (exitCode !== 0) {
+    const command = args.slice(0, args[0] === 'buildx' ? 2 : 1).join(' ');
+    throw new DockerError(command, exitCode, lastLines(output));
+  }
   return output;
 }
 

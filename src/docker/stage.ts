@@ -91,14 +91,21 @@ async function build(
 /** Classic path: push each tag, read the digest docker printed, cross-check with the daemon. */
 async function pushTags(tags: string[], report: Report): Promise<void> {
   const start = performance.now();
+  // Tags are pushed side by side: they share their layers, which the daemon uploads once, so the
+  // step takes about as long as one push. Each push's output is logged in one piece when it ends.
+  const pushes = await Promise.allSettled(
+    tags.map((tag) => docker(pushArgs(tag), { echo: 'after' })),
+  );
   const digests: Record<string, string> = {};
-  for (const tag of tags) {
-    const digest = digestFromPushOutput(await docker(pushArgs(tag)));
+  for (const [i, tag] of tags.entries()) {
+    const push = pushes[i]!;
+    if (push.status === 'rejected') throw push.reason;
+    const digest = digestFromPushOutput(push.value);
     if (!digest) throw new StageError('push', `docker push ${tag} succeeded but printed no digest`);
     digests[tag] = digest;
   }
   const repoDigests = parseRepoDigests(
-    await docker(repoDigestsArgs(report.build!.imageId), { quiet: true }),
+    await docker(repoDigestsArgs(report.build!.imageId), { echo: 'none' }),
   );
   const disagreements = tags.flatMap(
     (tag) => crossCheckDigest(tag, digests[tag]!, repoDigests) ?? [],

@@ -1,0 +1,448 @@
+export const id = 49;
+export const ids = [49];
+export const modules = {
+
+/***/ 49:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  notify: () => (/* binding */ notify),
+  skipReason: () => (/* binding */ skipReason)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 10 modules
+var core = __webpack_require__(7264);
+// EXTERNAL MODULE: ./src/report.ts
+var src_report = __webpack_require__(665);
+// EXTERNAL MODULE: ./src/github.ts
+var github = __webpack_require__(9248);
+;// CONCATENATED MODULE: ./src/notify/facts.ts
+// The facts an email can mention, computed once from the report: placeholder values for
+// subject/text/html and the data merged into a SendGrid dynamic template.
+
+
+function shortHash(digest) {
+    return digest.replace(/^sha256:/, '').slice(0, 12);
+}
+/** One line per host, e.g. `https://a:8080: updated (HTTP 200, 1.2 s)`. */
+function deployLines(report) {
+    return (report.deploy?.hosts ?? []).map((host) => `${host.url}: ${host.status}${host.httpStatus ? ` (HTTP ${host.httpStatus}, ${(0,src_report/* formatDuration */.a3)(host.durationMs)})` : ''}${host.message ? ` ${host.message}` : ''}`);
+}
+function placeholderValues(report) {
+    const gh = report.github;
+    const digest = report.push?.digest ?? '';
+    const imageId = report.build?.imageId ?? '';
+    return {
+        status: (0,src_report/* overallStatus */.gX)(report),
+        image: (0,src_report/* pinnedImage */.QJ)(report) || (report.tags[0] ?? ''),
+        digest,
+        'short-digest': shortHash(digest),
+        imageid: imageId,
+        'short-imageid': shortHash(imageId),
+        tags: report.tags.join(', '),
+        repository: gh?.repository ?? '',
+        ref: gh?.ref ?? '',
+        sha: gh?.sha ?? '',
+        'short-sha': (0,github/* shortSha */.Fu)(gh?.sha ?? ''),
+        actor: gh?.actor ?? '',
+        'commit-message': (gh?.commitMessage ?? '').split('\n')[0] ?? '',
+        'run-url': gh?.runUrl ?? '',
+        'commit-url': gh?.commitUrl ?? '',
+        workflow: gh?.workflow ?? '',
+        duration: (0,src_report/* formatDuration */.a3)(report.durationMs),
+        'failed-stage': (0,src_report/* failedStage */.g4)(report) ?? '',
+        error: (0,src_report/* errorText */.kc)(report),
+        'deploy-status': report.deploy?.status ?? 'skipped',
+        'deploy-result': deployLines(report).join('\n'),
+    };
+}
+/** Placeholder values with snake_case keys, which Handlebars templates can name directly. */
+function templateFacts(values) {
+    return Object.fromEntries(Object.entries(values).map(([key, value]) => [key.replace(/-/g, '_'), value]));
+}
+
+// EXTERNAL MODULE: ./src/notify/placeholders.ts
+var placeholders = __webpack_require__(1259);
+;// CONCATENATED MODULE: ./src/notify/html.ts
+// The default HTML email: a table layout with inline styles, the way mail clients render
+// reliably. Every value is escaped, so commit messages and errors show as text.
+
+function escapeHtml(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+}
+const FONT = "font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Helvetica,Arial,sans-serif";
+const MONO = "font-family:SFMono-Regular,Consolas,'Liberation Mono',Menlo,monospace";
+function row(label, valueHtml) {
+    if (!valueHtml)
+        return '';
+    return `<tr><td style="padding:6px 12px 6px 0;color:#57606a;white-space:nowrap;vertical-align:top;${FONT};font-size:14px">${escapeHtml(label)}</td><td style="padding:6px 0;color:#1f2328;${FONT};font-size:14px;word-break:break-all">${valueHtml}</td></tr>`;
+}
+function mono(text) {
+    return text ? `<span style="${MONO};font-size:13px">${escapeHtml(text)}</span>` : '';
+}
+function html_anchor(text, url) {
+    return url
+        ? `<a href="${escapeHtml(url)}" style="color:#0969da;text-decoration:none">${escapeHtml(text)}</a>`
+        : escapeHtml(text);
+}
+function deployTable(report) {
+    const hosts = report.deploy?.hosts ?? [];
+    if (hosts.length === 0)
+        return '';
+    const colour = {
+        updated: '#1a7f37',
+        'no-change': '#57606a',
+        unknown: '#9a6700',
+        failed: '#cf222e',
+    };
+    const cells = hosts
+        .map((host) => `<tr><td style="padding:4px 8px 4px 0;${MONO};font-size:13px">${escapeHtml(host.url)}</td><td style="padding:4px 8px;color:${colour[host.status]};font-weight:600;${FONT};font-size:13px">${escapeHtml(host.status)}</td><td style="padding:4px 8px;${FONT};font-size:13px;color:#57606a">${host.httpStatus ?? '–'} · ${escapeHtml((0,src_report/* formatDuration */.a3)(host.durationMs))}</td><td style="padding:4px 0;${FONT};font-size:13px">${escapeHtml(host.message)}</td></tr>`)
+        .join('');
+    return `<h3 style="margin:24px 0 8px;${FONT};font-size:15px;color:#1f2328">Deployment: ${escapeHtml(report.deploy?.status ?? '')}</h3><table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%">${cells}</table>`;
+}
+function failureBlock(values, logTail) {
+    if (!values.error)
+        return '';
+    const log = logTail
+        ? `<div style="margin-top:8px;padding:12px;background:#f6f8fa;border-radius:6px;${MONO};font-size:12px;line-height:1.45;color:#1f2328;white-space:pre-wrap;word-break:break-all">${escapeHtml(logTail)}</div>`
+        : '';
+    return `<h3 style="margin:24px 0 8px;${FONT};font-size:15px;color:#cf222e">What failed${values['failed-stage'] ? `: ${escapeHtml(values['failed-stage'])}` : ''}</h3><div style="${FONT};font-size:14px;color:#1f2328;white-space:pre-wrap">${escapeHtml(values.error)}</div>${log}`;
+}
+function defaultHtml(report, values) {
+    const stage = (0,src_report/* failedStage */.g4)(report);
+    const banner = stage
+        ? { colour: '#cf222e', text: `${stage} failed` }
+        : { colour: '#1a7f37', text: report.pushRequested ? 'Image pushed' : 'Image built' };
+    const commit = [
+        html_anchor(values['short-sha'], values['commit-url']),
+        escapeHtml(values['commit-message']),
+    ]
+        .filter(Boolean)
+        .join(' ');
+    const rows = [
+        row('Image', mono(values.image)),
+        row('Digest', mono(values.digest)),
+        row('Tags', report.tags.map(mono).join('<br>')),
+        row('Image ID', mono(values['short-imageid'])),
+        row('Repository', escapeHtml(values.repository)),
+        row('Commit', commit),
+        row('Ref', mono(values.ref)),
+        row('Actor', escapeHtml(values.actor)),
+        row('Duration', escapeHtml(values.duration)),
+    ].join('');
+    const button = values['run-url']
+        ? `<p style="margin:24px 0 0"><a href="${escapeHtml(values['run-url'])}" style="display:inline-block;padding:10px 16px;background:#1f2328;color:#ffffff;border-radius:6px;text-decoration:none;${FONT};font-size:14px;font-weight:600">View the workflow run</a></p>`
+        : '';
+    return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(banner.text)}</title></head>
+<body style="margin:0;padding:0;background:#f6f8fa">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f6f8fa;padding:24px 0"><tr><td align="center">
+<table role="presentation" width="600" cellpadding="0" cellspacing="0" style="max-width:600px;width:100%;background:#ffffff;border:1px solid #d0d7de;border-radius:8px;overflow:hidden">
+<tr><td style="background:${banner.colour};padding:16px 24px;color:#ffffff;${FONT};font-size:18px;font-weight:600">${escapeHtml(banner.text)}</td></tr>
+<tr><td style="padding:20px 24px">
+<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%">${rows}</table>
+${deployTable(report)}
+${failureBlock(values, report.failure?.logTail ?? '')}
+${button}
+</td></tr>
+<tr><td style="padding:12px 24px;border-top:1px solid #d0d7de;color:#57606a;${FONT};font-size:12px">Sent by build-push-notify${values.workflow ? ` from the ${escapeHtml(values.workflow)} workflow` : ''}.</td></tr>
+</table></td></tr></table>
+</body></html>
+`;
+}
+
+;// CONCATENATED MODULE: ./src/notify/message.ts
+
+
+
+
+const MAX_SUBJECT = 200;
+/** A subject is one header line: line breaks and control characters become spaces. */
+function sanitizeSubject(subject) {
+    const flat = subject
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+    return flat.length > MAX_SUBJECT ? `${flat.slice(0, MAX_SUBJECT - 1)}…` : flat;
+}
+function defaultSubject(report, values) {
+    const first = report.tags[0] ?? 'image';
+    const sha = values['short-sha'] ? ` (${values['short-sha']})` : '';
+    const stage = (0,src_report/* failedStage */.g4)(report);
+    if (stage)
+        return `❌ ${stage} failed: ${first}${sha}`;
+    const verb = !report.pushRequested
+        ? 'built'
+        : report.deploy?.status === 'deployed'
+            ? 'pushed and deployed'
+            : 'pushed';
+    return `✅ ${verb} ${first}${sha}`;
+}
+function defaultText(report, values) {
+    const stage = (0,src_report/* failedStage */.g4)(report);
+    const rows = [
+        ['Status', stage ? `failure (${stage} failed)` : 'success'],
+        ['Image', values.image],
+        ['Digest', values.digest],
+        ['Tags', values.tags],
+        ['Image ID', values.imageid],
+        ['Repository', values.repository],
+        ['Commit', [values['short-sha'], values['commit-message']].filter(Boolean).join(' ')],
+        ['Ref', values.ref],
+        ['Actor', values.actor],
+        ['Duration', values.duration],
+        ['Run', values['run-url']],
+    ];
+    const lines = rows.filter(([, value]) => value).map(([label, value]) => `${label}: ${value}`);
+    const hosts = deployLines(report);
+    if (hosts.length > 0)
+        lines.push('', `Deployment: ${values['deploy-status']}`, ...hosts.map((line) => `  ${line}`));
+    if (values.error)
+        lines.push('', 'Error:', values.error);
+    if (report.failure?.logTail)
+        lines.push('', 'Last lines of docker output:', report.failure.logTail);
+    return `${lines.join('\n')}\n`;
+}
+function composeMessage(mail, report) {
+    const values = placeholderValues(report);
+    return {
+        subject: sanitizeSubject(mail.subject ? (0,placeholders/* fillPlaceholders */.Ct)(mail.subject, values) : defaultSubject(report, values)),
+        text: mail.text ? (0,placeholders/* fillPlaceholders */.Ct)(mail.text, values) : defaultText(report, values),
+        html: mail.html
+            ? (0,placeholders/* fillPlaceholders */.Ct)(mail.html, values, escapeHtml)
+            : mail.text
+                ? ''
+                : defaultHtml(report, values),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/notify/requests.ts
+const MAX_RECIPIENTS_PER_REQUEST = 1000;
+/** Removes addresses already listed earlier (to, then cc, then bcc), case-insensitively. */
+function dedupeRecipients(lists) {
+    const seen = new Set();
+    return lists.map((list) => list.filter(({ email }) => {
+        const key = email.toLowerCase();
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    }));
+}
+function count(p) {
+    return p.to.length + (p.cc?.length ?? 0) + (p.bcc?.length ?? 0);
+}
+function chunk(items, size) {
+    const chunks = [];
+    for (let i = 0; i < items.length; i += size)
+        chunks.push(items.slice(i, i + size));
+    return chunks;
+}
+/**
+ * Personalizations grouped into requests. cc and bcc ride with the first personalization only,
+ * so each of them gets the message once. `individual` gives each `to` address its own
+ * personalization, so nobody sees the others.
+ */
+function planPersonalizations(to, cc, bcc, individual) {
+    const [uniqueTo = [], uniqueCc = [], uniqueBcc = []] = dedupeRecipients([to, cc, bcc]);
+    const copies = uniqueCc.length + uniqueBcc.length;
+    const withCopies = (p) => ({
+        ...p,
+        ...(uniqueCc.length ? { cc: uniqueCc } : {}),
+        ...(uniqueBcc.length ? { bcc: uniqueBcc } : {}),
+    });
+    const firstSize = Math.max(1, MAX_RECIPIENTS_PER_REQUEST - copies);
+    const groups = [
+        uniqueTo.slice(0, firstSize),
+        ...chunk(uniqueTo.slice(firstSize), MAX_RECIPIENTS_PER_REQUEST),
+    ];
+    if (!individual)
+        return groups.map((group, i) => [i === 0 ? withCopies({ to: group }) : { to: group }]);
+    return groups.map((group, i) => group.map((address, j) => i === 0 && j === 0 ? withCopies({ to: [address] }) : { to: [address] }));
+}
+function buildMailRequests(mail, message, templateData) {
+    const content = mail.templateId
+        ? { templateId: mail.templateId, dynamicTemplateData: templateData, subject: message.subject }
+        : {
+            subject: message.subject,
+            text: message.text,
+            ...(message.html ? { html: message.html } : {}),
+        };
+    return planPersonalizations(mail.to, mail.cc, mail.bcc, mail.individual).map((personalizations) => ({
+        personalizations,
+        from: mail.from,
+        ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
+        ...content,
+        ...(mail.sandbox ? { mailSettings: { sandboxMode: { enable: true } } } : {}),
+    }));
+}
+function recipientCount(requests) {
+    return requests.reduce((sum, request) => sum + request.personalizations.reduce((n, p) => n + count(p), 0), 0);
+}
+
+// EXTERNAL MODULE: ./node_modules/@sendgrid/client/index.js
+var client = __webpack_require__(7944);
+var client_default = /*#__PURE__*/__webpack_require__.n(client);
+// EXTERNAL MODULE: ./node_modules/@sendgrid/mail/index.js
+var mail = __webpack_require__(2048);
+var mail_default = /*#__PURE__*/__webpack_require__.n(mail);
+;// CONCATENATED MODULE: ./src/notify/retry.ts
+// When to try a SendGrid request again, and how long to wait first. Pure, so the policy is
+// tested without clocks or servers.
+const MAX_ATTEMPTS = 4;
+/** No single wait is longer than this, whatever the server asks: a step must never hang. */
+const MAX_WAIT_MS = 15_000;
+function header(headers, name) {
+    const value = headers[name] ?? headers[name.toLowerCase()];
+    return Array.isArray(value) ? value[0] : value;
+}
+/** 429, 5xx and network errors may succeed later; other 4xx (and malformed mail) will not. */
+function isRetryable(status, networkError) {
+    return status === undefined ? networkError : status === 429 || status >= 500;
+}
+/**
+ * Milliseconds to wait before attempt `attempt + 1`: what `Retry-After` or SendGrid's
+ * `X-RateLimit-Reset` (unix seconds) asks for, else exponential backoff; capped.
+ */
+function retryDelayMs(attempt, headers, nowMs) {
+    const retryAfter = header(headers, 'retry-after');
+    const reset = header(headers, 'x-ratelimit-reset');
+    let wait = 1000 * 2 ** (attempt - 1);
+    if (retryAfter !== undefined) {
+        const seconds = Number(retryAfter);
+        wait = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - nowMs;
+    }
+    else if (reset !== undefined && Number.isFinite(Number(reset))) {
+        wait = Number(reset) * 1000 - nowMs;
+    }
+    return Math.min(Math.max(Number.isFinite(wait) ? wait : 0, 0), MAX_WAIT_MS);
+}
+
+;// CONCATENATED MODULE: ./src/notify/sendgrid.ts
+// Sends requests through @sendgrid/mail, retrying what may succeed later. main.ts loads this
+// (through notify/stage.ts) only when email is configured, while docker builds, so a run without
+// email never loads the SendGrid client and a run with email does not wait for it.
+
+
+
+
+/** SendGrid's `{errors:[{message, field}]}` as one readable line. */
+function describeSendGridError(error) {
+    const status = typeof error.code === 'number' ? error.code : undefined;
+    const body = error.response?.body;
+    const details = (body?.errors ?? [])
+        .map(({ message, field }) => `${message ?? 'error'}${field ? ` (field: ${field})` : ''}`)
+        .join('; ');
+    if (status !== undefined)
+        return `SendGrid answered HTTP ${status}${details ? `: ${details}` : ''}`;
+    return `could not reach SendGrid: ${error.message ?? String(error.code ?? 'network error')}`;
+}
+async function sendAll(target, requests) {
+    client_default().setApiKey(target.token);
+    // setApiKey resets the base URL, so the URL comes after it.
+    client_default().setDefaultRequest('baseUrl', target.apiUrl);
+    mail_default().setClient((client_default()));
+    mail_default().setTimeout(target.timeoutSeconds * 1000);
+    const results = [];
+    // One request at a time: SendGrid rate-limits per key, and parallel 429s would all wait.
+    for (const request of requests) {
+        for (let attempt = 1;; attempt++) {
+            try {
+                const [response] = await mail_default().send(request);
+                const headers = response.headers;
+                results.push({
+                    status: response.statusCode,
+                    messageId: String(headers['x-message-id'] ?? ''),
+                });
+                break;
+            }
+            catch (caught) {
+                const error = caught;
+                const status = typeof error.code === 'number' ? error.code : undefined;
+                const description = describeSendGridError(error);
+                // Network errors from the HTTP client carry a string code (ECONNREFUSED, ECONNABORTED…).
+                const networkError = status === undefined && typeof error.code === 'string';
+                if (!isRetryable(status, networkError) || attempt >= MAX_ATTEMPTS)
+                    throw new Error(description);
+                const wait = retryDelayMs(attempt, error.response?.headers ?? {}, Date.now());
+                core/* info */.pq(`${description}; retrying in ${Math.round(wait / 100) / 10} s (attempt ${attempt + 1} of ${MAX_ATTEMPTS})`);
+                await new Promise((resolve) => setTimeout(resolve, wait));
+            }
+        }
+    }
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/notify/stage.ts
+// The email stage: decides whether this run sends, builds the requests, sends them, and
+// returns what happened. Never throws: a failure is a MailResult with status "failed".
+
+
+
+
+
+
+/** Why this run sends no email, or undefined when it does. */
+function skipReason(mail, report) {
+    const status = (0,src_report/* overallStatus */.gX)(report);
+    if (mail.notifyOn === 'never')
+        return 'notify-on is never';
+    if (mail.notifyOn === 'success' && status !== 'success')
+        return 'notify-on is success and the run failed';
+    if (mail.notifyOn === 'failure' && status !== 'failure')
+        return 'notify-on is failure and the run succeeded';
+    if (!mail.token)
+        return 'sendgrid-token is empty (pull requests from forks get no secrets)';
+    return undefined;
+}
+async function notify(mail, report) {
+    const skipped = skipReason(mail, report);
+    if (skipped) {
+        (mail.token ? core/* info */.pq : core/* warning */.$e)(`Email skipped: ${skipped}`);
+        return { status: 'skipped', recipients: [], messageIds: [], requests: 0, message: skipped };
+    }
+    const message = composeMessage(mail, report);
+    const templateData = {
+        ...templateFacts(placeholderValues(report)),
+        subject: message.subject,
+        ...mail.templateData,
+    };
+    const requests = buildMailRequests(mail, message, templateData);
+    const recipients = requests.flatMap((r) => r.personalizations.flatMap((p) => [...p.to, ...(p.cc ?? []), ...(p.bcc ?? [])].map((a) => a.email)));
+    try {
+        const results = await sendAll(mail, requests);
+        const status = mail.sandbox ? 'sandboxed' : 'sent';
+        core/* info */.pq(`Email ${status} to ${recipients.length} recipient(s) in ${requests.length} request(s)`);
+        return {
+            status,
+            recipients,
+            messageIds: results.map((r) => r.messageId).filter(Boolean),
+            requests: requests.length,
+            message: '',
+        };
+    }
+    catch (error) {
+        return {
+            status: 'failed',
+            recipients,
+            messageIds: [],
+            requests: requests.length,
+            message: error.message,
+        };
+    }
+}
+
+
+/***/ })
+
+};

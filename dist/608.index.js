@@ -1,0 +1,239 @@
+export const id = 608;
+export const ids = [608];
+export const modules = {
+
+/***/ 9608:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  deploy: () => (/* binding */ deploy)
+});
+
+// UNUSED EXPORTS: deployStatus, imagesToUpdate
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 10 modules
+var core = __webpack_require__(7264);
+// EXTERNAL MODULE: ./src/docker/reference.ts
+var reference = __webpack_require__(2977);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __webpack_require__(7067);
+;// CONCATENATED MODULE: ./src/deploy/http.ts
+// One POST over node:http(s). Node's global fetch loads its own copy of undici on first use
+// (about 25 ms of start-up here, measured with --cpu-prof); one request per host does not need it.
+
+class TimeoutError extends Error {
+    name = 'TimeoutError';
+}
+async function post(url, headers, timeoutMs) {
+    const target = new URL(url);
+    // TLS is loaded only for https hosts.
+    const transport = target.protocol === 'https:' ? await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 4708, 23)) : external_node_http_;
+    return new Promise((resolve, reject) => {
+        const request = transport.request(target, { method: 'POST', headers: { ...headers, 'Content-Length': '0' } }, (response) => {
+            const chunks = [];
+            response.on('data', (chunk) => chunks.push(chunk));
+            response.on('error', reject);
+            response.on('end', () => {
+                clearTimeout(timer);
+                const retryAfter = response.headers['retry-after'];
+                resolve({
+                    status: response.statusCode ?? 0,
+                    retryAfter: typeof retryAfter === 'string' ? retryAfter : null,
+                    body: Buffer.concat(chunks).toString('utf8'),
+                });
+            });
+        });
+        const timer = setTimeout(() => request.destroy(new TimeoutError()), timeoutMs);
+        request.on('error', (error) => {
+            clearTimeout(timer);
+            reject(error);
+        });
+        request.end();
+    });
+}
+
+;// CONCATENATED MODULE: ./src/deploy/watchtower.ts
+/** Always names the images: without `image=` upstream silently does nothing while busy. */
+function updateUrl(baseUrl, images) {
+    return `${baseUrl.replace(/\/+$/, '')}/v1/update?image=${images.map(encodeURIComponent).join(',')}`;
+}
+/** Images that upstream Watchtower can never match: it cuts the image name at the first `:`. */
+function imagesWithRegistryPort(images) {
+    return images.filter((image) => /^[^/]+:\d+\//.test(image));
+}
+function parseCounts(body) {
+    if (!body.trim())
+        return undefined;
+    try {
+        const summary = JSON.parse(body).summary;
+        if (!summary || typeof summary !== 'object')
+            return undefined;
+        const n = (value) => (typeof value === 'number' ? value : 0);
+        return {
+            scanned: n(summary.scanned),
+            updated: n(summary.updated),
+            failed: n(summary.failed),
+            restarted: n(summary.restarted),
+            skipped: n(summary.skipped),
+        };
+    }
+    catch {
+        return undefined;
+    }
+}
+function interpretResponse(httpStatus, body) {
+    if (httpStatus === 401 || httpStatus === 403) {
+        return {
+            status: 'failed',
+            counts: undefined,
+            message: `token rejected (HTTP ${httpStatus}): watchtower-token must equal WATCHTOWER_HTTP_API_TOKEN on the host`,
+        };
+    }
+    if (httpStatus === 404 || httpStatus === 405) {
+        return {
+            status: 'failed',
+            counts: undefined,
+            message: `no update endpoint here (HTTP ${httpStatus}): is WATCHTOWER_HTTP_API_UPDATE=true set, and is the URL the API's base?`,
+        };
+    }
+    if (httpStatus === 202)
+        return {
+            status: 'unknown',
+            counts: undefined,
+            message: 'accepted; the update runs in the background',
+        };
+    if (httpStatus < 200 || httpStatus >= 300) {
+        return {
+            status: 'failed',
+            counts: undefined,
+            message: `Watchtower answered HTTP ${httpStatus}`,
+        };
+    }
+    const counts = parseCounts(body);
+    if (!counts)
+        return {
+            status: 'unknown',
+            counts,
+            message: 'update finished; this Watchtower reports no details',
+        };
+    const tally = `scanned ${counts.scanned}, updated ${counts.updated}, failed ${counts.failed}`;
+    if (counts.failed > 0)
+        return {
+            status: 'failed',
+            counts,
+            message: `${tally}: the host could not update every container`,
+        };
+    if (counts.updated > 0)
+        return { status: 'updated', counts, message: tally };
+    if (counts.scanned === 0)
+        return { status: 'no-change', counts, message: `${tally}: no container runs these images` };
+    return { status: 'no-change', counts, message: `${tally}: already up to date` };
+}
+/** Seconds from `Retry-After`; a default when absent or unreadable. */
+function retryAfterMs(value, fallbackMs = 5000) {
+    const seconds = Number(value);
+    return value !== null && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : fallbackMs;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/stage.ts
+// The deployment stage: asks every Watchtower host to update, all at once, and collects what
+// each did. Never throws: each host's failure is part of its result.
+
+
+
+
+const MAX_ATTEMPTS = 3;
+/** The images to update: as given, else each pushed repository once. */
+function imagesToUpdate(deploy, tags) {
+    if (deploy.images.length > 0)
+        return deploy.images;
+    return [...new Set(tags.map((tag) => (0,reference/* repositoryOf */._)((0,reference/* parseImageReference */.o)(tag))))];
+}
+function deployStatus(hosts) {
+    const failed = hosts.filter((host) => host.status === 'failed').length;
+    if (failed === 0)
+        return 'deployed';
+    return failed === hosts.length ? 'failed' : 'partial';
+}
+function networkMessage(error, timeoutSeconds) {
+    if (error instanceof TimeoutError)
+        return `no answer within ${timeoutSeconds} s`;
+    const { code, message } = error;
+    if (code === 'ECONNREFUSED') {
+        return 'connection refused: is Watchtower running with --http-api-update on this port?';
+    }
+    return `could not reach the host: ${code ?? message}`;
+}
+async function updateHost(baseUrl, images, deploy) {
+    const start = performance.now();
+    // One deadline for the host, retries included: watchtower-timeout bounds the whole call.
+    const deadline = start + deploy.timeoutSeconds * 1000;
+    const result = (partial) => ({
+        url: baseUrl,
+        durationMs: performance.now() - start,
+        ...partial,
+    });
+    for (let attempt = 1;; attempt++) {
+        let response;
+        try {
+            response = await post(updateUrl(baseUrl, images), { Authorization: `Bearer ${deploy.token}` }, Math.max(1, deadline - performance.now()));
+        }
+        catch (error) {
+            return result({
+                status: 'failed',
+                httpStatus: undefined,
+                counts: undefined,
+                message: networkMessage(error, deploy.timeoutSeconds),
+            });
+        }
+        if (response.status === 429) {
+            const wait = retryAfterMs(response.retryAfter);
+            if (attempt < MAX_ATTEMPTS && performance.now() + wait < deadline) {
+                core/* info */.pq(`${baseUrl}: another update is running (HTTP 429); retrying in ${wait / 1000} s`);
+                await new Promise((resolve) => setTimeout(resolve, wait));
+                continue;
+            }
+            return result({
+                status: 'failed',
+                httpStatus: 429,
+                counts: undefined,
+                message: `still busy after ${attempt} attempt(s) (HTTP 429)`,
+            });
+        }
+        return result({
+            httpStatus: response.status,
+            ...interpretResponse(response.status, response.body),
+        });
+    }
+}
+async function deploy(inputs, report) {
+    const skip = (reason) => {
+        core/* info */.pq(`Deployment skipped: ${reason}`);
+        return { status: 'skipped', hosts: [], reason };
+    };
+    if (report.failure)
+        return skip(`the ${report.failure.stage} stage failed`);
+    if (!report.push)
+        return skip('nothing was pushed (push is false)');
+    if (!inputs.token) {
+        core/* warning */.$e('watchtower-token is empty (pull requests from forks get no secrets): deployment skipped');
+        return { status: 'skipped', hosts: [], reason: 'watchtower-token is empty' };
+    }
+    const images = imagesToUpdate(inputs, report.tags);
+    const unmatched = imagesWithRegistryPort(images);
+    if (unmatched.length > 0) {
+        core/* warning */.$e(`containrrr/watchtower 1.7.1 cuts image names at the first ":", so it never matches ${unmatched.join(', ')}; the maintained fork (nickfedor/watchtower) does`);
+    }
+    core/* info */.pq(`Asking ${inputs.urls.length} Watchtower host(s) to update ${images.join(', ')}`);
+    const hosts = await Promise.all(inputs.urls.map((url) => updateHost(url, images, inputs)));
+    for (const host of hosts)
+        core/* info */.pq(`${host.url}: ${host.status} ${host.message}`);
+    return { status: deployStatus(hosts), hosts, reason: '' };
+}
+
+
+/***/ })
+
+};
