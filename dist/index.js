@@ -28775,6 +28775,7 @@ function isDigest(value) {
 
 
 
+
 class StageError extends Error {
     stage;
     logTail;
@@ -28829,21 +28830,42 @@ async function build(inputs, report, files, buildx) {
         };
     }
 }
-/** Classic path: push each tag, read the digest docker printed, cross-check with the daemon. */
-async function pushTags(tags, report) {
-    const start = performance.now();
-    // Tags are pushed side by side: they share their layers, which the daemon uploads once, so the
-    // step takes about as long as one push. Each push's output is logged in one piece when it ends.
-    const pushes = await Promise.allSettled(tags.map((tag) => docker(pushArgs(tag), { echo: 'after' })));
-    const digests = {};
-    for (const [i, tag] of tags.entries()) {
-        const push = pushes[i];
+/** Tags grouped by repository, in the order given. */
+function byRepository(tags) {
+    const groups = new Map();
+    for (const tag of tags) {
+        const repository = (0,reference/* repositoryOf */._)((0,reference/* parseImageReference */.o)(tag));
+        groups.set(repository, [...(groups.get(repository) ?? []), tag]);
+    }
+    return [...groups.values()];
+}
+/**
+ * Pushes one repository's tags. The first push uploads the layers; the others only add a
+ * manifest, so they go side by side. (Two pushes uploading the same new layers at once can fail
+ * with "blob unknown to registry": the benchmark's cold build found it.)
+ */
+async function pushRepository(tags) {
+    const [first, ...others] = tags;
+    const outputs = [await docker(pushArgs(first))];
+    const rest = await Promise.allSettled(others.map((tag) => docker(pushArgs(tag), { echo: 'after' })));
+    for (const push of rest) {
         if (push.status === 'rejected')
             throw push.reason;
-        const digest = digestFromPushOutput(push.value);
+        outputs.push(push.value);
+    }
+    return Object.fromEntries(tags.map((tag, i) => {
+        const digest = digestFromPushOutput(outputs[i]);
         if (!digest)
             throw new StageError('push', `docker push ${tag} succeeded but printed no digest`);
-        digests[tag] = digest;
+        return [tag, digest];
+    }));
+}
+/** Classic path: push every tag, read the digests docker printed, cross-check with the daemon. */
+async function pushTags(tags, report) {
+    const start = performance.now();
+    const digests = {};
+    for (const repositoryTags of byRepository(tags)) {
+        Object.assign(digests, await pushRepository(repositoryTags));
     }
     const repoDigests = parseRepoDigests(await docker(repoDigestsArgs(report.build.imageId), { echo: 'none' }));
     const disagreements = tags.flatMap((tag) => crossCheckDigest(tag, digests[tag], repoDigests) ?? []);

@@ -76,6 +76,30 @@ describe('build and push', () => {
     expect(run.summary).not.toMatch(/^\s*[{[]"/m);
   });
 
+  it('a fresh build pushed to three tags of one repository and a second repository: every tag serves the digest', async () => {
+    // New layers for every tag at once is where concurrent pushes of one repository fail
+    // ("blob unknown to registry"); the action must push them so that every tag lands.
+    const fresh = makeContext(`${BUSYBOX_BASE}RUN head -c 300000 /dev/urandom > /noise\n`);
+    const [a, b] = [uniqueName('fresh'), uniqueName('mirror')];
+    const tags = [
+      `${registry.host}/${a}:1`,
+      `${registry.host}/${a}:1.0`,
+      `${registry.host}/${a}:latest`,
+      `${registry.host}/${b}:1`,
+    ];
+    const run = await runAction({
+      inputs: { context: fresh, tags: tags.join(','), 'no-cache': 'true' },
+    });
+    fs.rmSync(fresh, { recursive: true, force: true });
+    expect(run.exitCode, run.stdout).toBe(0);
+    const digests = JSON.parse(run.outputs.metadata!).digests as Record<string, string>;
+    for (const tag of tags) {
+      const [repo, version] = tag.slice(registry.host.length + 1).split(':');
+      expect(digests[tag]).toBe(await registry.manifestDigest(repo!, version!));
+    }
+    expect(run.outputs.digest).toBe(digests[tags[0]!]);
+  });
+
   it('rebuilding the same commit gives the same image (created label is the commit time)', async () => {
     const repo = uniqueName('same');
     const event = { head_commit: { message: 'fix', timestamp: '2026-11-01T10:00:00Z' } };

@@ -17,6 +17,7 @@ import {
   repoDigestsArgs,
 } from './args.js';
 import { docker, DockerError } from './cli.js';
+import { parseImageReference, repositoryOf } from './reference.js';
 import {
   crossCheckDigest,
   digestFromBuildxMetadata,
@@ -88,21 +89,47 @@ async function build(
   }
 }
 
-/** Classic path: push each tag, read the digest docker printed, cross-check with the daemon. */
+/** Tags grouped by repository, in the order given. */
+function byRepository(tags: string[]): string[][] {
+  const groups = new Map<string, string[]>();
+  for (const tag of tags) {
+    const repository = repositoryOf(parseImageReference(tag));
+    groups.set(repository, [...(groups.get(repository) ?? []), tag]);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * Pushes one repository's tags. The first push uploads the layers; the others only add a
+ * manifest, so they go side by side. (Two pushes uploading the same new layers at once can fail
+ * with "blob unknown to registry": the benchmark's cold build found it.)
+ */
+async function pushRepository(tags: string[]): Promise<Record<string, string>> {
+  const [first, ...others] = tags;
+  const outputs = [await docker(pushArgs(first!))];
+  const rest = await Promise.allSettled(
+    others.map((tag) => docker(pushArgs(tag), { echo: 'after' })),
+  );
+  for (const push of rest) {
+    if (push.status === 'rejected') throw push.reason;
+    outputs.push(push.value);
+  }
+  return Object.fromEntries(
+    tags.map((tag, i) => {
+      const digest = digestFromPushOutput(outputs[i]!);
+      if (!digest)
+        throw new StageError('push', `docker push ${tag} succeeded but printed no digest`);
+      return [tag, digest];
+    }),
+  );
+}
+
+/** Classic path: push every tag, read the digests docker printed, cross-check with the daemon. */
 async function pushTags(tags: string[], report: Report): Promise<void> {
   const start = performance.now();
-  // Tags are pushed side by side: they share their layers, which the daemon uploads once, so the
-  // step takes about as long as one push. Each push's output is logged in one piece when it ends.
-  const pushes = await Promise.allSettled(
-    tags.map((tag) => docker(pushArgs(tag), { echo: 'after' })),
-  );
   const digests: Record<string, string> = {};
-  for (const [i, tag] of tags.entries()) {
-    const push = pushes[i]!;
-    if (push.status === 'rejected') throw push.reason;
-    const digest = digestFromPushOutput(push.value);
-    if (!digest) throw new StageError('push', `docker push ${tag} succeeded but printed no digest`);
-    digests[tag] = digest;
+  for (const repositoryTags of byRepository(tags)) {
+    Object.assign(digests, await pushRepository(repositoryTags));
   }
   const repoDigests = parseRepoDigests(
     await docker(repoDigestsArgs(report.build!.imageId), { echo: 'none' }),
