@@ -5,7 +5,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BUNDLE, ROOT, runAction } from '../__tests__/helpers/action.js';
+import { BUNDLE, GITHUB_CONTEXT, ROOT, runAction } from '../__tests__/helpers/action.js';
 import { BUSYBOX_BASE, makeContext } from '../__tests__/helpers/context.js';
 import { startRegistry } from '../__tests__/helpers/registry.js';
 import { startSendGrid } from '../__tests__/helpers/sendgrid-server.js';
@@ -123,8 +123,20 @@ try {
     subject: 'pushed',
     content: [{ type: 'text/plain', value: 'pushed' }],
   });
-  const rawScript = (context: string, repoTags: string[], noCache: boolean) => `set -e
-docker build -q ${noCache ? '--no-cache ' : ''}--build-arg GREETING=bench -t ${repoTags[0]} -t ${repoTags[1]} ${context} >/dev/null
+  // The action adds three OCI labels; "raw + labels" passes the same ones, so the difference
+  // between the two raw variants is what the labels cost the classic builder (a step each).
+  const ociLabels = [
+    `org.opencontainers.image.source=${GITHUB_CONTEXT.GITHUB_SERVER_URL}/${GITHUB_CONTEXT.GITHUB_REPOSITORY}`,
+    `org.opencontainers.image.revision=${GITHUB_CONTEXT.GITHUB_SHA}`,
+    `org.opencontainers.image.created=${new Date(EVENT.head_commit.timestamp).toISOString()}`,
+  ];
+  const rawScript = (
+    context: string,
+    repoTags: string[],
+    noCache: boolean,
+    labels = false,
+  ) => `set -e
+docker build -q ${noCache ? '--no-cache ' : ''}${labels ? ociLabels.map((l) => `--label ${l} `).join('') : ''}--build-arg GREETING=bench -t ${repoTags[0]} -t ${repoTags[1]} ${context} >/dev/null
 docker push ${repoTags[0]} >/dev/null
 docker push ${repoTags[1]} >/dev/null
 curl -fsS -o /dev/null -X POST -H "Authorization: Bearer ${SG_TOKEN}" -H 'Content-Type: application/json' -d '${mailBody}' ${sendgrid.url}/v3/mail/send
@@ -158,11 +170,14 @@ curl -fsS -o /dev/null -X POST -H "Authorization: Bearer ${WT_TOKEN}" '${host.ur
   const warmAction = tags('warm-action');
   const warmRaw = tags('warm-raw');
   await action(warmContext, warmAction);
+  const warmRawLabels = tags('warm-raw-labels');
   await timed('sh', ['-c', rawScript(warmContext, warmRaw, false)]);
+  await timed('sh', ['-c', rawScript(warmContext, warmRawLabels, false, true)]);
   progress('step overhead, warm cache');
   const warm = await interleaved({
     action: async () => (await action(warmContext, warmAction)).durationMs,
     raw: () => timed('sh', ['-c', rawScript(warmContext, warmRaw, false)]),
+    rawLabels: () => timed('sh', ['-c', rawScript(warmContext, warmRawLabels, false, true)]),
     floor: () => timed('node', [floor], { ...process.env, INPUT_TAGS: 'x' }),
   });
   rows.push([
@@ -170,6 +185,13 @@ curl -fsS -o /dev/null -X POST -H "Authorization: Bearer ${WT_TOKEN}" '${host.ur
     `action ${ms(warm.action!)}`,
     `raw shell ${ms(warm.raw!)} + F ${ms(warm.floor!)}`,
     ratio(warm.action!, warm.raw! + warm.floor!),
+    '≤ 1.10×',
+  ]);
+  rows.push([
+    'Step overhead, warm cache, same labels',
+    `action ${ms(warm.action!)}`,
+    `raw shell with the 3 OCI labels ${ms(warm.rawLabels!)} + F ${ms(warm.floor!)}`,
+    ratio(warm.action!, warm.rawLabels! + warm.floor!),
     '≤ 1.10×',
   ]);
 
@@ -180,6 +202,8 @@ curl -fsS -o /dev/null -X POST -H "Authorization: Bearer ${WT_TOKEN}" '${host.ur
       action: async () =>
         (await action(coldContext, tags('cold-action'), { 'no-cache': 'true' })).durationMs,
       raw: () => timed('sh', ['-c', rawScript(coldContext, tags('cold-raw'), true)]),
+      rawLabels: () =>
+        timed('sh', ['-c', rawScript(coldContext, tags('cold-raw-labels'), true, true)]),
     },
     Math.max(3, Math.ceil(REPS / 2)),
   );
@@ -188,6 +212,13 @@ curl -fsS -o /dev/null -X POST -H "Authorization: Bearer ${WT_TOKEN}" '${host.ur
     `action ${ms(cold.action!)}`,
     `raw shell ${ms(cold.raw!)}`,
     ratio(cold.action!, cold.raw!),
+    '≤ 1.05×',
+  ]);
+  rows.push([
+    'Step overhead, cold build, same labels',
+    `action ${ms(cold.action!)}`,
+    `raw shell with the 3 OCI labels ${ms(cold.rawLabels!)}`,
+    ratio(cold.action!, cold.rawLabels!),
     '≤ 1.05×',
   ]);
 
@@ -211,7 +242,8 @@ curl -fsS -o /dev/null -X POST -H "Authorization: Bearer ${WT_TOKEN}" '${host.ur
   ]);
 
   progress('email and deploy fan-out');
-  // 4. Email fan-out.
+  // 4. Email fan-out. One run first: the cold builds above replaced layers the warm context shares.
+  await action(warmContext, warmAction);
   for (const count of [1, 1000, 2500]) {
     const mail = Array.from({ length: count }, (_, i) => `user${i}@example.com`).join('\n');
     const before = sendgrid.requestCount();

@@ -28830,47 +28830,51 @@ async function build(inputs, report, files, buildx) {
         };
     }
 }
-/** Tags grouped by repository, in the order given. */
-function byRepository(tags) {
-    const groups = new Map();
+/** The first tag of each repository, and the others. */
+function splitFirstTags(tags) {
+    const seen = new Set();
+    const firsts = [];
+    const others = [];
     for (const tag of tags) {
         const repository = (0,reference/* repositoryOf */._)((0,reference/* parseImageReference */.o)(tag));
-        groups.set(repository, [...(groups.get(repository) ?? []), tag]);
+        (seen.has(repository) ? others : firsts).push(tag);
+        seen.add(repository);
     }
-    return [...groups.values()];
+    return { firsts, others };
 }
 /**
- * Pushes one repository's tags. The first push uploads the layers; the others only add a
- * manifest, so they go side by side. (Two pushes uploading the same new layers at once can fail
- * with "blob unknown to registry": the benchmark's cold build found it.)
+ * Classic path: push every tag, read the digests docker printed, cross-check them with the
+ * daemon's RepoDigests. The first tag of each repository uploads the layers, one push at a time
+ * (two pushes uploading the same new layers at once can fail with "blob unknown to registry",
+ * as the benchmark's cold build showed). The other tags only add a manifest, so they go side by
+ * side, while RepoDigests (complete once every repository has been pushed) is read.
  */
-async function pushRepository(tags) {
-    const [first, ...others] = tags;
-    const outputs = [await docker(pushArgs(first))];
-    const rest = await Promise.allSettled(others.map((tag) => docker(pushArgs(tag), { echo: 'after' })));
-    for (const push of rest) {
-        if (push.status === 'rejected')
-            throw push.reason;
-        outputs.push(push.value);
-    }
-    return Object.fromEntries(tags.map((tag, i) => {
-        const digest = digestFromPushOutput(outputs[i]);
-        if (!digest)
-            throw new StageError('push', `docker push ${tag} succeeded but printed no digest`);
-        return [tag, digest];
-    }));
-}
-/** Classic path: push every tag, read the digests docker printed, cross-check with the daemon. */
 async function pushTags(tags, report) {
     const start = performance.now();
-    const digests = {};
-    for (const repositoryTags of byRepository(tags)) {
-        Object.assign(digests, await pushRepository(repositoryTags));
+    const { firsts, others } = splitFirstTags(tags);
+    const outputs = new Map();
+    for (const tag of firsts)
+        outputs.set(tag, await docker(pushArgs(tag)));
+    const [pushes, inspected] = await Promise.all([
+        Promise.allSettled(others.map((tag) => docker(pushArgs(tag), { echo: 'after' }))),
+        docker(repoDigestsArgs(report.build.imageId), { echo: 'none' }),
+    ]);
+    for (const [i, push] of pushes.entries()) {
+        if (push.status === 'rejected')
+            throw push.reason;
+        outputs.set(others[i], push.value);
     }
-    const repoDigests = parseRepoDigests(await docker(repoDigestsArgs(report.build.imageId), { echo: 'none' }));
-    const disagreements = tags.flatMap((tag) => crossCheckDigest(tag, digests[tag], repoDigests) ?? []);
-    if (disagreements.length > 0)
-        throw new StageError('push', disagreements.join('\n'));
+    const repoDigests = parseRepoDigests(inspected);
+    const digests = {};
+    for (const tag of tags) {
+        const digest = digestFromPushOutput(outputs.get(tag));
+        if (!digest)
+            throw new StageError('push', `docker push ${tag} succeeded but printed no digest`);
+        const disagreement = crossCheckDigest(tag, digest, repoDigests);
+        if (disagreement)
+            throw new StageError('push', disagreement);
+        digests[tag] = digest;
+    }
     report.push = { digest: digests[tags[0]], digests, durationMs: elapsedSince(start) };
 }
 /** Login, build, push, logout. Never throws: a failure is recorded in `report.failure`. */
@@ -29012,6 +29016,8 @@ class InputError extends Error {
 const NOTIFY_ON = ['always', 'success', 'failure', 'never'];
 const BUILDX_ONLY = ['platforms', 'cache-from', 'cache-to'];
 const DEFAULT_SENDGRID_URL = 'https://api.sendgrid.com';
+/** What `docker login` accepts as a server: host[:port][/path], or a URL. */
+const REGISTRY = /^[A-Za-z0-9.-]+(:\d+)?(\/[\w./-]*)?$|^https?:\/\/\S+$/;
 /** Collects problems so the user sees all of them in one run. */
 class Checker {
     read;
@@ -29156,7 +29162,7 @@ function readLogin(c) {
         c.fail('username', 'is required when "registry" or "password" is set');
     if (!password)
         c.fail('password', 'is required when "username" or "registry" is set (is the secret available to this workflow?)');
-    if (registry && !/^[A-Za-z0-9.-]+(:\d+)?(\/[\w./-]*)?$|^https?:\/\/\S+$/.test(registry)) {
+    if (registry && !REGISTRY.test(registry)) {
         c.fail('registry', `"${registry}" is not a registry host (expected e.g. ghcr.io or registry.example.com:5000)`);
     }
     return { registry, username, password };

@@ -95,6 +95,8 @@ export class InputError extends Error {
 const NOTIFY_ON: readonly NotifyOn[] = ['always', 'success', 'failure', 'never'];
 const BUILDX_ONLY = ['platforms', 'cache-from', 'cache-to'] as const;
 const DEFAULT_SENDGRID_URL = 'https://api.sendgrid.com';
+/** What `docker login` accepts as a server: host[:port][/path], or a URL. */
+const REGISTRY = /^[A-Za-z0-9.-]+(:\d+)?(\/[\w./-]*)?$|^https?:\/\/\S+$/;
 
 /** Collects problems so the user sees all of them in one run. */
 class Checker {
@@ -244,7 +246,7 @@ function readLogin(c: Checker): LoginInputs | undefined {
       'password',
       'is required when "username" or "registry" is set (is the secret available to this workflow?)',
     );
-  if (registry && !/^[A-Za-z0-9.-]+(:\d+)?(\/[\w./-]*)?$|^https?:\/\/\S+$/.test(registry)) {
+  if (registry && !REGISTRY.test(registry)) {
     c.fail(
       'registry',
       `"${registry}" is not a registry host (expected e.g. ghcr.io or registry.example.com:5000)`,

@@ -89,55 +89,49 @@ async function build(
   }
 }
 
-/** Tags grouped by repository, in the order given. */
-function byRepository(tags: string[]): string[][] {
-  const groups = new Map<string, string[]>();
+/** The first tag of each repository, and the others. */
+function splitFirstTags(tags: string[]): { firsts: string[]; others: string[] } {
+  const seen = new Set<string>();
+  const firsts: string[] = [];
+  const others: string[] = [];
   for (const tag of tags) {
     const repository = repositoryOf(parseImageReference(tag));
-    groups.set(repository, [...(groups.get(repository) ?? []), tag]);
+    (seen.has(repository) ? others : firsts).push(tag);
+    seen.add(repository);
   }
-  return [...groups.values()];
+  return { firsts, others };
 }
 
 /**
- * Pushes one repository's tags. The first push uploads the layers; the others only add a
- * manifest, so they go side by side. (Two pushes uploading the same new layers at once can fail
- * with "blob unknown to registry": the benchmark's cold build found it.)
+ * Classic path: push every tag, read the digests docker printed, cross-check them with the
+ * daemon's RepoDigests. The first tag of each repository uploads the layers, one push at a time
+ * (two pushes uploading the same new layers at once can fail with "blob unknown to registry",
+ * as the benchmark's cold build showed). The other tags only add a manifest, so they go side by
+ * side, while RepoDigests (complete once every repository has been pushed) is read.
  */
-async function pushRepository(tags: string[]): Promise<Record<string, string>> {
-  const [first, ...others] = tags;
-  const outputs = [await docker(pushArgs(first!))];
-  const rest = await Promise.allSettled(
-    others.map((tag) => docker(pushArgs(tag), { echo: 'after' })),
-  );
-  for (const push of rest) {
-    if (push.status === 'rejected') throw push.reason;
-    outputs.push(push.value);
-  }
-  return Object.fromEntries(
-    tags.map((tag, i) => {
-      const digest = digestFromPushOutput(outputs[i]!);
-      if (!digest)
-        throw new StageError('push', `docker push ${tag} succeeded but printed no digest`);
-      return [tag, digest];
-    }),
-  );
-}
-
-/** Classic path: push every tag, read the digests docker printed, cross-check with the daemon. */
 async function pushTags(tags: string[], report: Report): Promise<void> {
   const start = performance.now();
-  const digests: Record<string, string> = {};
-  for (const repositoryTags of byRepository(tags)) {
-    Object.assign(digests, await pushRepository(repositoryTags));
+  const { firsts, others } = splitFirstTags(tags);
+  const outputs = new Map<string, string>();
+  for (const tag of firsts) outputs.set(tag, await docker(pushArgs(tag)));
+  const [pushes, inspected] = await Promise.all([
+    Promise.allSettled(others.map((tag) => docker(pushArgs(tag), { echo: 'after' }))),
+    docker(repoDigestsArgs(report.build!.imageId), { echo: 'none' }),
+  ]);
+  for (const [i, push] of pushes.entries()) {
+    if (push.status === 'rejected') throw push.reason;
+    outputs.set(others[i]!, push.value);
   }
-  const repoDigests = parseRepoDigests(
-    await docker(repoDigestsArgs(report.build!.imageId), { echo: 'none' }),
-  );
-  const disagreements = tags.flatMap(
-    (tag) => crossCheckDigest(tag, digests[tag]!, repoDigests) ?? [],
-  );
-  if (disagreements.length > 0) throw new StageError('push', disagreements.join('\n'));
+
+  const repoDigests = parseRepoDigests(inspected);
+  const digests: Record<string, string> = {};
+  for (const tag of tags) {
+    const digest = digestFromPushOutput(outputs.get(tag)!);
+    if (!digest) throw new StageError('push', `docker push ${tag} succeeded but printed no digest`);
+    const disagreement = crossCheckDigest(tag, digest, repoDigests);
+    if (disagreement) throw new StageError('push', disagreement);
+    digests[tag] = digest;
+  }
   report.push = { digest: digests[tags[0]!]!, digests, durationMs: elapsedSince(start) };
 }
 
