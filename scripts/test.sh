@@ -21,4 +21,8 @@ if [ -n "$(git status --porcelain -- dist)" ]; then
 fi
 
 echo "== tests"
-npx vitest run
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest-results.json || status=$?
+# One plain closing line for CI readers that do not parse vitest's own summary.
+node -e "const r = require('./.tmp/vitest-results.json'); console.log(r.numPassedTests + ' passed, ' + r.numFailedTests + ' failed' + (r.numPendingTests ? ', ' + r.numPendingTests + ' skipped' : ''))" || true
+exit "$status"
