@@ -115,16 +115,17 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   };
 }
 
-/** The `::error::` lines of a run, decoded the way the runner decodes them. */
-export function errorAnnotations(run: ActionRun): string[] {
+/** The `::error::` or `::warning::` annotations of a run, decoded the way the runner decodes them. */
+export function annotations(run: ActionRun, kind: 'error' | 'warning'): string[] {
+  const prefix = `::${kind}::`;
   return run.stdout
     .split('\n')
-    .filter((line) => line.startsWith('::error::'))
+    .filter((line) => line.startsWith(prefix))
     .map((line) =>
-      line
-        .slice('::error::'.length)
-        .replace(/%0A/g, '\n')
-        .replace(/%0D/g, '\r')
-        .replace(/%25/g, '%'),
+      line.slice(prefix.length).replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%'),
     );
+}
+
+export function errorAnnotations(run: ActionRun): string[] {
+  return annotations(run, 'error');
 }

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ActionRun, runAction } from '../helpers/action.js';
+import { annotations, runAction } from '../helpers/action.js';
 import { BUSYBOX_BASE, makeContext, uniqueName } from '../helpers/context.js';
 import { freePort, type Registry, startRegistry } from '../helpers/registry.js';
 import { leakedSecrets, PLANTED } from '../helpers/secrets.js';
@@ -39,19 +39,6 @@ function killRegistryBeforePush(victim: Registry): { path: string; dir: string }
     { mode: 0o755 },
   );
   return { path: `${dir}:${process.env.PATH ?? ''}`, dir };
-}
-
-function annotations(run: ActionRun, kind: 'error' | 'warning'): string[] {
-  return run.stdout
-    .split('\n')
-    .filter((line) => line.startsWith(`::${kind}::`))
-    .map((line) =>
-      line
-        .slice(kind.length + 4)
-        .replace(/%0A/g, '\n')
-        .replace(/%0D/g, '\r')
-        .replace(/%25/g, '%'),
-    );
 }
 
 describe.each(FAULT_CASES)('$stage: $fault', (c: FaultCase) => {
