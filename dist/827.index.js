@@ -120,7 +120,14 @@ function defaultHtml(report, values) {
     const stage = (0,src_report/* failedStage */.g4)(report);
     const banner = stage
         ? { colour: '#cf222e', text: `${stage} failed` }
-        : { colour: '#1a7f37', text: report.pushRequested ? 'Image pushed' : 'Image built' };
+        : {
+            colour: '#1a7f37',
+            text: !report.pushRequested
+                ? 'Image built'
+                : report.deploy?.status === 'deployed'
+                    ? 'Image pushed and deployed'
+                    : 'Image pushed',
+        };
     const commit = [
         html_anchor(values['short-sha'], values['commit-url']),
         escapeHtml(values['commit-message']),

@@ -28691,15 +28691,10 @@ async function docker(args, options = {}) {
     }
     return output;
 }
-/**
- * Whether the buildx CLI plugin is installed, found the way the docker CLI finds plugins
- * (docker/cli, cli-plugins/manager): a file in the user's or the system's cli-plugins folders.
- * Looking costs a few stat calls instead of a docker process.
- */
-function buildxInstalled(env = process.env) {
+/** Where the docker CLI looks for plugins (docker/cli, cli-plugins/manager): the user's folder first. */
+function pluginFolders(env = process.env) {
     const configDir = env.DOCKER_CONFIG || external_node_path_namespaceObject.join(external_node_os_namespaceObject.homedir(), '.docker');
-    const name = process.platform === 'win32' ? 'docker-buildx.exe' : 'docker-buildx';
-    const folders = process.platform === 'win32'
+    return process.platform === 'win32'
         ? [
             external_node_path_namespaceObject.join(configDir, 'cli-plugins'),
             external_node_path_namespaceObject.join(env.ProgramData ?? 'C:\\ProgramData', 'Docker', 'cli-plugins'),
@@ -28711,6 +28706,16 @@ function buildxInstalled(env = process.env) {
             '/usr/lib/docker/cli-plugins',
             '/usr/libexec/docker/cli-plugins',
         ];
+}
+/**
+ * Whether to build with buildx: its CLI plugin is in one of the plugin folders (a few stat calls
+ * instead of a docker process), and DOCKER_BUILDKIT=0, docker's own switch for the classic
+ * builder, is not set.
+ */
+function useBuildx(env = process.env, folders = pluginFolders(env)) {
+    if (env.DOCKER_BUILDKIT === '0')
+        return false;
+    const name = process.platform === 'win32' ? 'docker-buildx.exe' : 'docker-buildx';
     return folders.some((folder) => external_node_fs_namespaceObject.existsSync(external_node_path_namespaceObject.join(folder, name)));
 }
 
@@ -29146,7 +29151,7 @@ function readBuild(c, env) {
     if (!env.buildxAvailable) {
         for (const name of BUILDX_ONLY) {
             if (c.raw(name)) {
-                c.fail(name, 'needs docker buildx, which is not installed on this runner (use docker/setup-buildx-action, or remove the input)');
+                c.fail(name, 'needs docker buildx, which is not installed on this runner or is turned off by DOCKER_BUILDKIT=0 (use docker/setup-buildx-action, or remove the input)');
             }
         }
     }
@@ -29553,7 +29558,7 @@ async function run() {
     for (const secret of secrets)
         core/* setSecret */.Pq(secret);
     const redact = redactor(secrets);
-    const buildx = buildxInstalled();
+    const buildx = useBuildx();
     let inputs;
     try {
         inputs = readInputs((name) => core/* getInput */.V4(name, { trimWhitespace: false }), {

@@ -227,7 +227,7 @@ function readBuild(c: Checker, env: InputEnvironment): BuildInputs {
       if (c.raw(name)) {
         c.fail(
           name,
-          'needs docker buildx, which is not installed on this runner (use docker/setup-buildx-action, or remove the input)',
+          'needs docker buildx, which is not installed on this runner or is turned off by DOCKER_BUILDKIT=0 (use docker/setup-buildx-action, or remove the input)',
         );
       }
     }

@@ -2,7 +2,7 @@
 import * as core from '@actions/core';
 import * as fs from 'node:fs';
 import { buildAndPush } from './docker/stage.js';
-import { buildxInstalled } from './docker/cli.js';
+import { useBuildx } from './docker/cli.js';
 import { loadGitHubFacts } from './github.js';
 import {
   type InputEnvironment,
@@ -55,7 +55,7 @@ export async function run(): Promise<void> {
   for (const secret of secrets) core.setSecret(secret);
   const redact = redactor(secrets);
 
-  const buildx = buildxInstalled();
+  const buildx = useBuildx();
   let inputs: Inputs;
   try {
     inputs = readInputs((name) => core.getInput(name, { trimWhitespace: false }), {

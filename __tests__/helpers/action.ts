@@ -74,6 +74,8 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   const env = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '/root',
+    // CI on GitHub's runners (which have buildx) sets DOCKER_BUILDKIT=0 to test the classic path.
+    ...(process.env.DOCKER_BUILDKIT ? { DOCKER_BUILDKIT: process.env.DOCKER_BUILDKIT } : {}),
     RUNNER_TEMP: dir,
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,

@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { pluginFolders, useBuildx } from '../../src/docker/cli.js';
 import {
   buildxBuildArgs,
   classicBuildArgs,
@@ -188,5 +190,24 @@ describe('digests', () => {
     expect(crossCheckDigest('ghcr.io/acme/api:1', d2, repoDigests)).toBeUndefined();
     expect(crossCheckDigest('ghcr.io/acme/api:1', d1, repoDigests)).toMatch(/records sha256:2222/);
     expect(crossCheckDigest('quay.io/x/y:1', d1, repoDigests)).toMatch(/records no digest/);
+  });
+});
+
+describe('build path', () => {
+  it('uses buildx when its CLI plugin is in a plugin folder, unless DOCKER_BUILDKIT=0', () => {
+    const config = fs.mkdtempSync(path.join(os.tmpdir(), 'bpn-plugins-'));
+    const folders = [path.join(config, 'cli-plugins')];
+    expect(useBuildx({}, folders)).toBe(false);
+    fs.mkdirSync(folders[0]!);
+    fs.writeFileSync(path.join(folders[0]!, 'docker-buildx'), '', { mode: 0o755 });
+    expect(useBuildx({}, folders)).toBe(true);
+    expect(useBuildx({ DOCKER_BUILDKIT: '0' }, folders)).toBe(false);
+    fs.rmSync(config, { recursive: true, force: true });
+  });
+
+  it('looks in the Docker config folder first, then the system folders', () => {
+    const folders = pluginFolders({ DOCKER_CONFIG: '/cfg' });
+    expect(folders[0]).toBe('/cfg/cli-plugins');
+    expect(folders).toContain('/usr/libexec/docker/cli-plugins');
   });
 });

@@ -81,26 +81,33 @@ export async function docker(
   return output;
 }
 
-/**
- * Whether the buildx CLI plugin is installed, found the way the docker CLI finds plugins
- * (docker/cli, cli-plugins/manager): a file in the user's or the system's cli-plugins folders.
- * Looking costs a few stat calls instead of a docker process.
- */
-export function buildxInstalled(env: NodeJS.ProcessEnv = process.env): boolean {
+/** Where the docker CLI looks for plugins (docker/cli, cli-plugins/manager): the user's folder first. */
+export function pluginFolders(env: NodeJS.ProcessEnv = process.env): string[] {
   const configDir = env.DOCKER_CONFIG || path.join(os.homedir(), '.docker');
+  return process.platform === 'win32'
+    ? [
+        path.join(configDir, 'cli-plugins'),
+        path.join(env.ProgramData ?? 'C:\\ProgramData', 'Docker', 'cli-plugins'),
+      ]
+    : [
+        path.join(configDir, 'cli-plugins'),
+        '/usr/local/lib/docker/cli-plugins',
+        '/usr/local/libexec/docker/cli-plugins',
+        '/usr/lib/docker/cli-plugins',
+        '/usr/libexec/docker/cli-plugins',
+      ];
+}
+
+/**
+ * Whether to build with buildx: its CLI plugin is in one of the plugin folders (a few stat calls
+ * instead of a docker process), and DOCKER_BUILDKIT=0, docker's own switch for the classic
+ * builder, is not set.
+ */
+export function useBuildx(
+  env: NodeJS.ProcessEnv = process.env,
+  folders = pluginFolders(env),
+): boolean {
+  if (env.DOCKER_BUILDKIT === '0') return false;
   const name = process.platform === 'win32' ? 'docker-buildx.exe' : 'docker-buildx';
-  const folders =
-    process.platform === 'win32'
-      ? [
-          path.join(configDir, 'cli-plugins'),
-          path.join(env.ProgramData ?? 'C:\\ProgramData', 'Docker', 'cli-plugins'),
-        ]
-      : [
-          path.join(configDir, 'cli-plugins'),
-          '/usr/local/lib/docker/cli-plugins',
-          '/usr/local/libexec/docker/cli-plugins',
-          '/usr/lib/docker/cli-plugins',
-          '/usr/libexec/docker/cli-plugins',
-        ];
   return folders.some((folder) => fs.existsSync(path.join(folder, name)));
 }

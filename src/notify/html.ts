@@ -60,7 +60,14 @@ export function defaultHtml(report: Report, values: PlaceholderValues): string {
   const stage = failedStage(report);
   const banner = stage
     ? { colour: '#cf222e', text: `${stage} failed` }
-    : { colour: '#1a7f37', text: report.pushRequested ? 'Image pushed' : 'Image built' };
+    : {
+        colour: '#1a7f37',
+        text: !report.pushRequested
+          ? 'Image built'
+          : report.deploy?.status === 'deployed'
+            ? 'Image pushed and deployed'
+            : 'Image pushed',
+      };
   const commit = [
     anchor(values['short-sha'], values['commit-url']),
     escapeHtml(values['commit-message']),
