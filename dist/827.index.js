@@ -245,9 +245,6 @@ function dedupeRecipients(lists) {
         return true;
     }));
 }
-function count(p) {
-    return p.to.length + (p.cc?.length ?? 0) + (p.bcc?.length ?? 0);
-}
 function chunk(items, size) {
     const chunks = [];
     for (let i = 0; i < items.length; i += size)
@@ -292,8 +289,9 @@ function buildMailRequests(mail, message, templateData) {
         ...(mail.sandbox ? { mailSettings: { sandboxMode: { enable: true } } } : {}),
     }));
 }
-function recipientCount(requests) {
-    return requests.reduce((sum, request) => sum + request.personalizations.reduce((n, p) => n + count(p), 0), 0);
+/** Every address the requests send to, in order. */
+function recipientsOf(requests) {
+    return requests.flatMap((request) => request.personalizations.flatMap((p) => [...p.to, ...(p.cc ?? []), ...(p.bcc ?? [])].map((a) => a.email)));
 }
 
 ;// CONCATENATED MODULE: ./src/notify/stage.ts
@@ -330,7 +328,7 @@ async function notify(mail, report) {
         ...mail.templateData,
     };
     const requests = buildMailRequests(mail, message, templateData);
-    const recipients = requests.flatMap((r) => r.personalizations.flatMap((p) => [...p.to, ...(p.cc ?? []), ...(p.bcc ?? [])].map((a) => a.email)));
+    const recipients = recipientsOf(requests);
     try {
         const { sendAll } = await __webpack_require__.e(/* import() */ 937).then(__webpack_require__.bind(__webpack_require__, 6937));
         const results = await sendAll(mail, requests);

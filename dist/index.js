@@ -28766,9 +28766,6 @@ function digestFromBuildxMetadata(json) {
     const digest = metadata['containerimage.digest'];
     return typeof digest === 'string' && DIGEST.test(digest) ? digest : undefined;
 }
-function isDigest(value) {
-    return DIGEST.test(value);
-}
 
 ;// CONCATENATED MODULE: ./src/docker/stage.ts
 // The build half: log in, build, push, read the digest, log out. Records what happened in the
@@ -29581,6 +29578,7 @@ async function run() {
             report.deploy = await deploy(inputs.deploy, report);
         }
         redactReport(report, redact);
+        // The email reports the time until it is sent; the outputs below, the whole step's.
         report.durationMs = Date.now() - report.startedAt.getTime();
         if (inputs.mail) {
             const { notify } = await __nccwpck_require__.e(/* import() */ 827).then(__nccwpck_require__.bind(__nccwpck_require__, 827));

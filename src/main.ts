@@ -77,6 +77,7 @@ export async function run(): Promise<void> {
       report.deploy = await deploy(inputs.deploy, report);
     }
     redactReport(report, redact);
+    // The email reports the time until it is sent; the outputs below, the whole step's.
     report.durationMs = Date.now() - report.startedAt.getTime();
     if (inputs.mail) {
       const { notify } = await import('./notify/stage.js');

@@ -7,13 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorAnnotations, runAction } from '../helpers/action.js';
 import { BUSYBOX_BASE, makeContext, uniqueName } from '../helpers/context.js';
 import { type Registry, startRegistry } from '../helpers/registry.js';
+import { leakedSecrets } from '../helpers/secrets.js';
 
 const USER = 'ci-bot';
 const PASSWORD = 'Planted-Registry-Secret-7f3a';
 
 let registry: Registry;
 let context: string;
-let dockerConfig: string;
 
 beforeAll(async () => {
   registry = await startRegistry({ username: USER, password: PASSWORD });
@@ -24,57 +24,49 @@ afterAll(async () => {
   fs.rmSync(context, { recursive: true, force: true });
 });
 
-function freshDockerConfig(): string {
-  dockerConfig = fs.mkdtempSync(path.join(os.tmpdir(), 'bpn-docker-config-'));
-  return dockerConfig;
-}
-
-function storedAuths(): Record<string, unknown> {
+/** Runs the action logging in with `password`, in a Docker config of its own. */
+async function runWithLogin(password: string) {
+  const dockerConfig = fs.mkdtempSync(path.join(os.tmpdir(), 'bpn-docker-config-'));
+  const repo = uniqueName('private');
+  const run = await runAction({
+    inputs: {
+      context,
+      tags: `${registry.host}/${repo}:1`,
+      registry: registry.host,
+      username: USER,
+      password,
+    },
+    env: { DOCKER_CONFIG: dockerConfig },
+  });
   const file = path.join(dockerConfig, 'config.json');
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')).auths ?? {}) : {};
+  const auths: unknown = fs.existsSync(file)
+    ? (JSON.parse(fs.readFileSync(file, 'utf8')).auths ?? {})
+    : {};
+  fs.rmSync(dockerConfig, { recursive: true, force: true });
+  return { run, repo, auths };
 }
 
 describe('registry login', () => {
   it('logs in with the password on stdin, pushes, and logs out again', async () => {
-    const repo = uniqueName('private');
-    const run = await runAction({
-      inputs: {
-        context,
-        tags: `${registry.host}/${repo}:1`,
-        registry: registry.host,
-        username: USER,
-        password: PASSWORD,
-      },
-      env: { DOCKER_CONFIG: freshDockerConfig() },
-    });
+    const { run, repo, auths } = await runWithLogin(PASSWORD);
     expect(run.exitCode, run.stdout).toBe(0);
     expect(run.outputs.digest).toBe(await registry.manifestDigest(repo, '1'));
     expect(run.stdout).toContain(`::add-mask::${PASSWORD}`);
     expect(run.stdout).toMatch(/docker login --username ci-bot --password-stdin 127\.0\.0\.1:\d+/);
-    expect(run.everything.replace(`::add-mask::${PASSWORD}`, '')).not.toContain(PASSWORD);
-    expect(storedAuths()).toEqual({});
+    expect(leakedSecrets(run, [PASSWORD])).toEqual([]);
+    expect(auths).toEqual({});
   });
 
   it('a wrong password fails the login stage, builds nothing and leaks nothing', async () => {
     const wrong = 'Wrong-Planted-Password-91c2';
-    const repo = uniqueName('denied');
-    const run = await runAction({
-      inputs: {
-        context,
-        tags: `${registry.host}/${repo}:1`,
-        registry: registry.host,
-        username: USER,
-        password: wrong,
-      },
-      env: { DOCKER_CONFIG: freshDockerConfig() },
-    });
+    const { run, auths } = await runWithLogin(wrong);
     expect(run.exitCode).not.toBe(0);
     const [error] = errorAnnotations(run);
     expect(error).toMatch(/^login failed: docker login failed/);
     expect(error).toMatch(/unauthorized|401/);
     expect(run.stdout).not.toContain('docker build');
     expect(run.summary).toContain('❌ login failed');
-    expect(run.everything.replace(`::add-mask::${wrong}`, '')).not.toContain(wrong);
-    expect(storedAuths()).toEqual({});
+    expect(leakedSecrets(run, [wrong])).toEqual([]);
+    expect(auths).toEqual({});
   });
 });

@@ -50,7 +50,3 @@ export function digestFromBuildxMetadata(json: string): string | undefined {
   const digest = metadata['containerimage.digest'];
   return typeof digest === 'string' && DIGEST.test(digest) ? digest : undefined;
 }
-
-export function isDigest(value: string): boolean {
-  return DIGEST.test(value);
-}

@@ -38,10 +38,6 @@ export function dedupeRecipients(lists: Address[][]): Address[][] {
   );
 }
 
-function count(p: Personalization): number {
-  return p.to.length + (p.cc?.length ?? 0) + (p.bcc?.length ?? 0);
-}
-
 function chunk<T>(items: T[], size: number): T[][] {
   const chunks: T[][] = [];
   for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
@@ -105,9 +101,11 @@ export function buildMailRequests(
   );
 }
 
-export function recipientCount(requests: MailRequest[]): number {
-  return requests.reduce(
-    (sum, request) => sum + request.personalizations.reduce((n, p) => n + count(p), 0),
-    0,
+/** Every address the requests send to, in order. */
+export function recipientsOf(requests: MailRequest[]): string[] {
+  return requests.flatMap((request) =>
+    request.personalizations.flatMap((p) =>
+      [...p.to, ...(p.cc ?? []), ...(p.bcc ?? [])].map((a) => a.email),
+    ),
   );
 }

@@ -5,7 +5,7 @@ import type { MailInputs } from '../inputs.js';
 import { type MailResult, type Report, overallStatus } from '../report.js';
 import { placeholderValues, templateFacts } from './facts.js';
 import { composeMessage } from './message.js';
-import { buildMailRequests } from './requests.js';
+import { buildMailRequests, recipientsOf } from './requests.js';
 
 /** Why this run sends no email, or undefined when it does. */
 export function skipReason(mail: MailInputs, report: Report): string | undefined {
@@ -32,11 +32,7 @@ export async function notify(mail: MailInputs, report: Report): Promise<MailResu
     ...mail.templateData,
   };
   const requests = buildMailRequests(mail, message, templateData);
-  const recipients = requests.flatMap((r) =>
-    r.personalizations.flatMap((p) =>
-      [...p.to, ...(p.cc ?? []), ...(p.bcc ?? [])].map((a) => a.email),
-    ),
-  );
+  const recipients = recipientsOf(requests);
   try {
     const { sendAll } = await import('./sendgrid.js');
     const results = await sendAll(mail, requests);
