@@ -134,11 +134,12 @@ function defaultHtml(report, values) {
     ]
         .filter(Boolean)
         .join(' ');
+    const labels = (0,src_report/* digestLabels */.Of)(report);
     const rows = [
         row('Image', mono(values.image)),
-        row('Digest', mono(values.digest)),
+        row(labels.digest, mono(values.digest)),
         row('Tags', report.tags.map(mono).join('<br>')),
-        row('Image ID', mono(values['short-imageid'])),
+        row(labels.imageId, mono(values['short-imageid'])),
         row('Repository', escapeHtml(values.repository)),
         row('Commit', commit),
         row('Ref', mono(values.ref)),
@@ -196,12 +197,13 @@ function defaultSubject(report, values) {
 }
 function defaultText(report, values) {
     const stage = (0,src_report/* failedStage */.g4)(report);
+    const labels = (0,src_report/* digestLabels */.Of)(report);
     const rows = [
         ['Status', stage ? `failure (${stage} failed)` : 'success'],
         ['Image', values.image],
-        ['Digest', values.digest],
+        [labels.digest, values.digest],
         ['Tags', values.tags],
-        ['Image ID', values.imageid],
+        [labels.imageId, values.imageid],
         ['Repository', values.repository],
         ['Commit', [values['short-sha'], values['commit-message']].filter(Boolean).join(' ')],
         ['Ref', values.ref],

@@ -28515,7 +28515,7 @@ function shortSha(sha) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6689);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7945);
 // Entry point of the bundle GitHub runs (dist/index.js).
 
 
@@ -28532,7 +28532,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6689:
+/***/ 7945:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28552,8 +28552,7 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 ;// CONCATENATED MODULE: ./src/docker/args.ts
 function commonBuildFlags(build, labels, iidFile) {
     return [
-        '--file',
-        build.file,
+        ...(build.file ? ['--file', build.file] : []),
         '--iidfile',
         iidFile,
         ...(build.pull ? ['--pull'] : []),
@@ -28576,6 +28575,7 @@ function buildxBuildArgs(build, labels, files) {
     return [
         'buildx',
         'build',
+        ...(build.builder ? ['--builder', build.builder] : []),
         ...commonBuildFlags(build, labels, files.iidFile),
         '--metadata-file',
         files.metadataFile,
@@ -28584,6 +28584,17 @@ function buildxBuildArgs(build, labels, files) {
         ...build.cacheTo.flatMap((cache) => ['--cache-to', cache]),
         ...output,
         build.context,
+    ];
+}
+/** The manifest or index the registry serves for `reference`, as the exact bytes it serves. */
+function rawManifestArgs(reference, builder) {
+    return [
+        'buildx',
+        'imagetools',
+        'inspect',
+        ...(builder ? ['--builder', builder] : []),
+        '--raw',
+        reference,
     ];
 }
 function pushArgs(tag) {
@@ -28598,6 +28609,17 @@ function loginArgs(registry, username) {
 }
 function logoutArgs(registry) {
     return ['logout', ...(registry ? [registry] : [])];
+}
+/**
+ * Environment for `docker buildx build`: the commit time as SOURCE_DATE_EPOCH, which buildx hands
+ * to BuildKit (≥ 0.11 stamps the image config and history with it), unless the user set one.
+ */
+function buildxEnvironment(build, commitTime, env) {
+    const userSet = env.SOURCE_DATE_EPOCH !== undefined ||
+        build.buildArgs.some((arg) => arg.startsWith('SOURCE_DATE_EPOCH='));
+    if (!commitTime || userSet)
+        return {};
+    return { SOURCE_DATE_EPOCH: String(Math.floor(commitTime.getTime() / 1000)) };
 }
 /** OCI labels from the run, unless the user set the same key. */
 function defaultLabels(userLabels, facts) {
@@ -28622,9 +28644,6 @@ var exec = __nccwpck_require__(2876);
 ;// CONCATENATED MODULE: ./src/docker/cli.ts
 // The one place that runs the docker CLI. Arguments are always an array (no shell), and the
 // combined output is kept so a failure can show docker's own last lines.
-
-
-
 
 
 const TAIL_LINES = 20;
@@ -28660,10 +28679,11 @@ async function inert(print) {
         process.stdout.write(`::${resume}::\n`);
     }
 }
-/** Runs `docker …args`; resolves with its combined output, rejects with DockerError. */
+/** Runs `docker …args`; resolves with its output, rejects with DockerError. */
 async function docker(args, options = {}) {
     const echo = options.echo ?? 'stream';
     const chunks = [];
+    const stdoutChunks = [];
     const collect = (data) => {
         chunks.push(data);
     };
@@ -28671,7 +28691,16 @@ async function docker(args, options = {}) {
         ignoreReturnCode: true,
         silent: echo !== 'stream',
         input: options.input,
-        listeners: { stdout: collect, stderr: collect },
+        // exec replaces the environment when given one, so extra variables are added to ours.
+        env: options.env ? { ...process.env, ...options.env } : undefined,
+        listeners: {
+            stdout: (data) => {
+                collect(data);
+                if (options.stdoutOnly)
+                    stdoutChunks.push(data);
+            },
+            stderr: collect,
+        },
     });
     let exitCode;
     try {
@@ -28689,34 +28718,7 @@ async function docker(args, options = {}) {
         const command = args.slice(0, args[0] === 'buildx' ? 2 : 1).join(' ');
         throw new DockerError(command, exitCode, lastLines(output));
     }
-    return output;
-}
-/** Where the docker CLI looks for plugins (docker/cli, cli-plugins/manager): the user's folder first. */
-function pluginFolders(env = process.env) {
-    const configDir = env.DOCKER_CONFIG || external_node_path_namespaceObject.join(external_node_os_namespaceObject.homedir(), '.docker');
-    return process.platform === 'win32'
-        ? [
-            external_node_path_namespaceObject.join(configDir, 'cli-plugins'),
-            external_node_path_namespaceObject.join(env.ProgramData ?? 'C:\\ProgramData', 'Docker', 'cli-plugins'),
-        ]
-        : [
-            external_node_path_namespaceObject.join(configDir, 'cli-plugins'),
-            '/usr/local/lib/docker/cli-plugins',
-            '/usr/local/libexec/docker/cli-plugins',
-            '/usr/lib/docker/cli-plugins',
-            '/usr/libexec/docker/cli-plugins',
-        ];
-}
-/**
- * Whether to build with buildx: its CLI plugin is in one of the plugin folders (a few stat calls
- * instead of a docker process), and DOCKER_BUILDKIT=0, docker's own switch for the classic
- * builder, is not set.
- */
-function useBuildx(env = process.env, folders = pluginFolders(env)) {
-    if (env.DOCKER_BUILDKIT === '0')
-        return false;
-    const name = process.platform === 'win32' ? 'docker-buildx.exe' : 'docker-buildx';
-    return folders.some((folder) => external_node_fs_namespaceObject.existsSync(external_node_path_namespaceObject.join(folder, name)));
+    return options.stdoutOnly ? Buffer.concat(stdoutChunks).toString('utf8') : output;
 }
 
 // EXTERNAL MODULE: ./src/docker/reference.ts
@@ -28724,7 +28726,6 @@ var reference = __nccwpck_require__(2977);
 ;// CONCATENATED MODULE: ./src/docker/digest.ts
 // Reading digests back from what docker wrote, in the formats docker really writes them.
 
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
 /** `v1: digest: sha256:… size: 943`, the last line `docker push` prints for a tag. */
 function digestFromPushOutput(output) {
     const matches = [...output.matchAll(/: digest: (sha256:[a-f0-9]{64}) size: \d+/g)];
@@ -28760,16 +28761,85 @@ function crossCheckDigest(tag, pushed, repoDigests) {
         ? `docker push printed ${pushed} for ${tag}, but docker image inspect records no digest for ${repository}`
         : `docker push printed ${pushed} for ${tag}, but docker image inspect records ${recorded.join(', ')}`;
 }
-/** Buildx's `--metadata-file`: the pushed manifest (or index) digest. */
-function digestFromBuildxMetadata(json) {
+
+;// CONCATENATED MODULE: ./src/docker/manifest.ts
+// Reading what a buildx push produced: the metadata file buildx writes, and the image index and
+// manifests as the registry serves them (`docker buildx imagetools inspect --raw`). Pure.
+
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const INDEX_TYPES = new Set([
+    'application/vnd.oci.image.index.v1+json',
+    'application/vnd.docker.distribution.manifest.list.v2+json',
+]);
+function digestOrUndefined(value) {
+    return typeof value === 'string' && DIGEST.test(value) ? value : undefined;
+}
+function parseBuildxMetadata(json) {
     const metadata = JSON.parse(json);
-    const digest = metadata['containerimage.digest'];
-    return typeof digest === 'string' && DIGEST.test(digest) ? digest : undefined;
+    const descriptor = (metadata['containerimage.descriptor'] ?? {});
+    return {
+        digest: digestOrUndefined(metadata['containerimage.digest']),
+        configDigest: digestOrUndefined(metadata['containerimage.config.digest']),
+        isIndex: INDEX_TYPES.has(descriptor.mediaType ?? ''),
+    };
+}
+/** The digest of bytes as a registry computes it. */
+function sha256Digest(raw) {
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(raw, 'utf8').digest('hex')}`;
+}
+function formatPlatform(platform) {
+    return [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
+}
+/**
+ * The image manifests an index lists. BuildKit adds an attestation manifest per image (marked
+ * `vnd.docker.reference.type: attestation-manifest`, platform unknown/unknown); those are not images.
+ */
+function imageManifestsOf(rawIndex) {
+    const index = JSON.parse(rawIndex);
+    return (index.manifests ?? [])
+        .filter((entry) => entry.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest' &&
+        entry.platform?.os !== 'unknown')
+        .flatMap((entry) => {
+        const digest = digestOrUndefined(entry.digest);
+        return digest ? [{ platform: formatPlatform(entry.platform ?? {}), digest }] : [];
+    });
+}
+/** The config digest an image manifest names: the image id `docker image inspect` shows. */
+function configDigestOf(rawManifest) {
+    const manifest = JSON.parse(rawManifest);
+    return digestOrUndefined(manifest.config?.digest);
+}
+const GO_ARCH = {
+    x64: 'amd64',
+    ia32: '386',
+    arm64: 'arm64',
+    arm: 'arm',
+    ppc64: 'ppc64le',
+    s390x: 's390x',
+    riscv64: 'riscv64',
+};
+/** The OCI platform of the machine the step runs on, e.g. `linux/amd64`. */
+function runnerPlatform(platform = process.platform, arch = process.arch) {
+    const os = platform === 'win32' ? 'windows' : platform;
+    return `${os}/${GO_ARCH[arch] ?? arch}`;
+}
+/** The image for the runner's platform (any variant), else the first one. */
+function imageForPlatform(images, runner) {
+    return (images.find((image) => image.platform === runner || image.platform.startsWith(`${runner}/`)) ??
+        images[0]);
+}
+/**
+ * Whether a failed `docker buildx build --push` failed while pushing rather than building, from
+ * its last lines: BuildKit says "failed to push <ref>", the docker driver "pushing <ref> with docker".
+ */
+function failedWhilePushing(logTail) {
+    return /failed to push |> pushing \S+ with docker/.test(logTail);
 }
 
 ;// CONCATENATED MODULE: ./src/docker/stage.ts
 // The build half: log in, build, push, read the digest, log out. Records what happened in the
 // report; a failure is recorded too (with docker's last lines) and ends the build half.
+
 
 
 
@@ -28803,6 +28873,9 @@ async function inStage(stage, step) {
 function elapsedSince(start) {
     return performance.now() - start;
 }
+function readIfPresent(file) {
+    return external_node_fs_namespaceObject.existsSync(file) ? external_node_fs_namespaceObject.readFileSync(file, 'utf8').trim() : undefined;
+}
 async function build(inputs, report, files, buildx) {
     const facts = report.github;
     const labels = defaultLabels(inputs.build.labels, {
@@ -28810,26 +28883,79 @@ async function build(inputs, report, files, buildx) {
         sha: facts?.sha ?? '',
         created: facts?.commitTime ?? report.startedAt,
     });
-    const args = buildx
-        ? buildxBuildArgs(inputs.build, labels, files)
-        : classicBuildArgs(inputs.build, labels, files);
     const start = performance.now();
-    await docker(args);
-    const imageId = external_node_fs_namespaceObject.readFileSync(files.iidFile, 'utf8').trim();
+    if (!buildx) {
+        await docker(classicBuildArgs(inputs.build, labels, files));
+        const imageId = readIfPresent(files.iidFile) ?? '';
+        report.build = { builder: 'docker', builderName: '', imageId, durationMs: elapsedSince(start) };
+        return;
+    }
+    try {
+        await docker(buildxBuildArgs(inputs.build, labels, files), {
+            env: buildxEnvironment(inputs.build, facts?.commitTime, process.env),
+        });
+    }
+    catch (error) {
+        // buildx pushes inside the build: a registry that fails is a push failure, not a build one.
+        if (inputs.build.push && error instanceof DockerError && failedWhilePushing(error.logTail))
+            throw new StageError('push', error.message, error.logTail);
+        throw error;
+    }
+    const metadataText = readIfPresent(files.metadataFile);
+    const metadata = metadataText
+        ? parseBuildxMetadata(metadataText)
+        : { digest: undefined, configDigest: undefined, isIndex: false };
+    // The iidfile holds the config digest for a single image, the index digest for an index.
+    const iid = readIfPresent(files.iidFile) ?? '';
     report.build = {
-        builder: buildx ? 'buildx' : 'docker',
-        imageId,
+        builder: 'buildx',
+        builderName: inputs.build.builder || process.env.BUILDX_BUILDER || '',
+        imageId: metadata.configDigest ?? (metadata.isIndex ? '' : iid),
         durationMs: elapsedSince(start),
     };
-    if (buildx && inputs.build.push) {
-        const digest = digestFromBuildxMetadata(external_node_fs_namespaceObject.readFileSync(files.metadataFile, 'utf8'));
-        if (!digest)
-            throw new StageError('push', 'buildx pushed the image but its metadata file has no containerimage.digest');
-        report.push = {
-            digest,
-            digests: Object.fromEntries(inputs.build.tags.map((tag) => [tag, digest])),
-            durationMs: undefined,
-        };
+    if (!inputs.build.push)
+        return;
+    if (!metadata.digest)
+        throw new StageError('push', 'buildx pushed the image but its metadata file has no containerimage.digest');
+    report.push = {
+        digest: metadata.digest,
+        digests: Object.fromEntries(inputs.build.tags.map((tag) => [tag, metadata.digest])),
+        kind: metadata.isIndex ? 'index' : 'manifest',
+        platforms: [],
+        durationMs: undefined,
+    };
+    if (metadata.isIndex)
+        await readPushedIndex(inputs.build, report);
+}
+/**
+ * An index (several platforms, or BuildKit's attestations) has no single image id: read it back
+ * from the registry, record each platform's manifest and config digest, and take the runner's
+ * platform as the image id. The push itself succeeded, so a failed read is only a warning.
+ */
+async function readPushedIndex(build, report) {
+    const repository = (0,reference/* repositoryOf */._)((0,reference/* parseImageReference */.o)(build.tags[0]));
+    const fetchRaw = async (digest) => {
+        const raw = await docker(rawManifestArgs(`${repository}@${digest}`, build.builder), {
+            echo: 'none',
+            stdoutOnly: true,
+        });
+        if (sha256Digest(raw) !== digest)
+            throw new Error(`the registry served other content than ${digest} for ${repository}`);
+        return raw;
+    };
+    try {
+        const index = await fetchRaw(report.push.digest);
+        const platforms = await Promise.all(imageManifestsOf(index).map(async ({ platform, digest }) => ({
+            platform,
+            manifest: digest,
+            config: configDigestOf(await fetchRaw(digest)) ?? '',
+        })));
+        report.push.platforms = platforms;
+        report.build.imageId = imageForPlatform(platforms, runnerPlatform())?.config ?? '';
+    }
+    catch (error) {
+        const detail = error instanceof DockerError ? `${error.message}: ${error.logTail}` : String(error);
+        core/* warning */.$e(`pushed ${report.push.digest}, but could not read the index back for the image id: ${detail}`);
     }
 }
 /** The first tag of each repository, and the others. */
@@ -28877,7 +29003,13 @@ async function pushTags(tags, report) {
             throw new StageError('push', disagreement);
         digests[tag] = digest;
     }
-    report.push = { digest: digests[tags[0]], digests, durationMs: elapsedSince(start) };
+    report.push = {
+        digest: digests[tags[0]],
+        digests,
+        kind: 'manifest',
+        platforms: [],
+        durationMs: elapsedSince(start),
+    };
 }
 /** Login, build, push, logout. Never throws: a failure is recorded in `report.failure`. */
 async function buildAndPush(inputs, report, buildx) {
@@ -28907,6 +29039,77 @@ async function buildAndPush(inputs, report, buildx) {
         }
         external_node_fs_namespaceObject.rmSync(workDir, { recursive: true, force: true });
     }
+}
+
+;// CONCATENATED MODULE: ./src/docker/builder.ts
+// Which builder a build runs on, decided the way the docker CLI decides it: buildx when its CLI
+// plugin is where docker looks for plugins, unless DOCKER_BUILDKIT turns BuildKit off. Pure given
+// the environment and a file reader, so it is tested without docker.
+
+/** Go's strconv.ParseBool, which docker applies to DOCKER_BUILDKIT. */
+function parseGoBool(value) {
+    if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value))
+        return true;
+    if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value))
+        return false;
+    return undefined;
+}
+/** `cliPluginsExtraDirs` of the CLI's config.json; a missing or unreadable file has none. */
+function extraPluginDirs(configFile, lookup) {
+    const text = lookup.read(configFile);
+    if (!text)
+        return [];
+    try {
+        const dirs = JSON.parse(text).cliPluginsExtraDirs;
+        return Array.isArray(dirs) ? dirs.filter((dir) => typeof dir === 'string') : [];
+    }
+    catch {
+        return [];
+    }
+}
+/** Where the docker CLI looks for plugins (docker/cli, cli-plugins/manager), in its order. */
+function pluginFolders(env, lookup) {
+    const join = lookup.platform === 'win32' ? external_node_path_namespaceObject.win32.join : external_node_path_namespaceObject.posix.join;
+    const configDir = env.DOCKER_CONFIG || join(lookup.homedir, '.docker');
+    const system = lookup.platform === 'win32'
+        ? [
+            join(env.ProgramData ?? 'C:\\ProgramData', 'Docker', 'cli-plugins'),
+            join(env.ProgramFiles ?? 'C:\\Program Files', 'Docker', 'cli-plugins'),
+        ]
+        : [
+            '/usr/local/lib/docker/cli-plugins',
+            '/usr/local/libexec/docker/cli-plugins',
+            '/usr/lib/docker/cli-plugins',
+            '/usr/libexec/docker/cli-plugins',
+        ];
+    return [
+        join(configDir, 'cli-plugins'),
+        ...extraPluginDirs(join(configDir, 'config.json'), lookup),
+        ...system,
+    ];
+}
+/**
+ * buildx or the classic builder. A few stat calls instead of a docker process (`docker buildx
+ * version` costs about 45 ms here). An unparsable DOCKER_BUILDKIT is a problem docker itself
+ * would fail on later, so it is reported before anything runs.
+ */
+function chooseBuilder(env, lookup) {
+    const name = lookup.platform === 'win32' ? 'docker-buildx.exe' : 'docker-buildx';
+    const join = lookup.platform === 'win32' ? external_node_path_namespaceObject.win32.join : external_node_path_namespaceObject.posix.join;
+    const hasBuildx = pluginFolders(env, lookup).some((dir) => lookup.exists(join(dir, name)));
+    const raw = env.DOCKER_BUILDKIT ?? '';
+    if (raw === '')
+        return { kind: hasBuildx ? 'buildx' : 'classic' };
+    const enabled = parseGoBool(raw);
+    if (enabled === undefined) {
+        return {
+            kind: 'classic',
+            problem: `Environment variable DOCKER_BUILDKIT: expected a boolean as docker reads it (1, 0, true, false, t, f), got "${raw}"`,
+        };
+    }
+    // Asked for BuildKit without buildx: the classic path runs `docker build`, and docker itself
+    // says what is missing (or, before CLI 23, builds with its built-in BuildKit).
+    return { kind: enabled && hasBuildx ? 'buildx' : 'classic' };
 }
 
 // EXTERNAL MODULE: ./src/github.ts
@@ -29016,7 +29219,7 @@ class InputError extends Error {
     }
 }
 const NOTIFY_ON = ['always', 'success', 'failure', 'never'];
-const BUILDX_ONLY = ['platforms', 'cache-from', 'cache-to'];
+const BUILDX_ONLY = ['platforms', 'cache-from', 'cache-to', 'builder'];
 const DEFAULT_SENDGRID_URL = 'https://api.sendgrid.com';
 /** What `docker login` accepts as a server: host[:port][/path], or a URL. */
 const REGISTRY = /^[A-Za-z0-9.-]+(:\d+)?(\/[\w./-]*)?$|^https?:\/\/\S+$/;
@@ -29102,6 +29305,7 @@ class Checker {
         return fallback;
     }
 }
+/** A context docker fetches itself: a Git repository or a tarball URL (docker/cli's urlutil rules). */
 function isRemoteContext(context) {
     return /^(https?:\/\/|git:\/\/|git@|github\.com\/)/.test(context);
 }
@@ -29111,7 +29315,8 @@ function readBuild(c, env) {
     if (!remote && !env.isDirectory(context)) {
         c.fail('context', `"${context}" is not a directory (expected the build context path)`);
     }
-    const file = c.raw('file') || external_node_path_namespaceObject.join(context, 'Dockerfile');
+    // A remote context's `file` is a path inside it, which only the builder can check.
+    const file = c.raw('file') || (remote ? '' : external_node_path_namespaceObject.join(context, 'Dockerfile'));
     if (!remote && !env.isFile(file)) {
         c.fail(c.raw('file') ? 'file' : 'context', `Dockerfile "${file}" does not exist`);
     }
@@ -29131,6 +29336,7 @@ function readBuild(c, env) {
     const build = {
         context,
         file,
+        builder: c.raw('builder'),
         target: c.raw('target'),
         tags,
         buildArgs: keyValues('build-args'),
@@ -29145,10 +29351,15 @@ function readBuild(c, env) {
     if (build.target && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(build.target)) {
         c.fail('target', `"${build.target}" is not a build stage name`);
     }
-    if (!env.buildxAvailable) {
+    if (build.builder && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(build.builder)) {
+        c.fail('builder', `"${build.builder}" is not a buildx builder name`);
+    }
+    if (env.builder.problem)
+        c.problems.push(env.builder.problem);
+    if (env.builder.kind !== 'buildx') {
         for (const name of BUILDX_ONLY) {
             if (c.raw(name)) {
-                c.fail(name, 'needs docker buildx, which is not installed on this runner or is turned off by DOCKER_BUILDKIT=0 (use docker/setup-buildx-action, or remove the input)');
+                c.fail(name, 'needs docker buildx, which is not installed on this runner or is turned off by DOCKER_BUILDKIT (use docker/setup-buildx-action, or remove the input)');
             }
         }
     }
@@ -29303,10 +29514,13 @@ function stepOutputs(report) {
         outputs.metadata = JSON.stringify({
             tags: report.tags,
             digest: report.push?.digest ?? '',
+            digestKind: report.push?.kind ?? null,
             digests: report.push?.digests ?? {},
             imageid: report.build.imageId,
+            platforms: report.push?.platforms ?? [],
             image: (0,src_report/* pinnedImage */.QJ)(report),
             builder: report.build.builder,
+            builderName: report.build.builderName,
             durations: {
                 buildMs: Math.round(report.build.durationMs),
                 pushMs: roundOrNull(report.push?.durationMs),
@@ -29387,8 +29601,24 @@ function headline(report) {
         return `✅ built ${code(first)} (not pushed)`;
     return `✅ pushed ${code(first)}`;
 }
+function builderText(report) {
+    if (!report.build)
+        return '';
+    if (report.build.builder === 'docker')
+        return 'docker build (classic)';
+    return `docker buildx build${report.build.builderName ? ` (builder ${code(report.build.builderName)})` : ''}`;
+}
+function digestText(report) {
+    if (!report.push)
+        return '';
+    if (report.push.kind === 'manifest')
+        return code(report.push.digest);
+    const platforms = report.push.platforms.map((p) => p.platform).join(', ');
+    return `${code(report.push.digest)}<br>image index${platforms ? ` of ${cell(platforms)}` : ''}, with BuildKit's attestations`;
+}
 function buildRows(report) {
     const gh = report.github;
+    const labels = (0,src_report/* digestLabels */.Of)(report);
     const rows = [
         [
             'Status',
@@ -29398,16 +29628,10 @@ function buildRows(report) {
             'Image',
             code((0,src_report/* pinnedImage */.QJ)(report)) || (report.pushRequested ? '_not pushed_' : '_push disabled_'),
         ],
+        [labels.digest, digestText(report)],
         ['Tags', report.tags.map(code).join('<br>') || '_none_'],
-        ['Image ID', code(report.build?.imageId ?? '')],
-        [
-            'Builder',
-            report.build
-                ? report.build.builder === 'buildx'
-                    ? 'docker buildx build'
-                    : 'docker build (classic)'
-                : '',
-        ],
+        [labels.imageId, code(report.build?.imageId ?? '')],
+        ['Builder', builderText(report)],
         ['Commit', gh?.sha ? summary_link((0,github/* shortSha */.Fu)(gh.sha), gh.commitUrl) : ''],
         ['Ref', code(gh?.ref ?? '')],
         ['Actor', gh?.actor ? cell(`@${gh.actor}`) : ''],
@@ -29516,10 +29740,19 @@ function renderInputErrorSummary(problems) {
 
 
 
+
 const filesystem = {
     isDirectory: (p) => external_node_fs_namespaceObject.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false,
     isFile: (p) => external_node_fs_namespaceObject.statSync(p, { throwIfNoEntry: false })?.isFile() ?? false,
 };
+function readable(file) {
+    try {
+        return external_node_fs_namespaceObject.readFileSync(file, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
 async function writeSummary(markdown) {
     // Locally (no GITHUB_STEP_SUMMARY) there is nowhere to write it; that is not a failure.
     if (!process.env.GITHUB_STEP_SUMMARY)
@@ -29555,12 +29788,17 @@ async function run() {
     for (const secret of secrets)
         core/* setSecret */.Pq(secret);
     const redact = redactor(secrets);
-    const buildx = useBuildx();
+    const builder = chooseBuilder(process.env, {
+        exists: external_node_fs_namespaceObject.existsSync,
+        read: readable,
+        homedir: external_node_os_namespaceObject.homedir(),
+        platform: process.platform,
+    });
     let inputs;
     try {
         inputs = readInputs((name) => core/* getInput */.V4(name, { trimWhitespace: false }), {
             ...filesystem,
-            buildxAvailable: buildx,
+            builder,
         });
     }
     catch (error) {
@@ -29572,7 +29810,7 @@ async function run() {
     }
     const report = (0,src_report/* newReport */.bQ)(inputs.build.tags, inputs.build.push, await (0,github/* loadGitHubFacts */.nl)());
     try {
-        await buildAndPush(inputs, report, buildx);
+        await buildAndPush(inputs, report, builder.kind === 'buildx');
         if (inputs.deploy) {
             const { deploy } = await __nccwpck_require__.e(/* import() */ 608).then(__nccwpck_require__.bind(__nccwpck_require__, 9608));
             report.deploy = await deploy(inputs.deploy, report);
@@ -29651,6 +29889,7 @@ function fillPlaceholders(template, values, escape = (value) => value) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Of: () => (/* binding */ digestLabels),
 /* harmony export */   QJ: () => (/* binding */ pinnedImage),
 /* harmony export */   a3: () => (/* binding */ formatDuration),
 /* harmony export */   bQ: () => (/* binding */ newReport),
@@ -29683,6 +29922,16 @@ function pinnedImage(report) {
         return '';
     const digest = report.push.digests[first] ?? report.push.digest;
     return `${(0,_docker_reference_js__WEBPACK_IMPORTED_MODULE_0__/* .repositoryOf */ ._)((0,_docker_reference_js__WEBPACK_IMPORTED_MODULE_0__/* .parseImageReference */ .o)(first))}@${digest}`;
+}
+/**
+ * Labels that say what the digest and the image id are: an index digest is not an image, and
+ * the image id of an index build belongs to one platform.
+ */
+function digestLabels(report) {
+    if (report.push?.kind !== 'index')
+        return { digest: 'Digest', imageId: 'Image ID' };
+    const platform = report.push.platforms.find((p) => p.config === report.build?.imageId)?.platform;
+    return { digest: 'Index digest', imageId: platform ? `Image ID (${platform})` : 'Image ID' };
 }
 function formatDuration(ms) {
     if (ms === undefined)

@@ -2,6 +2,7 @@
 // environment, so tests drive it without a runner. Every problem names the input and what is
 // expected; all problems are reported together, before any docker command or network call.
 import * as path from 'node:path';
+import type { BuilderChoice } from './docker/builder.js';
 import { parseImageReference, repositoryOf } from './docker/reference.js';
 import { splitKeyValueLines, splitList } from './lists.js';
 import { type Address, parseAddress, parseAddressList } from './notify/address.js';
@@ -13,12 +14,16 @@ export type InputReader = (name: string) => string;
 export interface InputEnvironment {
   isDirectory(p: string): boolean;
   isFile(p: string): boolean;
-  buildxAvailable: boolean;
+  builder: BuilderChoice;
 }
 
 export interface BuildInputs {
+  /** A local folder, or a Git or tarball URL that the builder fetches itself. */
   context: string;
+  /** Empty for a remote context without `file`: docker reads the context's own Dockerfile. */
   file: string;
+  /** buildx builder instance; empty for BUILDX_BUILDER or the current builder. */
+  builder: string;
   target: string;
   tags: string[];
   buildArgs: string[];
@@ -93,7 +98,7 @@ export class InputError extends Error {
 }
 
 const NOTIFY_ON: readonly NotifyOn[] = ['always', 'success', 'failure', 'never'];
-const BUILDX_ONLY = ['platforms', 'cache-from', 'cache-to'] as const;
+const BUILDX_ONLY = ['platforms', 'cache-from', 'cache-to', 'builder'] as const;
 const DEFAULT_SENDGRID_URL = 'https://api.sendgrid.com';
 /** What `docker login` accepts as a server: host[:port][/path], or a URL. */
 const REGISTRY = /^[A-Za-z0-9.-]+(:\d+)?(\/[\w./-]*)?$|^https?:\/\/\S+$/;
@@ -176,7 +181,8 @@ class Checker {
   }
 }
 
-function isRemoteContext(context: string): boolean {
+/** A context docker fetches itself: a Git repository or a tarball URL (docker/cli's urlutil rules). */
+export function isRemoteContext(context: string): boolean {
   return /^(https?:\/\/|git:\/\/|git@|github\.com\/)/.test(context);
 }
 
@@ -186,7 +192,8 @@ function readBuild(c: Checker, env: InputEnvironment): BuildInputs {
   if (!remote && !env.isDirectory(context)) {
     c.fail('context', `"${context}" is not a directory (expected the build context path)`);
   }
-  const file = c.raw('file') || path.join(context, 'Dockerfile');
+  // A remote context's `file` is a path inside it, which only the builder can check.
+  const file = c.raw('file') || (remote ? '' : path.join(context, 'Dockerfile'));
   if (!remote && !env.isFile(file)) {
     c.fail(c.raw('file') ? 'file' : 'context', `Dockerfile "${file}" does not exist`);
   }
@@ -208,6 +215,7 @@ function readBuild(c: Checker, env: InputEnvironment): BuildInputs {
   const build: BuildInputs = {
     context,
     file,
+    builder: c.raw('builder'),
     target: c.raw('target'),
     tags,
     buildArgs: keyValues('build-args'),
@@ -222,12 +230,16 @@ function readBuild(c: Checker, env: InputEnvironment): BuildInputs {
   if (build.target && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(build.target)) {
     c.fail('target', `"${build.target}" is not a build stage name`);
   }
-  if (!env.buildxAvailable) {
+  if (build.builder && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(build.builder)) {
+    c.fail('builder', `"${build.builder}" is not a buildx builder name`);
+  }
+  if (env.builder.problem) c.problems.push(env.builder.problem);
+  if (env.builder.kind !== 'buildx') {
     for (const name of BUILDX_ONLY) {
       if (c.raw(name)) {
         c.fail(
           name,
-          'needs docker buildx, which is not installed on this runner or is turned off by DOCKER_BUILDKIT=0 (use docker/setup-buildx-action, or remove the input)',
+          'needs docker buildx, which is not installed on this runner or is turned off by DOCKER_BUILDKIT (use docker/setup-buildx-action, or remove the input)',
         );
       }
     }

@@ -1,8 +1,9 @@
 // Runs the stages in order and is the only place that ends the step.
 import * as core from '@actions/core';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { buildAndPush } from './docker/stage.js';
-import { useBuildx } from './docker/cli.js';
+import { chooseBuilder } from './docker/builder.js';
 import { loadGitHubFacts } from './github.js';
 import {
   type InputEnvironment,
@@ -16,10 +17,18 @@ import { type Report, newReport } from './report.js';
 import { redactor, redactReport } from './secrets.js';
 import { renderInputErrorSummary, renderSummary } from './summary.js';
 
-const filesystem: Omit<InputEnvironment, 'buildxAvailable'> = {
+const filesystem: Omit<InputEnvironment, 'builder'> = {
   isDirectory: (p) => fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false,
   isFile: (p) => fs.statSync(p, { throwIfNoEntry: false })?.isFile() ?? false,
 };
+
+function readable(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
 
 async function writeSummary(markdown: string): Promise<void> {
   // Locally (no GITHUB_STEP_SUMMARY) there is nowhere to write it; that is not a failure.
@@ -55,12 +64,17 @@ export async function run(): Promise<void> {
   for (const secret of secrets) core.setSecret(secret);
   const redact = redactor(secrets);
 
-  const buildx = useBuildx();
+  const builder = chooseBuilder(process.env, {
+    exists: fs.existsSync,
+    read: readable,
+    homedir: os.homedir(),
+    platform: process.platform,
+  });
   let inputs: Inputs;
   try {
     inputs = readInputs((name) => core.getInput(name, { trimWhitespace: false }), {
       ...filesystem,
-      buildxAvailable: buildx,
+      builder,
     });
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
@@ -71,7 +85,7 @@ export async function run(): Promise<void> {
 
   const report = newReport(inputs.build.tags, inputs.build.push, await loadGitHubFacts());
   try {
-    await buildAndPush(inputs, report, buildx);
+    await buildAndPush(inputs, report, builder.kind === 'buildx');
     if (inputs.deploy) {
       const { deploy } = await import('./deploy/stage.js');
       report.deploy = await deploy(inputs.deploy, report);

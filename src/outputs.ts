@@ -12,10 +12,13 @@ export function stepOutputs(report: Report): Record<string, string> {
     outputs.metadata = JSON.stringify({
       tags: report.tags,
       digest: report.push?.digest ?? '',
+      digestKind: report.push?.kind ?? null,
       digests: report.push?.digests ?? {},
       imageid: report.build.imageId,
+      platforms: report.push?.platforms ?? [],
       image: pinnedImage(report),
       builder: report.build.builder,
+      builderName: report.build.builderName,
       durations: {
         buildMs: Math.round(report.build.durationMs),
         pushMs: roundOrNull(report.push?.durationMs),

@@ -1,21 +1,32 @@
 // What happened in this run, stage by stage. The outputs, the job summary and the email are
 // all pure functions of a Report, so they always agree with each other.
 import { parseImageReference, repositoryOf } from './docker/reference.js';
+import type { PlatformImage } from './docker/manifest.js';
 import type { GitHubFacts } from './github.js';
 
 export type Stage = 'inputs' | 'login' | 'build' | 'push' | 'deploy' | 'notify';
 
 export interface BuildResult {
   builder: 'buildx' | 'docker';
+  /** The buildx builder named by the `builder` input or BUILDX_BUILDER; empty for the current one. */
+  builderName: string;
+  /**
+   * The image's config digest, the id `docker image inspect`, `docker ps` and Watchtower show; for
+   * an index, the image for the runner's platform. Empty when it could not be known.
+   */
   imageId: string;
   durationMs: number;
 }
 
 export interface PushResult {
-  /** Registry manifest digest of the first tag. */
+  /** What the registry serves for the first tag: an image manifest or an image index. */
   digest: string;
   /** Digest per tag (tags in different registries can differ). */
   digests: Record<string, string>;
+  /** An index lists one image per platform (and BuildKit's attestations); a manifest is one image. */
+  kind: 'index' | 'manifest';
+  /** The images of an index as the registry serves them; empty for a manifest. */
+  platforms: PlatformImage[];
   /** Undefined when buildx pushed as part of the build. */
   durationMs: number | undefined;
 }
@@ -106,6 +117,16 @@ export function pinnedImage(report: Report): string {
   if (!first || !report.push) return '';
   const digest = report.push.digests[first] ?? report.push.digest;
   return `${repositoryOf(parseImageReference(first))}@${digest}`;
+}
+
+/**
+ * Labels that say what the digest and the image id are: an index digest is not an image, and
+ * the image id of an index build belongs to one platform.
+ */
+export function digestLabels(report: Report): { digest: string; imageId: string } {
+  if (report.push?.kind !== 'index') return { digest: 'Digest', imageId: 'Image ID' };
+  const platform = report.push.platforms.find((p) => p.config === report.build?.imageId)?.platform;
+  return { digest: 'Index digest', imageId: platform ? `Image ID (${platform})` : 'Image ID' };
 }
 
 export function formatDuration(ms: number | undefined): string {

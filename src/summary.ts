@@ -3,6 +3,7 @@ import { maskEmail } from './notify/address.js';
 import { shortSha } from './github.js';
 import {
   type Report,
+  digestLabels,
   errorText,
   failedStage,
   formatDuration,
@@ -42,8 +43,22 @@ function headline(report: Report): string {
   return `✅ pushed ${code(first)}`;
 }
 
+function builderText(report: Report): string {
+  if (!report.build) return '';
+  if (report.build.builder === 'docker') return 'docker build (classic)';
+  return `docker buildx build${report.build.builderName ? ` (builder ${code(report.build.builderName)})` : ''}`;
+}
+
+function digestText(report: Report): string {
+  if (!report.push) return '';
+  if (report.push.kind === 'manifest') return code(report.push.digest);
+  const platforms = report.push.platforms.map((p) => p.platform).join(', ');
+  return `${code(report.push.digest)}<br>image index${platforms ? ` of ${cell(platforms)}` : ''}, with BuildKit's attestations`;
+}
+
 function buildRows(report: Report): string[][] {
   const gh = report.github;
+  const labels = digestLabels(report);
   const rows: [string, string][] = [
     [
       'Status',
@@ -53,16 +68,10 @@ function buildRows(report: Report): string[][] {
       'Image',
       code(pinnedImage(report)) || (report.pushRequested ? '_not pushed_' : '_push disabled_'),
     ],
+    [labels.digest, digestText(report)],
     ['Tags', report.tags.map(code).join('<br>') || '_none_'],
-    ['Image ID', code(report.build?.imageId ?? '')],
-    [
-      'Builder',
-      report.build
-        ? report.build.builder === 'buildx'
-          ? 'docker buildx build'
-          : 'docker build (classic)'
-        : '',
-    ],
+    [labels.imageId, code(report.build?.imageId ?? '')],
+    ['Builder', builderText(report)],
     ['Commit', gh?.sha ? link(shortSha(gh.sha), gh.commitUrl) : ''],
     ['Ref', code(gh?.ref ?? '')],
     ['Actor', gh?.actor ? cell(`@${gh.actor}`) : ''],

@@ -88,7 +88,7 @@ describe('email through SendGrid', () => {
     );
     fs.rmSync(broken, { recursive: true, force: true });
     expect(run.exitCode).toBe(1);
-    expect(errorAnnotations(run)[0]).toMatch(/^build failed: docker build failed/);
+    expect(errorAnnotations(run)[0]).toMatch(/^build failed: docker (buildx )?build failed/);
     expect(sendgrid.received).toHaveLength(1);
     const body = sendgrid.received[0]!.body;
     expect(body.subject).toMatch(/^❌ build failed: /);

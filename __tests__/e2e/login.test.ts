@@ -1,10 +1,10 @@
 // Login in the same step against a real registry with htpasswd auth: the password goes through
 // stdin, and the credentials are gone from the Docker config when the step ends.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorAnnotations, runAction } from '../helpers/action.js';
+import { tempDockerConfig } from '../helpers/builders.js';
 import { BUSYBOX_BASE, makeContext, uniqueName } from '../helpers/context.js';
 import { type Registry, startRegistry } from '../helpers/registry.js';
 import { leakedSecrets } from '../helpers/secrets.js';
@@ -26,7 +26,7 @@ afterAll(async () => {
 
 /** Runs the action logging in with `password`, in a Docker config of its own. */
 async function runWithLogin(password: string) {
-  const dockerConfig = fs.mkdtempSync(path.join(os.tmpdir(), 'bpn-docker-config-'));
+  const dockerConfig = tempDockerConfig();
   const repo = uniqueName('private');
   const run = await runAction({
     inputs: {

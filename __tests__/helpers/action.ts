@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BUILDER, type TestBuilder } from './builders.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BUNDLE = path.join(ROOT, 'dist', 'index.js');
@@ -43,6 +44,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Extra node flags, e.g. --cpu-prof for the benchmark. */
   nodeArgs?: string[];
+  /** Default: the builder of the running vitest project. */
+  builder?: TestBuilder;
 }
 
 /** Parses the GITHUB_OUTPUT file format `name<<DELIMITER\nvalue\nDELIMITER`. */
@@ -74,8 +77,8 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   const env = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '/root',
-    // CI on GitHub's runners (which have buildx) sets DOCKER_BUILDKIT=0 to test the classic path.
-    ...(process.env.DOCKER_BUILDKIT ? { DOCKER_BUILDKIT: process.env.DOCKER_BUILDKIT } : {}),
+    // The builder, chosen as a workflow would choose it.
+    ...(options.builder ?? BUILDER).env,
     RUNNER_TEMP: dir,
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,

@@ -30,3 +30,12 @@ export function dockerCli(args: string[]): string {
 export function uniqueName(prefix: string): string {
   return `${prefix}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 }
+
+/**
+ * The image id dockerd gives `reference` once pulled from the registry: what a deploy host runs.
+ * (Images built on the standalone builder are not in dockerd's store until pulled.)
+ */
+export function pulledImageId(reference: string): string {
+  dockerCli(['pull', '--quiet', reference]);
+  return dockerCli(['image', 'inspect', '--format', '{{.Id}}', reference]).trim();
+}

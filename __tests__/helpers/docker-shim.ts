@@ -8,6 +8,8 @@ export interface DockerShim {
   /** PATH with the shim first. */
   path: string;
   calls(): string[];
+  /** Forgets the calls so far. */
+  reset(): void;
   remove(): void;
 }
 
@@ -21,6 +23,7 @@ export function installDockerShim(): DockerShim {
   return {
     path: `${dir}:${process.env.PATH ?? ''}`,
     calls: () => fs.readFileSync(log, 'utf8').split('\n').filter(Boolean),
+    reset: () => fs.writeFileSync(log, ''),
     remove: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorAnnotations, runAction } from '../helpers/action.js';
+import { BUILDER } from '../helpers/builders.js';
 import { BUSYBOX_BASE, makeContext } from '../helpers/context.js';
 import { type DockerShim, installDockerShim } from '../helpers/docker-shim.js';
 import { leakedSecrets, PLANTED } from '../helpers/secrets.js';
@@ -12,8 +13,9 @@ import { startWatchtower, type WatchtowerServer } from '../helpers/watchtower-se
 
 const TEMPLATE = 'd-0123456789abcdef0123456789abcdef';
 
-// [input overrides, input named in the error, what the message must say]
-const CASES: [Record<string, string>, string, RegExp][] = [
+// [input overrides, input named in the error, what the message must say, builder kind it is bad on]
+type Case = [Record<string, string>, string, RegExp, ('classic' | 'buildx')?];
+const ALL_CASES: Case[] = [
   [{ tags: 'Acme/App:1' }, 'tags', /must be lowercase/],
   [{ tags: 'my app:1' }, 'tags', /cannot contain whitespace/],
   [{ tags: 'app:1:2' }, 'tags', /":" may appear only once/],
@@ -33,9 +35,11 @@ const CASES: [Record<string, string>, string, RegExp][] = [
   [{ push: 'yes' }, 'push', /expected true or false, got "yes"/],
   [{ pull: 'on' }, 'pull', /expected true or false/],
   [{ 'no-cache': '1' }, 'no-cache', /expected true or false/],
-  [{ platforms: 'linux/amd64,linux/arm64' }, 'platforms', /needs docker buildx/],
-  [{ 'cache-from': 'type=gha' }, 'cache-from', /needs docker buildx/],
-  [{ 'cache-to': 'type=gha,mode=max' }, 'cache-to', /needs docker buildx/],
+  [{ platforms: 'linux/amd64,linux/arm64' }, 'platforms', /needs docker buildx/, 'classic'],
+  [{ 'cache-from': 'type=gha' }, 'cache-from', /needs docker buildx/, 'classic'],
+  [{ 'cache-to': 'type=gha,mode=max' }, 'cache-to', /needs docker buildx/, 'classic'],
+  [{ builder: 'standalone' }, 'builder', /needs docker buildx/, 'classic'],
+  [{ builder: 'my builder' }, 'builder', /is not a buildx builder name/, 'buildx'],
   [{ target: 'bad target' }, 'target', /not a build stage name/],
   [{ password: '' }, 'password', /is required when "username"/],
   [{ username: '' }, 'username', /is required when "registry" or "password"/],
@@ -87,6 +91,9 @@ const CASES: [Record<string, string>, string, RegExp][] = [
   [{ 'fail-on-deploy-error': 'perhaps' }, 'fail-on-deploy-error', /expected true or false/],
   [{ 'watchtower-url': '' }, 'watchtower-url', /is required when "watchtower-token" is set/],
 ];
+const CASES = ALL_CASES.filter(
+  ([, , , kind]) => !kind || kind === (BUILDER.buildx ? 'buildx' : 'classic'),
+);
 
 let shim: DockerShim;
 let sendgrid: SendGridServer;
@@ -126,6 +133,7 @@ describe('bad input is rejected before anything runs', () => {
   });
 
   it.each(CASES)('%j → %s', async (overrides, input, expected) => {
+    shim.reset();
     const run = await runAction({
       inputs: { ...valid, ...overrides },
       env: { PATH: shim.path, ACTIONS_STEP_DEBUG: 'true' },
@@ -141,6 +149,20 @@ describe('bad input is rejected before anything runs', () => {
     expect(watchtower.requestCount()).toBe(0);
     expect(run.summary).toContain('inputs rejected');
     expect(leakedSecrets(run)).toEqual([]);
+  });
+
+  it('a DOCKER_BUILDKIT docker cannot parse is reported before anything runs', async () => {
+    shim.reset();
+    const run = await runAction({
+      inputs: valid,
+      env: { PATH: shim.path, DOCKER_BUILDKIT: 'no' },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(errorAnnotations(run)[0]).toMatch(
+      /Environment variable DOCKER_BUILDKIT: expected a boolean as docker reads it .*got "no"/,
+    );
+    expect(shim.calls()).toEqual([]);
+    expect(sendgrid.requestCount()).toBe(0);
   });
 
   it('reports every bad input of a run at once', async () => {

@@ -3,29 +3,43 @@
 // the README's "Failure behaviour" table is rendered from these lines (readme.test.ts checks).
 import type { Fault } from '../helpers/http.js';
 
+interface FaultExpectation {
+  exit: 0 | 1;
+  /** Start of the `::error::` annotation (exit 1) or of the `::warning::` (exit 0 with a warning). */
+  message?: RegExp;
+  digest: boolean;
+  /** Whether the image id output is set (default: when the build half got past the build). */
+  imageId?: boolean;
+  mail: 'sent' | 'failed';
+  deploy: 'deployed' | 'failed' | 'skipped';
+  sendgridRequests: number;
+  watchtowerRequests: number;
+  /** The email's subject, when one was accepted. */
+  subject?: RegExp;
+  maxSeconds: number;
+}
+
+/** Where a builder behaves otherwise: what the user sees there, and what the suite checks. */
+export interface FaultVariant {
+  outcome: string;
+  expect: Partial<FaultExpectation>;
+}
+
 export interface FaultCase {
   stage: 'login' | 'build' | 'push' | 'email' | 'deploy';
   fault: string;
-  /** What the user sees, in the README's words. */
+  /** What the user sees (on the classic builder where builders differ), in the README's words. */
   outcome: string;
+  /** On both buildx builders. */
+  onBuildx?: FaultVariant;
+  /** On a BuildKit of its own that is not inside dockerd (buildx's remote driver); wins over onBuildx. */
+  onRemoteBuildKit?: FaultVariant;
   inputs?: Record<string, string>;
   sendgrid?: { queue?: Fault[]; always?: Fault };
   watchtower?: { queue?: Fault[] };
   /** Special arrangements the test makes on the real parts. */
   arrange?: 'no-registry' | 'registry-dies-before-push' | 'no-dockerd' | 'no-watchtower';
-  expect: {
-    exit: 0 | 1;
-    /** Start of the `::error::` annotation (exit 1) or of the `::warning::` (exit 0 with a warning). */
-    message?: RegExp;
-    digest: boolean;
-    mail: 'sent' | 'failed';
-    deploy: 'deployed' | 'failed' | 'skipped';
-    sendgridRequests: number;
-    watchtowerRequests: number;
-    /** The email's subject, when one was accepted. */
-    subject?: RegExp;
-    maxSeconds: number;
-  };
+  expect: FaultExpectation;
 }
 
 const serverError = (status: number, message: string): Fault => ({
@@ -59,6 +73,26 @@ export const FAULT_CASES: FaultCase[] = [
     outcome:
       'step fails (`build failed: …Cannot connect to the Docker daemon`); failure email sent; deploy skipped',
     arrange: 'no-dockerd',
+    onBuildx: {
+      outcome:
+        'step fails (`build failed: docker buildx build failed …Cannot connect to the Docker daemon`); failure email sent; deploy skipped',
+      expect: {
+        message:
+          /^build failed: docker buildx build failed[\s\S]*Cannot connect to the Docker daemon/,
+      },
+    },
+    onRemoteBuildKit: {
+      outcome:
+        'builds, pushes, deploys and emails: a remote BuildKit does not need dockerd (a container builder runs inside it, and fails as above)',
+      expect: {
+        exit: 0,
+        message: undefined,
+        digest: true,
+        deploy: 'deployed',
+        watchtowerRequests: 1,
+        subject: /^✅ pushed and deployed/,
+      },
+    },
     expect: {
       exit: 1,
       message: /^build failed: docker build failed[\s\S]*Cannot connect to the Docker daemon/,
@@ -77,6 +111,14 @@ export const FAULT_CASES: FaultCase[] = [
     outcome:
       'step fails (`push failed: …connection refused`); image id kept, no digest; failure email sent; deploy skipped',
     arrange: 'no-registry',
+    onBuildx: {
+      outcome:
+        'step fails (`push failed: docker buildx build failed …connection refused`); no image id or digest (buildx builds and pushes in one command); failure email sent; deploy skipped',
+      expect: {
+        message: /^push failed: docker buildx build failed[\s\S]*connection refused/,
+        imageId: false,
+      },
+    },
     expect: {
       exit: 1,
       message: /^push failed: docker push failed[\s\S]*connection refused/,
@@ -95,6 +137,11 @@ export const FAULT_CASES: FaultCase[] = [
     outcome:
       'step fails (`push failed: …`); image id kept, no digest; failure email sent; deploy skipped',
     arrange: 'registry-dies-before-push',
+    onBuildx: {
+      outcome:
+        'step fails (`push failed: docker buildx build failed …`); no image id or digest; failure email sent; deploy skipped',
+      expect: { message: /^push failed: docker buildx build failed/, imageId: false },
+    },
     expect: {
       exit: 1,
       message: /^push failed: docker push failed/,
@@ -423,11 +470,23 @@ export const FAULT_CASES: FaultCase[] = [
 ];
 
 /** The README's "Failure behaviour" table. */
+/** The expectation on a builder: the case's own, with the builder's variant applied. */
+export function expectationOn(
+  c: FaultCase,
+  builder: { buildx: boolean; remoteBuildKit: boolean },
+): FaultExpectation {
+  const variant = (builder.remoteBuildKit && c.onRemoteBuildKit) || (builder.buildx && c.onBuildx);
+  return { ...c.expect, ...(variant ? variant.expect : {}) };
+}
+
 export function renderFailureTable(): string {
-  const rows = FAULT_CASES.map(
-    (c) =>
-      `| ${c.stage} | ${c.fault} | ${c.expect.exit === 0 ? 'success' : 'failure'} | ${c.outcome} |`,
-  );
+  const rows = FAULT_CASES.map((c) => {
+    const differs = [
+      c.onBuildx ? `<br>**buildx:** ${c.onBuildx.outcome}` : '',
+      c.onRemoteBuildKit ? `<br>**remote BuildKit:** ${c.onRemoteBuildKit.outcome}` : '',
+    ].join('');
+    return `| ${c.stage} | ${c.fault} | ${c.expect.exit === 0 ? 'success' : 'failure'} | ${c.outcome}${differs} |`;
+  });
   return ['| Stage | Fault | Step | What happens |', '| --- | --- | --- | --- |', ...rows].join(
     '\n',
   );

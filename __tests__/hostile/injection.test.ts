@@ -4,7 +4,13 @@
 import * as fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAction } from '../helpers/action.js';
-import { BUSYBOX_BASE, dockerCli, makeContext, uniqueName } from '../helpers/context.js';
+import {
+  BUSYBOX_BASE,
+  dockerCli,
+  makeContext,
+  pulledImageId,
+  uniqueName,
+} from '../helpers/context.js';
 import { type Registry, startRegistry } from '../helpers/registry.js';
 import { leakedSecrets, PLANTED } from '../helpers/secrets.js';
 import { type SendGridServer, startSendGrid } from '../helpers/sendgrid-server.js';
@@ -77,7 +83,8 @@ describe('injection', () => {
     expect(run.outputs.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
     expect(run.outputs.image).toMatch(new RegExp(`^${registry.host}/${repo}@sha256:`));
 
-    // Literal text in the image.
+    // Literal text in the image (pulled: the standalone builder's images are only in the registry).
+    expect(pulledImageId(run.outputs.image!)).toBe(run.outputs.imageid);
     const labels = JSON.parse(
       dockerCli(['image', 'inspect', '--format', '{{json .Config.Labels}}', run.outputs.imageid!]),
     );

@@ -1,21 +1,30 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pluginFolders, useBuildx } from '../../src/docker/cli.js';
+import { chooseBuilder, type PluginLookup, pluginFolders } from '../../src/docker/builder.js';
 import {
   buildxBuildArgs,
+  buildxEnvironment,
   classicBuildArgs,
   defaultLabels,
   loginArgs,
   logoutArgs,
+  rawManifestArgs,
 } from '../../src/docker/args.js';
 import {
   crossCheckDigest,
-  digestFromBuildxMetadata,
   digestFromPushOutput,
   parseRepoDigests,
 } from '../../src/docker/digest.js';
+import {
+  configDigestOf,
+  failedWhilePushing,
+  imageForPlatform,
+  imageManifestsOf,
+  parseBuildxMetadata,
+  runnerPlatform,
+  sha256Digest,
+} from '../../src/docker/manifest.js';
 import { parseImageReference, repositoryOf } from '../../src/docker/reference.js';
 import type { BuildInputs } from '../../src/inputs.js';
 
@@ -25,6 +34,7 @@ const fixture = (name: string): string =>
 const build: BuildInputs = {
   context: 'app',
   file: 'app/Dockerfile',
+  builder: '',
   target: '',
   tags: ['ghcr.io/acme/api:1.0', 'ghcr.io/acme/api:latest'],
   buildArgs: ['A=1', 'B=x,y=z'],
@@ -172,11 +182,73 @@ describe('digests', () => {
     expect(digestFromPushOutput('The push refers to repository [x]\nerror')).toBeUndefined();
   });
 
-  it('reads containerimage.digest from real buildx metadata', () => {
-    expect(digestFromBuildxMetadata(fixture('buildx-metadata.json'))).toBe(
-      'sha256:19ffeab6f8bc9293ac2c3fdf94ebe28396254c993aea0b5a542cfb02e0883fa3',
+  it('reads buildx metadata: a single manifest names its config, an index does not', () => {
+    // Docker's documented example, and what buildx wrote here on the docker and remote drivers.
+    expect(parseBuildxMetadata(fixture('buildx-metadata.json'))).toEqual({
+      digest: 'sha256:19ffeab6f8bc9293ac2c3fdf94ebe28396254c993aea0b5a542cfb02e0883fa3',
+      configDigest: 'sha256:2937f66a9722f7f4a2df583de2f8cb97fc9196059a410e7f00072fc918930e66',
+      isIndex: false,
+    });
+    expect(parseBuildxMetadata(fixture('buildx-metadata-docker-driver.json'))).toMatchObject({
+      configDigest: 'sha256:1b76048ac9dcc2c679eef3e55f2399bd5e98e1c3c6149fead44e834e16685ba0',
+      isIndex: false,
+    });
+    expect(parseBuildxMetadata(fixture('buildx-metadata-standalone.json'))).toEqual({
+      digest: 'sha256:eb2972ae9e9a192b1fdc9d6f7afd28469cb04e39495f33f05ceff55569f7a9ca',
+      configDigest: undefined,
+      isIndex: true,
+    });
+    expect(parseBuildxMetadata('{"buildx.build.ref":"x"}').digest).toBeUndefined();
+  });
+
+  it('reads an index as the registry served it: images without attestations, each with its config', () => {
+    const index = fixture('index-standalone.raw.json');
+    const manifest = fixture('manifest-standalone.raw.json');
+    // The bytes hash to the digests BuildKit reported: what the check against the registry relies on.
+    expect(sha256Digest(index)).toBe(
+      'sha256:eb2972ae9e9a192b1fdc9d6f7afd28469cb04e39495f33f05ceff55569f7a9ca',
     );
-    expect(digestFromBuildxMetadata('{"buildx.build.ref":"x"}')).toBeUndefined();
+    expect(imageManifestsOf(index)).toEqual([
+      {
+        platform: 'linux/amd64',
+        digest: 'sha256:f3207a2e7ffa91ecac8aa3fe61a8fd04f5f47d756fbb123092246263e000badb',
+      },
+    ]);
+    expect(sha256Digest(manifest)).toBe(imageManifestsOf(index)[0]!.digest);
+    expect(configDigestOf(manifest)).toBe(
+      'sha256:91ce98ec377f6f6db1ee38c7ad0794b874882f77b57e8e51919c47c4c5901354',
+    );
+  });
+
+  it('takes the runner’s platform from an index, any variant, else the first image', () => {
+    const image = (platform: string) => ({ platform, manifest: platform, config: platform });
+    const images = [image('linux/arm/v7'), image('linux/arm64/v8'), image('linux/amd64')];
+    expect(imageForPlatform(images, 'linux/amd64')?.platform).toBe('linux/amd64');
+    expect(imageForPlatform(images, 'linux/arm64')?.platform).toBe('linux/arm64/v8');
+    expect(imageForPlatform(images, 'linux/s390x')?.platform).toBe('linux/arm/v7');
+    expect(imageForPlatform([], 'linux/amd64')).toBeUndefined();
+    expect(runnerPlatform('linux', 'x64')).toBe('linux/amd64');
+    expect(runnerPlatform('linux', 'arm64')).toBe('linux/arm64');
+    expect(runnerPlatform('win32', 'x64')).toBe('windows/amd64');
+  });
+
+  it('tells a failed push from a failed build in buildx’s last lines', () => {
+    // What buildx printed here when the registry was down, on the remote and docker drivers.
+    expect(
+      failedWhilePushing(
+        'ERROR: failed to solve: failed to push 127.0.0.1:5999/t/nd:1: failed to do request: Head "http://127.0.0.1:5999/v2/t/nd/blobs/sha256:7b9c": dial tcp 127.0.0.1:5999: connect: connection refused',
+      ),
+    ).toBe(true);
+    expect(
+      failedWhilePushing(
+        ' > pushing 127.0.0.1:5999/t/nd:1 with docker:\n------\nERROR: Get "http://127.0.0.1:5999/v2/": dial tcp 127.0.0.1:5999: connect: connection refused',
+      ),
+    ).toBe(true);
+    expect(
+      failedWhilePushing(
+        'ERROR: failed to solve: executor failed running [/bin/sh -c exit 3]: exit code: 3',
+      ),
+    ).toBe(false);
   });
 
   it('cross-checks the pushed digest against RepoDigests, in docker’s short names', () => {
@@ -193,21 +265,126 @@ describe('digests', () => {
   });
 });
 
-describe('build path', () => {
-  it('uses buildx when its CLI plugin is in a plugin folder, unless DOCKER_BUILDKIT=0', () => {
-    const config = fs.mkdtempSync(path.join(os.tmpdir(), 'bpn-plugins-'));
-    const folders = [path.join(config, 'cli-plugins')];
-    expect(useBuildx({}, folders)).toBe(false);
-    fs.mkdirSync(folders[0]!);
-    fs.writeFileSync(path.join(folders[0]!, 'docker-buildx'), '', { mode: 0o755 });
-    expect(useBuildx({}, folders)).toBe(true);
-    expect(useBuildx({ DOCKER_BUILDKIT: '0' }, folders)).toBe(false);
-    fs.rmSync(config, { recursive: true, force: true });
+describe('builder choice', () => {
+  /** A machine with these files, as the builder choice sees it. */
+  function machine(
+    files: Record<string, string>,
+    platform: NodeJS.Platform = 'linux',
+  ): PluginLookup {
+    return {
+      exists: (file) => file in files,
+      read: (file) => files[file],
+      homedir: platform === 'win32' ? 'C:\\Users\\ci' : '/home/ci',
+      platform,
+    };
+  }
+  const systemPlugin = { '/usr/libexec/docker/cli-plugins/docker-buildx': '' };
+
+  it('uses buildx when its plugin is where docker looks, else the classic builder', () => {
+    expect(chooseBuilder({}, machine({}))).toEqual({ kind: 'classic' });
+    expect(chooseBuilder({}, machine(systemPlugin))).toEqual({ kind: 'buildx' });
+    expect(
+      chooseBuilder({}, machine({ '/home/ci/.docker/cli-plugins/docker-buildx': '' })).kind,
+    ).toBe('buildx');
+    expect(
+      chooseBuilder({ DOCKER_CONFIG: '/cfg' }, machine({ '/cfg/cli-plugins/docker-buildx': '' }))
+        .kind,
+    ).toBe('buildx');
   });
 
-  it('looks in the Docker config folder first, then the system folders', () => {
-    const folders = pluginFolders({ DOCKER_CONFIG: '/cfg' });
-    expect(folders[0]).toBe('/cfg/cli-plugins');
-    expect(folders).toContain('/usr/libexec/docker/cli-plugins');
+  it('finds buildx in config.json’s cliPluginsExtraDirs, and survives a broken config.json', () => {
+    const extra = {
+      '/home/ci/.docker/config.json': JSON.stringify({ cliPluginsExtraDirs: ['/opt/plugins'] }),
+      '/opt/plugins/docker-buildx': '',
+    };
+    expect(chooseBuilder({}, machine(extra)).kind).toBe('buildx');
+    expect(pluginFolders({}, machine(extra))).toEqual([
+      '/home/ci/.docker/cli-plugins',
+      '/opt/plugins',
+      '/usr/local/lib/docker/cli-plugins',
+      '/usr/local/libexec/docker/cli-plugins',
+      '/usr/lib/docker/cli-plugins',
+      '/usr/libexec/docker/cli-plugins',
+    ]);
+    expect(chooseBuilder({}, machine({ '/home/ci/.docker/config.json': '{not json' })).kind).toBe(
+      'classic',
+    );
+  });
+
+  it('finds buildx in Windows’ ProgramFiles and ProgramData plugin folders', () => {
+    const env = { ProgramFiles: 'C:\\Program Files', ProgramData: 'C:\\ProgramData' };
+    expect(
+      chooseBuilder(
+        env,
+        machine({ 'C:\\Program Files\\Docker\\cli-plugins\\docker-buildx.exe': '' }, 'win32'),
+      ).kind,
+    ).toBe('buildx');
+    expect(
+      chooseBuilder(
+        env,
+        machine({ 'C:\\Program Files\\Docker\\cli-plugins\\docker-buildx': '' }, 'win32'),
+      ).kind,
+    ).toBe('classic');
+  });
+
+  it.each(['0', 'false', 'FALSE', 'False', 'f', 'F'])(
+    'DOCKER_BUILDKIT=%s selects the classic builder, as docker parses it',
+    (value) => {
+      expect(chooseBuilder({ DOCKER_BUILDKIT: value }, machine(systemPlugin))).toEqual({
+        kind: 'classic',
+      });
+    },
+  );
+
+  it.each(['1', 'true', 'TRUE', 't'])('DOCKER_BUILDKIT=%s keeps buildx', (value) => {
+    expect(chooseBuilder({ DOCKER_BUILDKIT: value }, machine(systemPlugin))).toEqual({
+      kind: 'buildx',
+    });
+    // Without buildx, docker itself says what is missing.
+    expect(chooseBuilder({ DOCKER_BUILDKIT: value }, machine({}))).toEqual({ kind: 'classic' });
+  });
+
+  it.each(['no', 'off', 'yes', '2'])('DOCKER_BUILDKIT=%s is reported, not guessed', (value) => {
+    expect(chooseBuilder({ DOCKER_BUILDKIT: value }, machine(systemPlugin)).problem).toMatch(
+      new RegExp(`DOCKER_BUILDKIT: expected a boolean .*got "${value}"`),
+    );
+  });
+});
+
+describe('buildx builder and remote contexts', () => {
+  it('names the builder on the build and on the registry read', () => {
+    expect(buildxBuildArgs({ ...build, builder: 'ci' }, [], files).slice(0, 4)).toEqual([
+      'buildx',
+      'build',
+      '--builder',
+      'ci',
+    ]);
+    expect(rawManifestArgs('r/a@sha256:1', 'ci')).toEqual([
+      'buildx',
+      'imagetools',
+      'inspect',
+      '--builder',
+      'ci',
+      '--raw',
+      'r/a@sha256:1',
+    ]);
+    expect(rawManifestArgs('r/a@sha256:1', '')).not.toContain('--builder');
+  });
+
+  it('passes no --file for a remote context without one, so docker reads the context’s own', () => {
+    const git = { ...build, context: 'git://host/repo.git#main:app', file: '' };
+    expect(buildxBuildArgs(git, [], files)).not.toContain('--file');
+    expect(classicBuildArgs(git, [], files)).not.toContain('--file');
+    expect(classicBuildArgs(git, [], files).at(-1)).toBe('git://host/repo.git#main:app');
+  });
+
+  it('stamps buildx builds with the commit time, unless the user set SOURCE_DATE_EPOCH', () => {
+    const commit = new Date('2026-11-01T10:00:00Z');
+    expect(buildxEnvironment(build, commit, {})).toEqual({ SOURCE_DATE_EPOCH: '1793527200' });
+    expect(buildxEnvironment(build, undefined, {})).toEqual({});
+    expect(buildxEnvironment(build, commit, { SOURCE_DATE_EPOCH: '0' })).toEqual({});
+    expect(buildxEnvironment({ ...build, buildArgs: ['SOURCE_DATE_EPOCH=5'] }, commit, {})).toEqual(
+      {},
+    );
   });
 });

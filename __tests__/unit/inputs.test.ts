@@ -4,8 +4,9 @@ import { type InputEnvironment, InputError, readInputs } from '../../src/inputs.
 const env: InputEnvironment = {
   isDirectory: () => true,
   isFile: () => true,
-  buildxAvailable: false,
+  builder: { kind: 'classic' },
 };
+const buildx: InputEnvironment = { ...env, builder: { kind: 'buildx' } };
 
 function read(values: Record<string, string>) {
   return (name: string): string => values[name] ?? '';
@@ -46,7 +47,7 @@ describe('readInputs', () => {
         'cache-from': 'type=registry,ref=a:cache',
         platforms: 'linux/amd64,linux/arm64',
       }),
-      { ...env, buildxAvailable: true },
+      buildx,
     );
     expect(inputs.build.tags).toEqual(['a:1', 'a:2', 'a:3']);
     expect(inputs.build.buildArgs).toEqual(['A=1,2', 'B=x=y']);
@@ -69,16 +70,40 @@ describe('readInputs', () => {
     ]);
   });
 
-  it('accepts a Git URL as context without looking for it on disk', () => {
-    const inputs = readInputs(
-      read({ tags: 'a:1', context: 'https://github.com/acme/api.git#main' }),
-      {
-        ...env,
-        isDirectory: () => false,
-        isFile: () => false,
-      },
+  it.each([
+    'https://github.com/acme/api.git#main',
+    'git://127.0.0.1:9418/repo.git#main:app',
+    'git@github.com:acme/api.git#v1.2:services/api',
+    'github.com/acme/api',
+    'https://example.com/context.tar.gz',
+  ])('accepts the remote context %s without looking for it on disk', (context) => {
+    const nothingOnDisk = { ...env, isDirectory: () => false, isFile: () => false };
+    const remote = readInputs(read({ tags: 'a:1', context }), nothingOnDisk).build;
+    // No file given: docker reads the context's own Dockerfile.
+    expect(remote).toMatchObject({ context, file: '' });
+    // A file given is a path inside the context, passed through as written.
+    expect(
+      readInputs(read({ tags: 'a:1', context, file: 'docker/Prod.Dockerfile' }), nothingOnDisk)
+        .build.file,
+    ).toBe('docker/Prod.Dockerfile');
+  });
+
+  it('reads the builder, which needs buildx', () => {
+    expect(readInputs(read({ tags: 'a:1', builder: 'ci-builder' }), buildx).build.builder).toBe(
+      'ci-builder',
     );
-    expect(inputs.build.context).toBe('https://github.com/acme/api.git#main');
+    expect(problemsOf({ tags: 'a:1', builder: 'ci-builder' })).toEqual([
+      expect.stringMatching(/^Input "builder": needs docker buildx/),
+    ]);
+    expect(problemsOf({ tags: 'a:1', builder: '--push' }, buildx)).toEqual([
+      'Input "builder": "--push" is not a buildx builder name',
+    ]);
+  });
+
+  it('reports a DOCKER_BUILDKIT docker would reject with the input problems', () => {
+    expect(
+      problemsOf({ tags: 'a:1' }, { ...env, builder: { kind: 'classic', problem: 'bad env' } }),
+    ).toEqual(['bad env']);
   });
 
   it('does not require tags when push is false', () => {

@@ -35,8 +35,19 @@ function report(overrides: Partial<Report> = {}): Report {
     tags: ['ghcr.io/acme/api:1.4.0', 'ghcr.io/acme/api:latest'],
     pushRequested: true,
     github,
-    build: { builder: 'docker', imageId: `sha256:${'cd'.repeat(32)}`, durationMs: 1200 },
-    push: { digest: DIGEST, digests: { 'ghcr.io/acme/api:1.4.0': DIGEST }, durationMs: 300 },
+    build: {
+      builder: 'docker',
+      builderName: '',
+      imageId: `sha256:${'cd'.repeat(32)}`,
+      durationMs: 1200,
+    },
+    push: {
+      digest: DIGEST,
+      digests: { 'ghcr.io/acme/api:1.4.0': DIGEST },
+      kind: 'manifest',
+      platforms: [],
+      durationMs: 300,
+    },
     durationMs: 1600,
     ...overrides,
   };

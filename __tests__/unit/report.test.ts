@@ -24,8 +24,19 @@ function report(overrides: Partial<Report> = {}): Report {
       commitUrl: 'https://github.com/acme/api/commit/3f2c1ab9d4e5f60718293a4b5c6d7e8f90a1b2c3',
       runUrl: 'https://github.com/acme/api/actions/runs/7',
     },
-    build: { builder: 'docker', imageId: `sha256:${'cd'.repeat(32)}`, durationMs: 2500 },
-    push: { digest: DIGEST, digests: { '127.0.0.1:5000/app:1': DIGEST }, durationMs: 400 },
+    build: {
+      builder: 'docker',
+      builderName: '',
+      imageId: `sha256:${'cd'.repeat(32)}`,
+      durationMs: 2500,
+    },
+    push: {
+      digest: DIGEST,
+      digests: { '127.0.0.1:5000/app:1': DIGEST },
+      kind: 'manifest',
+      platforms: [],
+      durationMs: 400,
+    },
     ...overrides,
   };
 }
@@ -101,6 +112,41 @@ describe('summary', () => {
     );
     expect(summary).toContain('| Build | 2.5 s |');
     expect(summary).not.toMatch(/[{[]"/);
+  });
+
+  it('labels an index digest and the platform its image id belongs to', () => {
+    const config = `sha256:${'ef'.repeat(32)}`;
+    const indexed = report({
+      build: { builder: 'buildx', builderName: 'ci', imageId: config, durationMs: 900 },
+      push: {
+        digest: DIGEST,
+        digests: { '127.0.0.1:5000/app:1': DIGEST },
+        kind: 'index',
+        platforms: [
+          { platform: 'linux/amd64', manifest: `sha256:${'01'.repeat(32)}`, config },
+          {
+            platform: 'linux/arm64',
+            manifest: `sha256:${'02'.repeat(32)}`,
+            config: `sha256:${'03'.repeat(32)}`,
+          },
+        ],
+        durationMs: undefined,
+      },
+    });
+    const summary = renderSummary(indexed);
+    expect(summary).toContain(
+      `| Index digest | <code>${DIGEST}</code><br>image index of linux/amd64, linux/arm64, with BuildKit's attestations |`,
+    );
+    expect(summary).toContain(`| Image ID (linux/amd64) | <code>${config}</code> |`);
+    expect(summary).toContain('| Builder | docker buildx build (builder <code>ci</code>) |');
+    expect(JSON.parse(stepOutputs(indexed).metadata!)).toMatchObject({
+      digest: DIGEST,
+      digestKind: 'index',
+      imageid: config,
+      platforms: indexed.push!.platforms,
+    });
+    // A single manifest is labelled as before.
+    expect(renderSummary(report())).toContain(`| Digest | <code>${DIGEST}</code> |`);
   });
 
   it('shows the failure, with docker output kept verbatim and the table intact', () => {

@@ -9,8 +9,7 @@ export interface BuildFiles {
 
 function commonBuildFlags(build: BuildInputs, labels: string[], iidFile: string): string[] {
   return [
-    '--file',
-    build.file,
+    ...(build.file ? ['--file', build.file] : []),
     '--iidfile',
     iidFile,
     ...(build.pull ? ['--pull'] : []),
@@ -39,6 +38,7 @@ export function buildxBuildArgs(build: BuildInputs, labels: string[], files: Bui
   return [
     'buildx',
     'build',
+    ...(build.builder ? ['--builder', build.builder] : []),
     ...commonBuildFlags(build, labels, files.iidFile),
     '--metadata-file',
     files.metadataFile,
@@ -47,6 +47,18 @@ export function buildxBuildArgs(build: BuildInputs, labels: string[], files: Bui
     ...build.cacheTo.flatMap((cache) => ['--cache-to', cache]),
     ...output,
     build.context,
+  ];
+}
+
+/** The manifest or index the registry serves for `reference`, as the exact bytes it serves. */
+export function rawManifestArgs(reference: string, builder: string): string[] {
+  return [
+    'buildx',
+    'imagetools',
+    'inspect',
+    ...(builder ? ['--builder', builder] : []),
+    '--raw',
+    reference,
   ];
 }
 
@@ -65,6 +77,22 @@ export function loginArgs(registry: string, username: string): string[] {
 
 export function logoutArgs(registry: string): string[] {
   return ['logout', ...(registry ? [registry] : [])];
+}
+
+/**
+ * Environment for `docker buildx build`: the commit time as SOURCE_DATE_EPOCH, which buildx hands
+ * to BuildKit (≥ 0.11 stamps the image config and history with it), unless the user set one.
+ */
+export function buildxEnvironment(
+  build: BuildInputs,
+  commitTime: Date | undefined,
+  env: NodeJS.ProcessEnv,
+): Record<string, string> {
+  const userSet =
+    env.SOURCE_DATE_EPOCH !== undefined ||
+    build.buildArgs.some((arg) => arg.startsWith('SOURCE_DATE_EPOCH='));
+  if (!commitTime || userSet) return {};
+  return { SOURCE_DATE_EPOCH: String(Math.floor(commitTime.getTime() / 1000)) };
 }
 
 /** OCI labels from the run, unless the user set the same key. */

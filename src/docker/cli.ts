@@ -1,9 +1,6 @@
 // The one place that runs the docker CLI. Arguments are always an array (no shell), and the
 // combined output is kept so a failure can show docker's own last lines.
 import { randomUUID } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { exec } from '@actions/exec';
 
 const TAIL_LINES = 20;
@@ -46,13 +43,21 @@ async function inert<T>(print: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Runs `docker …args`; resolves with its combined output, rejects with DockerError. */
-export async function docker(
-  args: string[],
-  options: { input?: Buffer; echo?: Echo } = {},
-): Promise<string> {
+export interface DockerOptions {
+  /** Written to docker's stdin (a password, never an argument). */
+  input?: Buffer;
+  echo?: Echo;
+  /** Variables added to the step's environment for this command. */
+  env?: Record<string, string>;
+  /** Resolve with stdout alone, byte for byte (data such as a raw manifest), not the combined output. */
+  stdoutOnly?: boolean;
+}
+
+/** Runs `docker …args`; resolves with its output, rejects with DockerError. */
+export async function docker(args: string[], options: DockerOptions = {}): Promise<string> {
   const echo = options.echo ?? 'stream';
   const chunks: Buffer[] = [];
+  const stdoutChunks: Buffer[] = [];
   const collect = (data: Buffer): void => {
     chunks.push(data);
   };
@@ -61,7 +66,15 @@ export async function docker(
       ignoreReturnCode: true,
       silent: echo !== 'stream',
       input: options.input,
-      listeners: { stdout: collect, stderr: collect },
+      // exec replaces the environment when given one, so extra variables are added to ours.
+      env: options.env ? ({ ...process.env, ...options.env } as Record<string, string>) : undefined,
+      listeners: {
+        stdout: (data) => {
+          collect(data);
+          if (options.stdoutOnly) stdoutChunks.push(data);
+        },
+        stderr: collect,
+      },
     });
   let exitCode: number;
   try {
@@ -78,36 +91,5 @@ export async function docker(
     const command = args.slice(0, args[0] === 'buildx' ? 2 : 1).join(' ');
     throw new DockerError(command, exitCode, lastLines(output));
   }
-  return output;
-}
-
-/** Where the docker CLI looks for plugins (docker/cli, cli-plugins/manager): the user's folder first. */
-export function pluginFolders(env: NodeJS.ProcessEnv = process.env): string[] {
-  const configDir = env.DOCKER_CONFIG || path.join(os.homedir(), '.docker');
-  return process.platform === 'win32'
-    ? [
-        path.join(configDir, 'cli-plugins'),
-        path.join(env.ProgramData ?? 'C:\\ProgramData', 'Docker', 'cli-plugins'),
-      ]
-    : [
-        path.join(configDir, 'cli-plugins'),
-        '/usr/local/lib/docker/cli-plugins',
-        '/usr/local/libexec/docker/cli-plugins',
-        '/usr/lib/docker/cli-plugins',
-        '/usr/libexec/docker/cli-plugins',
-      ];
-}
-
-/**
- * Whether to build with buildx: its CLI plugin is in one of the plugin folders (a few stat calls
- * instead of a docker process), and DOCKER_BUILDKIT=0, docker's own switch for the classic
- * builder, is not set.
- */
-export function useBuildx(
-  env: NodeJS.ProcessEnv = process.env,
-  folders = pluginFolders(env),
-): boolean {
-  if (env.DOCKER_BUILDKIT === '0') return false;
-  const name = process.platform === 'win32' ? 'docker-buildx.exe' : 'docker-buildx';
-  return folders.some((folder) => fs.existsSync(path.join(folder, name)));
+  return options.stdoutOnly ? Buffer.concat(stdoutChunks).toString('utf8') : output;
 }

@@ -1,8 +1,6 @@
 // Reading digests back from what docker wrote, in the formats docker really writes them.
 import { parseImageReference, repositoryOf } from './reference.js';
 
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
-
 /** `v1: digest: sha256:… size: 943`, the last line `docker push` prints for a tag. */
 export function digestFromPushOutput(output: string): string | undefined {
   const matches = [...output.matchAll(/: digest: (sha256:[a-f0-9]{64}) size: \d+/g)];
@@ -42,11 +40,4 @@ export function crossCheckDigest(
   return recorded.length === 0
     ? `docker push printed ${pushed} for ${tag}, but docker image inspect records no digest for ${repository}`
     : `docker push printed ${pushed} for ${tag}, but docker image inspect records ${recorded.join(', ')}`;
-}
-
-/** Buildx's `--metadata-file`: the pushed manifest (or index) digest. */
-export function digestFromBuildxMetadata(json: string): string | undefined {
-  const metadata = JSON.parse(json) as Record<string, unknown>;
-  const digest = metadata['containerimage.digest'];
-  return typeof digest === 'string' && DIGEST.test(digest) ? digest : undefined;
 }

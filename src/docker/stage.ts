@@ -4,26 +4,32 @@ import * as core from '@actions/core';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Inputs } from '../inputs.js';
+import type { BuildInputs, Inputs } from '../inputs.js';
 import type { Report, Stage } from '../report.js';
 import {
   type BuildFiles,
   buildxBuildArgs,
+  buildxEnvironment,
   classicBuildArgs,
   defaultLabels,
   loginArgs,
   logoutArgs,
   pushArgs,
+  rawManifestArgs,
   repoDigestsArgs,
 } from './args.js';
 import { docker, DockerError } from './cli.js';
 import { parseImageReference, repositoryOf } from './reference.js';
+import { crossCheckDigest, digestFromPushOutput, parseRepoDigests } from './digest.js';
 import {
-  crossCheckDigest,
-  digestFromBuildxMetadata,
-  digestFromPushOutput,
-  parseRepoDigests,
-} from './digest.js';
+  configDigestOf,
+  failedWhilePushing,
+  imageForPlatform,
+  imageManifestsOf,
+  parseBuildxMetadata,
+  runnerPlatform,
+  sha256Digest,
+} from './manifest.js';
 
 class StageError extends Error {
   constructor(
@@ -50,6 +56,10 @@ function elapsedSince(start: number): number {
   return performance.now() - start;
 }
 
+function readIfPresent(file: string): string | undefined {
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined;
+}
+
 async function build(
   inputs: Inputs,
   report: Report,
@@ -62,30 +72,86 @@ async function build(
     sha: facts?.sha ?? '',
     created: facts?.commitTime ?? report.startedAt,
   });
-  const args = buildx
-    ? buildxBuildArgs(inputs.build, labels, files)
-    : classicBuildArgs(inputs.build, labels, files);
   const start = performance.now();
-  await docker(args);
-  const imageId = fs.readFileSync(files.iidFile, 'utf8').trim();
+  if (!buildx) {
+    await docker(classicBuildArgs(inputs.build, labels, files));
+    const imageId = readIfPresent(files.iidFile) ?? '';
+    report.build = { builder: 'docker', builderName: '', imageId, durationMs: elapsedSince(start) };
+    return;
+  }
+
+  try {
+    await docker(buildxBuildArgs(inputs.build, labels, files), {
+      env: buildxEnvironment(inputs.build, facts?.commitTime, process.env),
+    });
+  } catch (error) {
+    // buildx pushes inside the build: a registry that fails is a push failure, not a build one.
+    if (inputs.build.push && error instanceof DockerError && failedWhilePushing(error.logTail))
+      throw new StageError('push', error.message, error.logTail);
+    throw error;
+  }
+  const metadataText = readIfPresent(files.metadataFile);
+  const metadata = metadataText
+    ? parseBuildxMetadata(metadataText)
+    : { digest: undefined, configDigest: undefined, isIndex: false };
+  // The iidfile holds the config digest for a single image, the index digest for an index.
+  const iid = readIfPresent(files.iidFile) ?? '';
   report.build = {
-    builder: buildx ? 'buildx' : 'docker',
-    imageId,
+    builder: 'buildx',
+    builderName: inputs.build.builder || process.env.BUILDX_BUILDER || '',
+    imageId: metadata.configDigest ?? (metadata.isIndex ? '' : iid),
     durationMs: elapsedSince(start),
   };
+  if (!inputs.build.push) return;
 
-  if (buildx && inputs.build.push) {
-    const digest = digestFromBuildxMetadata(fs.readFileSync(files.metadataFile, 'utf8'));
-    if (!digest)
-      throw new StageError(
-        'push',
-        'buildx pushed the image but its metadata file has no containerimage.digest',
-      );
-    report.push = {
-      digest,
-      digests: Object.fromEntries(inputs.build.tags.map((tag) => [tag, digest])),
-      durationMs: undefined,
-    };
+  if (!metadata.digest)
+    throw new StageError(
+      'push',
+      'buildx pushed the image but its metadata file has no containerimage.digest',
+    );
+  report.push = {
+    digest: metadata.digest,
+    digests: Object.fromEntries(inputs.build.tags.map((tag) => [tag, metadata.digest!])),
+    kind: metadata.isIndex ? 'index' : 'manifest',
+    platforms: [],
+    durationMs: undefined,
+  };
+  if (metadata.isIndex) await readPushedIndex(inputs.build, report);
+}
+
+/**
+ * An index (several platforms, or BuildKit's attestations) has no single image id: read it back
+ * from the registry, record each platform's manifest and config digest, and take the runner's
+ * platform as the image id. The push itself succeeded, so a failed read is only a warning.
+ */
+async function readPushedIndex(build: BuildInputs, report: Report): Promise<void> {
+  const repository = repositoryOf(parseImageReference(build.tags[0]!));
+  const fetchRaw = async (digest: string): Promise<string> => {
+    const raw = await docker(rawManifestArgs(`${repository}@${digest}`, build.builder), {
+      echo: 'none',
+      stdoutOnly: true,
+    });
+    if (sha256Digest(raw) !== digest)
+      throw new Error(`the registry served other content than ${digest} for ${repository}`);
+    return raw;
+  };
+  try {
+    const index = await fetchRaw(report.push!.digest);
+    const platforms = await Promise.all(
+      imageManifestsOf(index).map(async ({ platform, digest }) => ({
+        platform,
+        manifest: digest,
+        config: configDigestOf(await fetchRaw(digest)) ?? '',
+      })),
+    );
+    report.push!.platforms = platforms;
+    report.build!.imageId = imageForPlatform(platforms, runnerPlatform())?.config ?? '';
+  } catch (error) {
+    const detail =
+      error instanceof DockerError ? `${error.message}: ${error.logTail}` : String(error);
+    core.warning(
+      `pushed ${report.push!.digest}, but could not read the index back for the image id: ${detail}`,
+    );
   }
 }
 
@@ -132,7 +198,13 @@ async function pushTags(tags: string[], report: Report): Promise<void> {
     if (disagreement) throw new StageError('push', disagreement);
     digests[tag] = digest;
   }
-  report.push = { digest: digests[tags[0]!]!, digests, durationMs: elapsedSince(start) };
+  report.push = {
+    digest: digests[tags[0]!]!,
+    digests,
+    kind: 'manifest',
+    platforms: [],
+    durationMs: elapsedSince(start),
+  };
 }
 
 /** Login, build, push, logout. Never throws: a failure is recorded in `report.failure`. */

@@ -1,6 +1,6 @@
 // The default HTML email: a table layout with inline styles, the way mail clients render
 // reliably. Every value is escaped, so commit messages and errors show as text.
-import { type Report, failedStage, formatDuration } from '../report.js';
+import { type Report, digestLabels, failedStage, formatDuration } from '../report.js';
 import type { PlaceholderValues } from './placeholders.js';
 
 export function escapeHtml(text: string): string {
@@ -74,11 +74,12 @@ export function defaultHtml(report: Report, values: PlaceholderValues): string {
   ]
     .filter(Boolean)
     .join(' ');
+  const labels = digestLabels(report);
   const rows = [
     row('Image', mono(values.image)),
-    row('Digest', mono(values.digest)),
+    row(labels.digest, mono(values.digest)),
     row('Tags', report.tags.map(mono).join('<br>')),
-    row('Image ID', mono(values['short-imageid'])),
+    row(labels.imageId, mono(values['short-imageid'])),
     row('Repository', escapeHtml(values.repository)),
     row('Commit', commit),
     row('Ref', mono(values.ref)),

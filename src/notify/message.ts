@@ -1,7 +1,7 @@
 // Subject, text and HTML of the email: the user's templates with placeholders filled, or the
 // defaults below. Pure functions of the report.
 import type { MailInputs } from '../inputs.js';
-import { type Report, failedStage } from '../report.js';
+import { type Report, digestLabels, failedStage } from '../report.js';
 import { placeholderValues, deployLines } from './facts.js';
 import { fillPlaceholders, type PlaceholderValues } from './placeholders.js';
 import { defaultHtml, escapeHtml } from './html.js';
@@ -39,12 +39,13 @@ export function defaultSubject(report: Report, values: PlaceholderValues): strin
 
 export function defaultText(report: Report, values: PlaceholderValues): string {
   const stage = failedStage(report);
+  const labels = digestLabels(report);
   const rows: [string, string][] = [
     ['Status', stage ? `failure (${stage} failed)` : 'success'],
     ['Image', values.image],
-    ['Digest', values.digest],
+    [labels.digest, values.digest],
     ['Tags', values.tags],
-    ['Image ID', values.imageid],
+    [labels.imageId, values.imageid],
     ['Repository', values.repository],
     ['Commit', [values['short-sha'], values['commit-message']].filter(Boolean).join(' ')],
     ['Ref', values.ref],

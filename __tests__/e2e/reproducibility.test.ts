@@ -1,0 +1,49 @@
+// Rebuilding one commit on each builder: is the image the same (image id), and is what the
+// registry serves the same (digest)? The expectations are the README's table.
+import * as fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAction } from '../helpers/action.js';
+import { BUILDER } from '../helpers/builders.js';
+import { BUSYBOX_BASE, makeContext, uniqueName } from '../helpers/context.js';
+import { type Registry, startRegistry } from '../helpers/registry.js';
+import { REBUILD_CASES } from './reproducibility-cases.js';
+
+let registry: Registry;
+beforeAll(async () => {
+  registry = await startRegistry();
+});
+afterAll(async () => {
+  await registry?.stop();
+});
+
+describe.each(REBUILD_CASES)('the same commit built twice, $rebuild', (c) => {
+  const [sameDigest, sameImageId] = c.same[BUILDER.id];
+  it(`${sameDigest ? 'same' : 'another'} digest, ${sameImageId ? 'same' : 'another'} image id`, async () => {
+    // A first step of its own: the classic builder's cache picks any image with the same step,
+    // and another test's no-cache build of the same base would make a second one.
+    const unique = uniqueName('layer');
+    const context = makeContext(
+      `FROM scratch\nCOPY unique /unique\n${BUSYBOX_BASE.replace('FROM scratch\n', '')}${c.dockerfile}`,
+      { unique },
+    );
+    const tag = `${registry.host}/${uniqueName('rebuild')}:1`;
+    const event = { head_commit: { message: 'fix', timestamp: '2026-11-01T10:00:00Z' } };
+    const build = () =>
+      runAction({ inputs: { context, tags: tag, 'no-cache': String(c.noCache) }, event });
+    try {
+      const first = await build();
+      // RUN's file times have a one-second resolution in some layers' tar headers.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const second = await build();
+      expect(first.exitCode, first.stdout).toBe(0);
+      expect(second.exitCode, second.stdout).toBe(0);
+      expect(first.outputs.imageid).toMatch(/^sha256:/);
+      expect([
+        second.outputs.digest === first.outputs.digest,
+        second.outputs.imageid === first.outputs.imageid,
+      ]).toEqual([sameDigest, sameImageId]);
+    } finally {
+      fs.rmSync(context, { recursive: true, force: true });
+    }
+  });
+});

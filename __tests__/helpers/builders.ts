@@ -1,0 +1,99 @@
+// The three builders the end-to-end and hostile suites run on, one vitest project each
+// (vitest.config.ts): the classic builder, buildx on dockerd's own BuildKit (the docker driver,
+// a runner's default) and buildx on a BuildKit of its own named `standalone` (the remote driver
+// here, the container builder of docker/setup-buildx-action on GitHub): images not in dockerd's
+// store, pushes with a provenance attestation, so the pushed digest is an index.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export type BuilderId = 'classic' | 'buildx-docker' | 'buildx-standalone';
+
+export const STANDALONE = 'standalone';
+
+export interface TestBuilder {
+  id: BuilderId;
+  buildx: boolean;
+  /** What the action's environment sets to build on it, as a workflow would. */
+  env: Record<string, string>;
+}
+
+export const BUILDERS: Record<BuilderId, TestBuilder> = {
+  classic: { id: 'classic', buildx: false, env: { DOCKER_BUILDKIT: '0' } },
+  'buildx-docker': { id: 'buildx-docker', buildx: true, env: { BUILDX_BUILDER: 'default' } },
+  'buildx-standalone': {
+    id: 'buildx-standalone',
+    buildx: true,
+    env: { BUILDX_BUILDER: STANDALONE },
+  },
+};
+
+function answers(args: string[]): string | undefined {
+  try {
+    return execFileSync('docker', args, {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 20_000,
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+export interface Detected {
+  /** Why the builder cannot run here, with how to get it; undefined when it can. */
+  missing?: string;
+  /** buildx's driver for it (`docker`, `remote`, `docker-container`). */
+  driver?: string;
+}
+
+/** Which builders this machine has, asked of docker once per test run (vitest.config.ts). */
+export function detectBuilders(): Record<BuilderId, Detected> {
+  if (answers(['info', '--format', '{{.ID}}']) === undefined) {
+    const missing = 'no Docker daemon answers (as root: bash scripts/setup-machine.sh)';
+    return { classic: { missing }, 'buildx-docker': { missing }, 'buildx-standalone': { missing } };
+  }
+  const detected: Record<BuilderId, Detected> = {
+    classic: {},
+    'buildx-docker': { driver: 'docker' },
+    'buildx-standalone': {},
+  };
+  if (answers(['buildx', 'version']) === undefined) {
+    detected['buildx-docker'].missing =
+      'docker has no buildx plugin (install it: see CONTRIBUTING.md, "Builders")';
+  }
+  const standalone = answers(['buildx', 'inspect', '--bootstrap', STANDALONE]) ?? '';
+  if (!/Status:\s+running/.test(standalone)) {
+    detected['buildx-standalone'].missing =
+      `no running buildx builder named "${STANDALONE}" (create one: see CONTRIBUTING.md, "Builders")`;
+  }
+  detected['buildx-standalone'].driver = /Driver:\s+(\S+)/.exec(standalone)?.[1];
+  return detected;
+}
+
+/** The builder of the running vitest project. */
+export const BUILDER: TestBuilder =
+  BUILDERS[(process.env.BPN_TEST_BUILDER as BuilderId) ?? ''] ?? BUILDERS.classic;
+
+/** The builder is a BuildKit outside dockerd (buildx's remote driver): it builds without dockerd. */
+export const REMOTE_BUILDKIT = process.env.BPN_TEST_BUILDER_DRIVER === 'remote';
+
+/** Whether the running project's builder pushes an index (BuildKit's provenance attestation). */
+export const PUSHES_INDEX = BUILDER.id === 'buildx-standalone';
+
+/**
+ * A Docker config folder of its own for one run (so its logins are seen and checked alone), with
+ * the buildx builder definitions of the user's, so `BUILDX_BUILDER=standalone` still resolves.
+ */
+export function tempDockerConfig(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpn-docker-config-'));
+  const instances = path.join(
+    process.env.DOCKER_CONFIG || path.join(os.homedir(), '.docker'),
+    'buildx',
+    'instances',
+  );
+  if (fs.existsSync(instances))
+    fs.cpSync(instances, path.join(dir, 'buildx', 'instances'), { recursive: true });
+  return dir;
+}

@@ -1,0 +1,125 @@
+// Reading what a buildx push produced: the metadata file buildx writes, and the image index and
+// manifests as the registry serves them (`docker buildx imagetools inspect --raw`). Pure.
+import { createHash } from 'node:crypto';
+
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+const INDEX_TYPES = new Set([
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+]);
+
+/** What `docker buildx build --metadata-file` says it pushed. */
+export interface BuildxMetadata {
+  /** The pushed manifest or index digest (`containerimage.digest`). */
+  digest: string | undefined;
+  /** The image config digest, present only when a single manifest was pushed. */
+  configDigest: string | undefined;
+  /** True when the pushed digest is an image index (several platforms, or attestations). */
+  isIndex: boolean;
+}
+
+/** One image of a pushed index: its platform, manifest digest and config digest (the image id). */
+export interface PlatformImage {
+  platform: string;
+  manifest: string;
+  config: string;
+}
+
+interface Platform {
+  os?: string;
+  architecture?: string;
+  variant?: string;
+}
+
+interface Descriptor {
+  mediaType?: string;
+  digest?: string;
+  platform?: Platform;
+  annotations?: Record<string, string>;
+}
+
+function digestOrUndefined(value: unknown): string | undefined {
+  return typeof value === 'string' && DIGEST.test(value) ? value : undefined;
+}
+
+export function parseBuildxMetadata(json: string): BuildxMetadata {
+  const metadata = JSON.parse(json) as Record<string, unknown>;
+  const descriptor = (metadata['containerimage.descriptor'] ?? {}) as Descriptor;
+  return {
+    digest: digestOrUndefined(metadata['containerimage.digest']),
+    configDigest: digestOrUndefined(metadata['containerimage.config.digest']),
+    isIndex: INDEX_TYPES.has(descriptor.mediaType ?? ''),
+  };
+}
+
+/** The digest of bytes as a registry computes it. */
+export function sha256Digest(raw: string): string {
+  return `sha256:${createHash('sha256').update(raw, 'utf8').digest('hex')}`;
+}
+
+export function formatPlatform(platform: Platform): string {
+  return [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
+}
+
+/**
+ * The image manifests an index lists. BuildKit adds an attestation manifest per image (marked
+ * `vnd.docker.reference.type: attestation-manifest`, platform unknown/unknown); those are not images.
+ */
+export function imageManifestsOf(rawIndex: string): { platform: string; digest: string }[] {
+  const index = JSON.parse(rawIndex) as { manifests?: Descriptor[] };
+  return (index.manifests ?? [])
+    .filter(
+      (entry) =>
+        entry.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest' &&
+        entry.platform?.os !== 'unknown',
+    )
+    .flatMap((entry) => {
+      const digest = digestOrUndefined(entry.digest);
+      return digest ? [{ platform: formatPlatform(entry.platform ?? {}), digest }] : [];
+    });
+}
+
+/** The config digest an image manifest names: the image id `docker image inspect` shows. */
+export function configDigestOf(rawManifest: string): string | undefined {
+  const manifest = JSON.parse(rawManifest) as { config?: Descriptor };
+  return digestOrUndefined(manifest.config?.digest);
+}
+
+const GO_ARCH: Partial<Record<NodeJS.Architecture, string>> = {
+  x64: 'amd64',
+  ia32: '386',
+  arm64: 'arm64',
+  arm: 'arm',
+  ppc64: 'ppc64le',
+  s390x: 's390x',
+  riscv64: 'riscv64',
+};
+
+/** The OCI platform of the machine the step runs on, e.g. `linux/amd64`. */
+export function runnerPlatform(
+  platform: NodeJS.Platform = process.platform,
+  arch: NodeJS.Architecture = process.arch,
+): string {
+  const os = platform === 'win32' ? 'windows' : platform;
+  return `${os}/${GO_ARCH[arch] ?? arch}`;
+}
+
+/** The image for the runner's platform (any variant), else the first one. */
+export function imageForPlatform(
+  images: PlatformImage[],
+  runner: string,
+): PlatformImage | undefined {
+  return (
+    images.find((image) => image.platform === runner || image.platform.startsWith(`${runner}/`)) ??
+    images[0]
+  );
+}
+
+/**
+ * Whether a failed `docker buildx build --push` failed while pushing rather than building, from
+ * its last lines: BuildKit says "failed to push <ref>", the docker driver "pushing <ref> with docker".
+ */
+export function failedWhilePushing(logTail: string): boolean {
+  return /failed to push |> pushing \S+ with docker/.test(logTail);
+}
