@@ -7,6 +7,8 @@ const MISSING_BUILDER = '__tests__/missing-builder.test.ts';
 // Only the run that collects end-to-end tests asks docker which builders it has.
 const wantsE2e = !process.argv.some((arg) => arg === 'unit' || arg.endsWith('--project=unit'));
 const detected: Partial<Record<string, Detected>> = wantsE2e ? detectBuilders() : {};
+for (const [id, found] of Object.entries(detected))
+  if (found?.missing) console.error(`e2e:${id} is skipped: ${found.missing}`);
 
 /**
  * The end-to-end and hostile suites once per builder. Builders run one after another (each

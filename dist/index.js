@@ -29614,7 +29614,7 @@ function digestText(report) {
     if (report.push.kind === 'manifest')
         return code(report.push.digest);
     const platforms = report.push.platforms.map((p) => p.platform).join(', ');
-    return `${code(report.push.digest)}<br>image index${platforms ? ` of ${cell(platforms)}` : ''}, with BuildKit's attestations`;
+    return `${code(report.push.digest)}<br>image index${platforms ? ` of ${cell(platforms)}` : ''}`;
 }
 function buildRows(report) {
     const gh = report.github;

@@ -1,10 +1,12 @@
 // Generated parts of the README: the inputs and outputs tables (from action.yml) and the
-// "Failure behaviour" table (from the hostile suite's fault table). `npm run docs` rewrites
+// "Failure behaviour" table (from the hostile suite's fault table) and the reproducibility table
+// (from what the e2e suite measures on each builder). `npm run docs` rewrites
 // them; __tests__/unit/readme.test.ts fails when the README has drifted.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { renderRebuildTable } from '../__tests__/e2e/reproducibility-cases.js';
 import { renderFailureTable } from '../__tests__/hostile/fault-cases.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -42,6 +44,7 @@ export function generatedBlocks(): Record<string, string> {
     inputs: inputsTable(action),
     outputs: outputsTable(action),
     failures: renderFailureTable(),
+    reproducibility: renderRebuildTable(),
   };
 }
 

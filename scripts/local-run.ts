@@ -1,12 +1,15 @@
-// `npm run local`: runs the action's whole job on this machine as a new user would see it.
-// Builds examples/hello, pushes it to a registry on loopback that this script starts, emails a
-// local SendGrid-compatible outbox and triggers a local Watchtower stand-in, then prints the
-// outputs and the job summary and saves the email's HTML for a browser.
-// Needs a running dockerd, docker-registry and a static /bin/busybox (scripts/setup-machine.sh).
+// `npm run local` (scripts/local.sh does the set-up first): runs the action's whole job on this
+// machine as a new user would see it. Builds examples/hello, pushes it to a registry on loopback
+// that this script starts, emails a local SendGrid-compatible outbox and triggers a local
+// Watchtower stand-in, then prints the outputs and the job summary and saves the email's HTML.
+// `--builder classic|buildx|standalone` picks the builder; by default the action chooses, as on
+// a runner (buildx when docker has it).
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseArgs } from 'node:util';
 import { ROOT, runAction } from '../__tests__/helpers/action.js';
+import { BUILDERS, detectBuilders, type TestBuilder } from '../__tests__/helpers/builders.js';
 import { BUSYBOX_BASE, makeContext } from '../__tests__/helpers/context.js';
 import { startRegistry } from '../__tests__/helpers/registry.js';
 import { startSendGrid } from '../__tests__/helpers/sendgrid-server.js';
@@ -14,7 +17,11 @@ import { startWatchtower } from '../__tests__/helpers/watchtower-server.js';
 
 const OUT = path.join(ROOT, '.tmp', 'local-run');
 const TOKEN = 'SG.local-outbox-token';
-const BASE_IMAGE = 'build-push-notify-local/busybox:1';
+const CHOICES = {
+  classic: 'classic',
+  buildx: 'buildx-docker',
+  standalone: 'buildx-standalone',
+} as const;
 
 function docker(args: string[]): string {
   return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -27,12 +34,32 @@ try {
   process.exit(1);
 }
 
-// examples/hello starts FROM busybox; with no Docker Hub here, a local busybox image stands in.
-const baseContext = makeContext(BUSYBOX_BASE);
-docker(['build', '--quiet', '--tag', BASE_IMAGE, baseContext]);
-fs.rmSync(baseContext, { recursive: true, force: true });
+const { values: options } = parseArgs({ options: { builder: { type: 'string' } } });
+let builder: TestBuilder | undefined;
+if (options.builder) {
+  const id = CHOICES[options.builder as keyof typeof CHOICES];
+  if (!id) {
+    console.error(`--builder must be one of ${Object.keys(CHOICES).join(', ')}`);
+    process.exit(1);
+  }
+  const missing = detectBuilders()[id].missing;
+  if (missing) {
+    console.error(`--builder ${options.builder}: ${missing}`);
+    process.exit(1);
+  }
+  builder = BUILDERS[id];
+}
 
 const registry = await startRegistry();
+// examples/hello starts FROM busybox; with no Docker Hub here, a busybox image built FROM scratch
+// stands in, in the local registry, where every builder can pull it (the standalone builder
+// does not see dockerd's images).
+const baseImage = `${registry.host}/busybox:1`;
+const baseContext = makeContext(BUSYBOX_BASE);
+docker(['build', '--quiet', '--tag', baseImage, baseContext]);
+docker(['push', '--quiet', baseImage]);
+fs.rmSync(baseContext, { recursive: true, force: true });
+
 const outbox = await startSendGrid(TOKEN);
 const host = await startWatchtower({ flavour: 'fork', token: 'local-watchtower-token' });
 try {
@@ -40,7 +67,7 @@ try {
     inputs: {
       context: 'examples/hello',
       tags: `${registry.host}/hello:local\n${registry.host}/hello:latest`,
-      'build-args': `BASE=${BASE_IMAGE}\nGREETING=hello from your machine`,
+      'build-args': `BASE=${baseImage}\nGREETING=hello from your machine`,
       'sendgrid-token': TOKEN,
       'sendgrid-api-url': outbox.url,
       mail: 'Team <team@example.com>',
@@ -48,6 +75,7 @@ try {
       'watchtower-url': host.url,
       'watchtower-token': 'local-watchtower-token',
     },
+    builderEnv: builder?.env ?? {},
     event: {
       head_commit: {
         message: 'Local run of build-push-notify',

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes a fresh Debian machine (as root) ready for the tests: Debian's docker.io (dockerd),
 # docker-registry (the Distribution registry), busybox-static (a static binary to build images
-# FROM scratch, since no base image can be pulled) and apache2-utils (htpasswd); then starts
+# FROM scratch, since no base image can be pulled), apache2-utils (htpasswd) and git; then starts
 # dockerd when no daemon answers. Idempotent: installs only what is missing.
 set -euo pipefail
 
@@ -11,6 +11,7 @@ command -v docker-registry >/dev/null || need+=(docker-registry)
 dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
 command -v htpasswd >/dev/null || need+=(apache2-utils)
 command -v curl >/dev/null || need+=(curl)
+command -v git >/dev/null || need+=(git) # remote Git contexts, served by git daemon in the tests
 if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup: missing ${need[*]}; run as root (or install them) first" >&2

@@ -53,7 +53,7 @@ function digestText(report: Report): string {
   if (!report.push) return '';
   if (report.push.kind === 'manifest') return code(report.push.digest);
   const platforms = report.push.platforms.map((p) => p.platform).join(', ');
-  return `${code(report.push.digest)}<br>image index${platforms ? ` of ${cell(platforms)}` : ''}, with BuildKit's attestations`;
+  return `${code(report.push.digest)}<br>image index${platforms ? ` of ${cell(platforms)}` : ''}`;
 }
 
 function buildRows(report: Report): string[][] {

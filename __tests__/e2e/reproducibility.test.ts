@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAction } from '../helpers/action.js';
 import { BUILDER } from '../helpers/builders.js';
-import { BUSYBOX_BASE, makeContext, uniqueName } from '../helpers/context.js';
+import { makeContext, uniqueName } from '../helpers/context.js';
 import { type Registry, startRegistry } from '../helpers/registry.js';
 import { REBUILD_CASES } from './reproducibility-cases.js';
 
@@ -22,10 +22,7 @@ describe.each(REBUILD_CASES)('the same commit built twice, $rebuild', (c) => {
     // A first step of its own: the classic builder's cache picks any image with the same step,
     // and another test's no-cache build of the same base would make a second one.
     const unique = uniqueName('layer');
-    const context = makeContext(
-      `FROM scratch\nCOPY unique /unique\n${BUSYBOX_BASE.replace('FROM scratch\n', '')}${c.dockerfile}`,
-      { unique },
-    );
+    const context = makeContext(`FROM scratch\nCOPY unique /unique\n${c.dockerfile}`, { unique });
     const tag = `${registry.host}/${uniqueName('rebuild')}:1`;
     const event = { head_commit: { message: 'fix', timestamp: '2026-11-01T10:00:00Z' } };
     const build = () =>

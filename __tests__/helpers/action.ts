@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BUILDER, type TestBuilder } from './builders.js';
+import { BUILDER } from './builders.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BUNDLE = path.join(ROOT, 'dist', 'index.js');
@@ -44,8 +44,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Extra node flags, e.g. --cpu-prof for the benchmark. */
   nodeArgs?: string[];
-  /** Default: the builder of the running vitest project. */
-  builder?: TestBuilder;
+  /** What selects the builder; default: the running vitest project's builder. `{}` lets the action choose. */
+  builderEnv?: Record<string, string>;
 }
 
 /** Parses the GITHUB_OUTPUT file format `name<<DELIMITER\nvalue\nDELIMITER`. */
@@ -78,7 +78,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '/root',
     // The builder, chosen as a workflow would choose it.
-    ...(options.builder ?? BUILDER).env,
+    ...(options.builderEnv ?? BUILDER.env),
     RUNNER_TEMP: dir,
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,

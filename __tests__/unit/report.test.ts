@@ -135,7 +135,7 @@ describe('summary', () => {
     });
     const summary = renderSummary(indexed);
     expect(summary).toContain(
-      `| Index digest | <code>${DIGEST}</code><br>image index of linux/amd64, linux/arm64, with BuildKit's attestations |`,
+      `| Index digest | <code>${DIGEST}</code><br>image index of linux/amd64, linux/arm64 |`,
     );
     expect(summary).toContain(`| Image ID (linux/amd64) | <code>${config}</code> |`);
     expect(summary).toContain('| Builder | docker buildx build (builder <code>ci</code>) |');
