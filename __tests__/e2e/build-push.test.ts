@@ -124,6 +124,46 @@ describe('build and push', () => {
     expect(run.outputs.digest).toBe(digests[tags[0]!]);
   });
 
+  it('several platforms: an index whose images are each recorded, the image id the runner’s', async () => {
+    const multi = makeContext('FROM scratch\nCOPY busybox /bin/busybox\n');
+    const repo = uniqueName('multi');
+    const run = await runAction({
+      inputs: {
+        context: multi,
+        tags: `${registry.host}/${repo}:1`,
+        platforms: 'linux/386,linux/amd64',
+      },
+    });
+    fs.rmSync(multi, { recursive: true, force: true });
+    if (!BUILDER.buildx) {
+      expect(errorAnnotations(run)[0]).toMatch(/Input "platforms": needs docker buildx/);
+      return;
+    }
+    if (BUILDER.id === 'buildx-docker') {
+      // dockerd's image store cannot hold several platforms: buildx says so, the step fails.
+      expect(errorAnnotations(run)[0]).toMatch(
+        /^build failed: [\s\S]*not supported for docker driver/,
+      );
+      return;
+    }
+    expect(run.exitCode, run.stdout).toBe(0);
+    const served = await registry.manifestDigest(repo, '1');
+    expect(run.outputs.digest).toBe(served);
+    const metadata = JSON.parse(run.outputs.metadata!);
+    expect(metadata.digestKind).toBe('index');
+    expect(metadata.platforms.map((p: { platform: string }) => p.platform)).toEqual([
+      'linux/386',
+      'linux/amd64',
+    ]);
+    for (const image of metadata.platforms)
+      expect(await registry.manifestDigest(repo, image.manifest)).toBe(image.manifest);
+    const amd64 = metadata.platforms[1];
+    expect(run.outputs.imageid).toBe(amd64.config);
+    expect(run.outputs.imageid).toBe(pulledImageId(`${registry.host}/${repo}@${served}`));
+    expect(run.summary).toContain('image index of linux/386, linux/amd64');
+    expect(run.summary).toContain('| Image ID (linux/amd64) |');
+  });
+
   it('with push: false builds and tags locally, pushes nothing and outputs no digest', async () => {
     const repo = uniqueName('local');
     const tag = `${registry.host}/${repo}:dev`;
