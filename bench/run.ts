@@ -12,6 +12,9 @@ import { startSendGrid } from '../__tests__/helpers/sendgrid-server.js';
 import { startWatchtower, type WatchtowerServer } from '../__tests__/helpers/watchtower-server.js';
 
 const REPS = Number(process.env.BENCH_REPS ?? 9);
+// The classic builder for both sides: the action runs with DOCKER_BUILDKIT=0 (runAction's default
+// builder outside the test projects), and so does the raw script, which inherits this.
+process.env.DOCKER_BUILDKIT = '0';
 const OUT = path.join(ROOT, 'bench', '.out');
 const SG_TOKEN = 'SG.bench-token';
 const WT_TOKEN = 'bench-watchtower-token';

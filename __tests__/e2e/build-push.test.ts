@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorAnnotations, runAction } from '../helpers/action.js';
+import { annotations, errorAnnotations, runAction } from '../helpers/action.js';
 import { BUILDER, PUSHES_INDEX } from '../helpers/builders.js';
 import {
   BUSYBOX_BASE,
@@ -162,6 +162,37 @@ describe('build and push', () => {
     expect(run.outputs.imageid).toBe(pulledImageId(`${registry.host}/${repo}@${served}`));
     expect(run.summary).toContain('image index of linux/386, linux/amd64');
     expect(run.summary).toContain('| Image ID (linux/amd64) |');
+  });
+
+  it('an index that cannot be read back: the push is still reported, the image id is not guessed', async () => {
+    // A docker whose `buildx imagetools` fails, as when the registry goes away right after the push.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpn-imagetools-'));
+    const log = path.join(dir, 'calls');
+    fs.writeFileSync(
+      path.join(dir, 'docker'),
+      `#!/bin/sh\nif [ "$1 $2" = "buildx imagetools" ]; then echo "$*" >> ${log}; echo "ERROR: registry went away" >&2; exit 1; fi\nPATH=${process.env.PATH} exec docker "$@"\n`,
+      { mode: 0o755 },
+    );
+    const repo = uniqueName('unread');
+    const run = await runAction({
+      inputs: { context, tags: `${registry.host}/${repo}:1` },
+      env: { PATH: `${dir}:${process.env.PATH}` },
+    });
+    const calls = fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '';
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.outputs.digest).toBe(await registry.manifestDigest(repo, '1'));
+    if (PUSHES_INDEX) {
+      expect(calls).toContain(`--raw ${registry.host}/${repo}@${run.outputs.digest}`);
+      expect(run.outputs.imageid ?? '').toBe('');
+      expect(annotations(run, 'warning').join('\n')).toMatch(
+        /could not read the index back for the image id: [\s\S]*registry went away/,
+      );
+    } else {
+      // A single manifest names its config: nothing to read back.
+      expect(calls).toBe('');
+      expect(run.outputs.imageid).toMatch(/^sha256:[a-f0-9]{64}$/);
+    }
   });
 
   it('with push: false builds and tags locally, pushes nothing and outputs no digest', async () => {

@@ -39,9 +39,14 @@ function extraPluginDirs(configFile: string, lookup: PluginLookup): string[] {
   }
 }
 
+/** Paths as the machine the step runs on writes them. */
+function pathsOf(platform: NodeJS.Platform): path.PlatformPath {
+  return platform === 'win32' ? path.win32 : path.posix;
+}
+
 /** Where the docker CLI looks for plugins (docker/cli, cli-plugins/manager), in its order. */
 export function pluginFolders(env: NodeJS.ProcessEnv, lookup: PluginLookup): string[] {
-  const join = lookup.platform === 'win32' ? path.win32.join : path.posix.join;
+  const { join } = pathsOf(lookup.platform);
   const configDir = env.DOCKER_CONFIG || join(lookup.homedir, '.docker');
   const system =
     lookup.platform === 'win32'
@@ -69,7 +74,7 @@ export function pluginFolders(env: NodeJS.ProcessEnv, lookup: PluginLookup): str
  */
 export function chooseBuilder(env: NodeJS.ProcessEnv, lookup: PluginLookup): BuilderChoice {
   const name = lookup.platform === 'win32' ? 'docker-buildx.exe' : 'docker-buildx';
-  const join = lookup.platform === 'win32' ? path.win32.join : path.posix.join;
+  const { join } = pathsOf(lookup.platform);
   const hasBuildx = pluginFolders(env, lookup).some((dir) => lookup.exists(join(dir, name)));
   const raw = env.DOCKER_BUILDKIT ?? '';
   if (raw === '') return { kind: hasBuildx ? 'buildx' : 'classic' };
