@@ -29067,9 +29067,13 @@ function extraPluginDirs(configFile, lookup) {
         return [];
     }
 }
+/** Paths as the machine the step runs on writes them. */
+function pathsOf(platform) {
+    return platform === 'win32' ? external_node_path_namespaceObject.win32 : external_node_path_namespaceObject.posix;
+}
 /** Where the docker CLI looks for plugins (docker/cli, cli-plugins/manager), in its order. */
 function pluginFolders(env, lookup) {
-    const join = lookup.platform === 'win32' ? external_node_path_namespaceObject.win32.join : external_node_path_namespaceObject.posix.join;
+    const { join } = pathsOf(lookup.platform);
     const configDir = env.DOCKER_CONFIG || join(lookup.homedir, '.docker');
     const system = lookup.platform === 'win32'
         ? [
@@ -29095,7 +29099,7 @@ function pluginFolders(env, lookup) {
  */
 function chooseBuilder(env, lookup) {
     const name = lookup.platform === 'win32' ? 'docker-buildx.exe' : 'docker-buildx';
-    const join = lookup.platform === 'win32' ? external_node_path_namespaceObject.win32.join : external_node_path_namespaceObject.posix.join;
+    const { join } = pathsOf(lookup.platform);
     const hasBuildx = pluginFolders(env, lookup).some((dir) => lookup.exists(join(dir, name)));
     const raw = env.DOCKER_BUILDKIT ?? '';
     if (raw === '')

@@ -79,9 +79,6 @@ export const BUILDER: TestBuilder =
 /** The builder is a BuildKit outside dockerd (buildx's remote driver): it builds without dockerd. */
 export const REMOTE_BUILDKIT = process.env.BPN_TEST_BUILDER_DRIVER === 'remote';
 
-/** Whether the running project's builder pushes an index (BuildKit's provenance attestation). */
-export const PUSHES_INDEX = BUILDER.id === 'buildx-standalone';
-
 /**
  * A Docker config folder of its own for one run (so its logins are seen and checked alone), with
  * the buildx builder definitions of the user's, so `BUILDX_BUILDER=standalone` still resolves.

@@ -11,6 +11,8 @@ export interface Registry {
   host: string;
   /** The digest the registry serves for `repository:tag` (Docker-Content-Digest). */
   manifestDigest(repository: string, tag: string): Promise<string>;
+  /** Whether the registry serves an image index (or manifest list) for `repository:tag`. */
+  servesIndex(repository: string, tag: string): Promise<boolean>;
   stop(): Promise<void>;
   /** The registry's process id, for faults that kill it. */
   pid: number;
@@ -59,6 +61,15 @@ export async function startRegistry(auth?: {
         Authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`,
       }
     : {};
+  const head = async (repository: string, tag: string): Promise<Headers> => {
+    const response = await fetch(`${base}/v2/${repository}/manifests/${tag}`, {
+      method: 'HEAD',
+      headers: { Accept: MANIFEST_TYPES, ...authHeader },
+    });
+    if (!response.ok)
+      throw new Error(`registry answered ${response.status} for ${repository}:${tag}`);
+    return response.headers;
+  };
   for (let i = 0; i < 100; i++) {
     const up = await fetch(`${base}/v2/`).then(
       () => true,
@@ -72,13 +83,10 @@ export async function startRegistry(auth?: {
     host: `127.0.0.1:${port}`,
     pid: child.pid ?? -1,
     async manifestDigest(repository, tag) {
-      const response = await fetch(`${base}/v2/${repository}/manifests/${tag}`, {
-        method: 'HEAD',
-        headers: { Accept: MANIFEST_TYPES, ...authHeader },
-      });
-      if (!response.ok)
-        throw new Error(`registry answered ${response.status} for ${repository}:${tag}`);
-      return response.headers.get('docker-content-digest') ?? '';
+      return (await head(repository, tag)).get('docker-content-digest') ?? '';
+    },
+    async servesIndex(repository, tag) {
+      return /index|manifest\.list/.test((await head(repository, tag)).get('content-type') ?? '');
     },
     async stop() {
       // A fault test may have killed it already (exitCode stays null after a signal).
