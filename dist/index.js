@@ -28876,28 +28876,29 @@ function elapsedSince(start) {
 function readIfPresent(file) {
     return external_node_fs_namespaceObject.existsSync(file) ? external_node_fs_namespaceObject.readFileSync(file, 'utf8').trim() : undefined;
 }
-async function build(inputs, report, files, buildx) {
-    const facts = report.github;
-    const labels = defaultLabels(inputs.build.labels, {
-        repositoryUrl: facts?.repositoryUrl ?? '',
-        sha: facts?.sha ?? '',
-        created: facts?.commitTime ?? report.startedAt,
-    });
+/** Classic builder: builds into dockerd's store; the tags are pushed afterwards (pushTags). */
+async function buildClassic(inputs, report, files, labels) {
     const start = performance.now();
-    if (!buildx) {
-        await docker(classicBuildArgs(inputs.build, labels, files));
-        const imageId = readIfPresent(files.iidFile) ?? '';
-        report.build = { builder: 'docker', builderName: '', imageId, durationMs: elapsedSince(start) };
-        return;
-    }
+    await docker(classicBuildArgs(inputs.build, labels, files));
+    report.build = {
+        builder: 'docker',
+        builderName: '',
+        imageId: readIfPresent(files.iidFile) ?? '',
+        durationMs: elapsedSince(start),
+    };
+}
+/** buildx: builds and pushes in one command, then says what it pushed in its metadata file. */
+async function buildWithBuildx(inputs, report, files, labels, builderName) {
+    const build = inputs.build;
+    const start = performance.now();
     try {
-        await docker(buildxBuildArgs(inputs.build, labels, files), {
-            env: buildxEnvironment(inputs.build, facts?.commitTime, process.env),
+        await docker(buildxBuildArgs(build, labels, files), {
+            env: buildxEnvironment(build, report.github?.commitTime, process.env),
         });
     }
     catch (error) {
         // buildx pushes inside the build: a registry that fails is a push failure, not a build one.
-        if (inputs.build.push && error instanceof DockerError && failedWhilePushing(error.logTail))
+        if (build.push && error instanceof DockerError && failedWhilePushing(error.logTail))
             throw new StageError('push', error.message, error.logTail);
         throw error;
     }
@@ -28909,23 +28910,26 @@ async function build(inputs, report, files, buildx) {
     const iid = readIfPresent(files.iidFile) ?? '';
     report.build = {
         builder: 'buildx',
-        builderName: inputs.build.builder || process.env.BUILDX_BUILDER || '',
+        builderName,
         imageId: metadata.configDigest ?? (metadata.isIndex ? '' : iid),
         durationMs: elapsedSince(start),
     };
-    if (!inputs.build.push)
+    if (!build.push) {
+        if (build.platforms.length > 1)
+            core/* warning */.$e(`${build.platforms.length} platforms were built without push: the result is only in the build cache (no image to load into docker, no image id)`);
         return;
+    }
     if (!metadata.digest)
         throw new StageError('push', 'buildx pushed the image but its metadata file has no containerimage.digest');
     report.push = {
         digest: metadata.digest,
-        digests: Object.fromEntries(inputs.build.tags.map((tag) => [tag, metadata.digest])),
+        digests: Object.fromEntries(build.tags.map((tag) => [tag, metadata.digest])),
         kind: metadata.isIndex ? 'index' : 'manifest',
         platforms: [],
         durationMs: undefined,
     };
     if (metadata.isIndex)
-        await readPushedIndex(inputs.build, report);
+        await readPushedIndex(build, report);
 }
 /**
  * An index (several platforms, or BuildKit's attestations) has no single image id: read it back
@@ -29012,7 +29016,7 @@ async function pushTags(tags, report) {
     };
 }
 /** Login, build, push, logout. Never throws: a failure is recorded in `report.failure`. */
-async function buildAndPush(inputs, report, buildx) {
+async function buildAndPush(inputs, report, builder) {
     const workDir = external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(process.env.RUNNER_TEMP || external_node_os_namespaceObject.tmpdir(), 'build-push-notify-'));
     const files = {
         iidFile: external_node_path_namespaceObject.join(workDir, 'iid'),
@@ -29025,7 +29029,15 @@ async function buildAndPush(inputs, report, buildx) {
             await inStage('login', () => docker(loginArgs(login.registry, login.username), { input: Buffer.from(login.password) }));
             loggedIn = true;
         }
-        await inStage('build', () => build(inputs, report, files, buildx));
+        const facts = report.github;
+        const labels = defaultLabels(inputs.build.labels, {
+            repositoryUrl: facts?.repositoryUrl ?? '',
+            sha: facts?.sha ?? '',
+            created: facts?.commitTime ?? report.startedAt,
+        });
+        await inStage('build', () => builder.kind === 'buildx'
+            ? buildWithBuildx(inputs, report, files, labels, inputs.build.builder || builder.name)
+            : buildClassic(inputs, report, files, labels));
         if (inputs.build.push && !report.push)
             await inStage('push', () => pushTags(inputs.build.tags, report));
     }
@@ -29098,22 +29110,24 @@ function pluginFolders(env, lookup) {
  * would fail on later, so it is reported before anything runs.
  */
 function chooseBuilder(env, lookup) {
-    const name = lookup.platform === 'win32' ? 'docker-buildx.exe' : 'docker-buildx';
+    const plugin = lookup.platform === 'win32' ? 'docker-buildx.exe' : 'docker-buildx';
     const { join } = pathsOf(lookup.platform);
-    const hasBuildx = pluginFolders(env, lookup).some((dir) => lookup.exists(join(dir, name)));
+    const hasBuildx = pluginFolders(env, lookup).some((dir) => lookup.exists(join(dir, plugin)));
+    const name = env.BUILDX_BUILDER ?? '';
     const raw = env.DOCKER_BUILDKIT ?? '';
     if (raw === '')
-        return { kind: hasBuildx ? 'buildx' : 'classic' };
+        return { kind: hasBuildx ? 'buildx' : 'classic', name };
     const enabled = parseGoBool(raw);
     if (enabled === undefined) {
         return {
             kind: 'classic',
+            name,
             problem: `Environment variable DOCKER_BUILDKIT: expected a boolean as docker reads it (1, 0, true, false, t, f), got "${raw}"`,
         };
     }
     // Asked for BuildKit without buildx: the classic path runs `docker build`, and docker itself
     // says what is missing (or, before CLI 23, builds with its built-in BuildKit).
-    return { kind: enabled && hasBuildx ? 'buildx' : 'classic' };
+    return { kind: enabled && hasBuildx ? 'buildx' : 'classic', name };
 }
 
 // EXTERNAL MODULE: ./src/github.ts
@@ -29725,7 +29739,7 @@ function renderInputErrorSummary(problems) {
     return [
         '## ❌ inputs rejected',
         '',
-        'Nothing was built or pushed. Fix these inputs:',
+        'Nothing was built or pushed. Fix these first:',
         '',
         ...problems.map((p) => `- ${cell(p)}`),
         '',
@@ -29814,7 +29828,7 @@ async function run() {
     }
     const report = (0,src_report/* newReport */.bQ)(inputs.build.tags, inputs.build.push, await (0,github/* loadGitHubFacts */.nl)());
     try {
-        await buildAndPush(inputs, report, builder.kind === 'buildx');
+        await buildAndPush(inputs, report, builder);
         if (inputs.deploy) {
             const { deploy } = await __nccwpck_require__.e(/* import() */ 608).then(__nccwpck_require__.bind(__nccwpck_require__, 9608));
             report.deploy = await deploy(inputs.deploy, report);

@@ -34,12 +34,30 @@ try {
   process.exit(1);
 }
 
-const { values: options } = parseArgs({ options: { builder: { type: 'string' } } });
+const USAGE = `usage: npm run local [-- --builder ${Object.keys(CHOICES).join('|')}]
+  classic     docker build, then docker push (DOCKER_BUILDKIT=0)
+  buildx      docker buildx build on the default builder (dockerd's own BuildKit)
+  standalone  docker buildx build on a buildx builder named "standalone"
+  (none)      the action chooses, as on a runner: buildx when docker has it`;
+
+let options: { builder?: string; help?: boolean };
+try {
+  options = parseArgs({
+    options: { builder: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  }).values;
+} catch (error) {
+  console.error(`${(error as Error).message}\n${USAGE}`);
+  process.exit(1);
+}
+if (options.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 let builder: TestBuilder | undefined;
 if (options.builder) {
   const id = CHOICES[options.builder as keyof typeof CHOICES];
   if (!id) {
-    console.error(`--builder must be one of ${Object.keys(CHOICES).join(', ')}`);
+    console.error(`--builder must be one of ${Object.keys(CHOICES).join(', ')}\n${USAGE}`);
     process.exit(1);
   }
   const missing = detectBuilders()[id].missing;

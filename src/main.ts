@@ -85,7 +85,7 @@ export async function run(): Promise<void> {
 
   const report = newReport(inputs.build.tags, inputs.build.push, await loadGitHubFacts());
   try {
-    await buildAndPush(inputs, report, builder.kind === 'buildx');
+    await buildAndPush(inputs, report, builder);
     if (inputs.deploy) {
       const { deploy } = await import('./deploy/stage.js');
       report.deploy = await deploy(inputs.deploy, report);

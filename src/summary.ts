@@ -182,7 +182,7 @@ export function renderInputErrorSummary(problems: string[]): string {
   return [
     '## ❌ inputs rejected',
     '',
-    'Nothing was built or pushed. Fix these inputs:',
+    'Nothing was built or pushed. Fix these first:',
     '',
     ...problems.map((p) => `- ${cell(p)}`),
     '',

@@ -67,9 +67,12 @@ describe('remote build contexts', () => {
     expect(other.builtFrom).toBe('service/Other.Dockerfile');
   });
 
-  it('a tarball URL builds the Dockerfile at its top', async () => {
-    const { run, builtFrom } = await buildRemote(remote.tarballUrl);
-    expect(run.exitCode, run.stdout).toBe(0);
-    expect(builtFrom).toBe('top-level Dockerfile');
+  it('a tarball URL builds the Dockerfile at its top, or the file named inside it', async () => {
+    const own = await buildRemote(remote.tarballUrl);
+    expect(own.run.exitCode, own.run.stdout).toBe(0);
+    expect(own.builtFrom).toBe('top-level Dockerfile');
+    const named = await buildRemote(remote.tarballUrl, 'alt.Dockerfile');
+    expect(named.run.exitCode, named.run.stdout).toBe(0);
+    expect(named.builtFrom).toBe('alt.Dockerfile');
   });
 });

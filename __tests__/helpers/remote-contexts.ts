@@ -18,12 +18,14 @@ export interface RemoteContexts {
 }
 
 /**
- * The repository: a Dockerfile at the top, and `service/` with its own Dockerfile and an
- * `Other.Dockerfile`. Each image says which Dockerfile built it in `/built-from`.
+ * The repository: a Dockerfile and an `alt.Dockerfile` at the top, and `service/` with its own
+ * Dockerfile and an `Other.Dockerfile`. Each image says which Dockerfile built it in `/built-from`.
  */
 const FILES: Record<string, string> = {
   Dockerfile: 'FROM scratch\nCOPY busybox /bin/busybox\nCOPY top.txt /built-from\n',
   'top.txt': 'top-level Dockerfile\n',
+  'alt.Dockerfile': 'FROM scratch\nCOPY busybox /bin/busybox\nCOPY alt.txt /built-from\n',
+  'alt.txt': 'alt.Dockerfile\n',
   'service/Dockerfile': 'FROM scratch\nCOPY busybox /bin/busybox\nCOPY service.txt /built-from\n',
   'service/Other.Dockerfile':
     'FROM scratch\nCOPY busybox /bin/busybox\nCOPY other.txt /built-from\n',

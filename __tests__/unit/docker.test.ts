@@ -281,8 +281,8 @@ describe('builder choice', () => {
   const systemPlugin = { '/usr/libexec/docker/cli-plugins/docker-buildx': '' };
 
   it('uses buildx when its plugin is where docker looks, else the classic builder', () => {
-    expect(chooseBuilder({}, machine({}))).toEqual({ kind: 'classic' });
-    expect(chooseBuilder({}, machine(systemPlugin))).toEqual({ kind: 'buildx' });
+    expect(chooseBuilder({}, machine({}))).toEqual({ kind: 'classic', name: '' });
+    expect(chooseBuilder({}, machine(systemPlugin))).toEqual({ kind: 'buildx', name: '' });
     expect(
       chooseBuilder({}, machine({ '/home/ci/.docker/cli-plugins/docker-buildx': '' })).kind,
     ).toBe('buildx');
@@ -290,6 +290,13 @@ describe('builder choice', () => {
       chooseBuilder({ DOCKER_CONFIG: '/cfg' }, machine({ '/cfg/cli-plugins/docker-buildx': '' }))
         .kind,
     ).toBe('buildx');
+  });
+
+  it('names the builder BUILDX_BUILDER names', () => {
+    expect(chooseBuilder({ BUILDX_BUILDER: 'ci' }, machine(systemPlugin))).toEqual({
+      kind: 'buildx',
+      name: 'ci',
+    });
   });
 
   it('finds buildx in config.json’s cliPluginsExtraDirs, and survives a broken config.json', () => {
@@ -332,6 +339,7 @@ describe('builder choice', () => {
     (value) => {
       expect(chooseBuilder({ DOCKER_BUILDKIT: value }, machine(systemPlugin))).toEqual({
         kind: 'classic',
+        name: '',
       });
     },
   );
@@ -339,9 +347,13 @@ describe('builder choice', () => {
   it.each(['1', 'true', 'TRUE', 't'])('DOCKER_BUILDKIT=%s keeps buildx', (value) => {
     expect(chooseBuilder({ DOCKER_BUILDKIT: value }, machine(systemPlugin))).toEqual({
       kind: 'buildx',
+      name: '',
     });
     // Without buildx, docker itself says what is missing.
-    expect(chooseBuilder({ DOCKER_BUILDKIT: value }, machine({}))).toEqual({ kind: 'classic' });
+    expect(chooseBuilder({ DOCKER_BUILDKIT: value }, machine({}))).toEqual({
+      kind: 'classic',
+      name: '',
+    });
   });
 
   it.each(['no', 'off', 'yes', '2'])('DOCKER_BUILDKIT=%s is reported, not guessed', (value) => {

@@ -4,9 +4,9 @@ import { type InputEnvironment, InputError, readInputs } from '../../src/inputs.
 const env: InputEnvironment = {
   isDirectory: () => true,
   isFile: () => true,
-  builder: { kind: 'classic' },
+  builder: { kind: 'classic', name: '' },
 };
-const buildx: InputEnvironment = { ...env, builder: { kind: 'buildx' } };
+const buildx: InputEnvironment = { ...env, builder: { kind: 'buildx', name: '' } };
 
 function read(values: Record<string, string>) {
   return (name: string): string => values[name] ?? '';
@@ -102,7 +102,10 @@ describe('readInputs', () => {
 
   it('reports a DOCKER_BUILDKIT docker would reject with the input problems', () => {
     expect(
-      problemsOf({ tags: 'a:1' }, { ...env, builder: { kind: 'classic', problem: 'bad env' } }),
+      problemsOf(
+        { tags: 'a:1' },
+        { ...env, builder: { kind: 'classic', name: '', problem: 'bad env' } },
+      ),
     ).toEqual(['bad env']);
   });
 

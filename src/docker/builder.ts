@@ -7,6 +7,8 @@ export type BuilderKind = 'buildx' | 'classic';
 
 export interface BuilderChoice {
   kind: BuilderKind;
+  /** The buildx builder the environment names (BUILDX_BUILDER); empty for the current one. */
+  name: string;
   /** Why the environment cannot build as asked; reported with the input problems. */
   problem?: string;
 }
@@ -73,19 +75,21 @@ export function pluginFolders(env: NodeJS.ProcessEnv, lookup: PluginLookup): str
  * would fail on later, so it is reported before anything runs.
  */
 export function chooseBuilder(env: NodeJS.ProcessEnv, lookup: PluginLookup): BuilderChoice {
-  const name = lookup.platform === 'win32' ? 'docker-buildx.exe' : 'docker-buildx';
+  const plugin = lookup.platform === 'win32' ? 'docker-buildx.exe' : 'docker-buildx';
   const { join } = pathsOf(lookup.platform);
-  const hasBuildx = pluginFolders(env, lookup).some((dir) => lookup.exists(join(dir, name)));
+  const hasBuildx = pluginFolders(env, lookup).some((dir) => lookup.exists(join(dir, plugin)));
+  const name = env.BUILDX_BUILDER ?? '';
   const raw = env.DOCKER_BUILDKIT ?? '';
-  if (raw === '') return { kind: hasBuildx ? 'buildx' : 'classic' };
+  if (raw === '') return { kind: hasBuildx ? 'buildx' : 'classic', name };
   const enabled = parseGoBool(raw);
   if (enabled === undefined) {
     return {
       kind: 'classic',
+      name,
       problem: `Environment variable DOCKER_BUILDKIT: expected a boolean as docker reads it (1, 0, true, false, t, f), got "${raw}"`,
     };
   }
   // Asked for BuildKit without buildx: the classic path runs `docker build`, and docker itself
   // says what is missing (or, before CLI 23, builds with its built-in BuildKit).
-  return { kind: enabled && hasBuildx ? 'buildx' : 'classic' };
+  return { kind: enabled && hasBuildx ? 'buildx' : 'classic', name };
 }

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BuildInputs, Inputs } from '../inputs.js';
+import type { BuilderChoice } from './builder.js';
 import type { Report, Stage } from '../report.js';
 import {
   type BuildFiles,
@@ -60,33 +61,40 @@ function readIfPresent(file: string): string | undefined {
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined;
 }
 
-async function build(
+/** Classic builder: builds into dockerd's store; the tags are pushed afterwards (pushTags). */
+async function buildClassic(
   inputs: Inputs,
   report: Report,
   files: BuildFiles,
-  buildx: boolean,
+  labels: string[],
 ): Promise<void> {
-  const facts = report.github;
-  const labels = defaultLabels(inputs.build.labels, {
-    repositoryUrl: facts?.repositoryUrl ?? '',
-    sha: facts?.sha ?? '',
-    created: facts?.commitTime ?? report.startedAt,
-  });
   const start = performance.now();
-  if (!buildx) {
-    await docker(classicBuildArgs(inputs.build, labels, files));
-    const imageId = readIfPresent(files.iidFile) ?? '';
-    report.build = { builder: 'docker', builderName: '', imageId, durationMs: elapsedSince(start) };
-    return;
-  }
+  await docker(classicBuildArgs(inputs.build, labels, files));
+  report.build = {
+    builder: 'docker',
+    builderName: '',
+    imageId: readIfPresent(files.iidFile) ?? '',
+    durationMs: elapsedSince(start),
+  };
+}
 
+/** buildx: builds and pushes in one command, then says what it pushed in its metadata file. */
+async function buildWithBuildx(
+  inputs: Inputs,
+  report: Report,
+  files: BuildFiles,
+  labels: string[],
+  builderName: string,
+): Promise<void> {
+  const build = inputs.build;
+  const start = performance.now();
   try {
-    await docker(buildxBuildArgs(inputs.build, labels, files), {
-      env: buildxEnvironment(inputs.build, facts?.commitTime, process.env),
+    await docker(buildxBuildArgs(build, labels, files), {
+      env: buildxEnvironment(build, report.github?.commitTime, process.env),
     });
   } catch (error) {
     // buildx pushes inside the build: a registry that fails is a push failure, not a build one.
-    if (inputs.build.push && error instanceof DockerError && failedWhilePushing(error.logTail))
+    if (build.push && error instanceof DockerError && failedWhilePushing(error.logTail))
       throw new StageError('push', error.message, error.logTail);
     throw error;
   }
@@ -98,11 +106,17 @@ async function build(
   const iid = readIfPresent(files.iidFile) ?? '';
   report.build = {
     builder: 'buildx',
-    builderName: inputs.build.builder || process.env.BUILDX_BUILDER || '',
+    builderName,
     imageId: metadata.configDigest ?? (metadata.isIndex ? '' : iid),
     durationMs: elapsedSince(start),
   };
-  if (!inputs.build.push) return;
+  if (!build.push) {
+    if (build.platforms.length > 1)
+      core.warning(
+        `${build.platforms.length} platforms were built without push: the result is only in the build cache (no image to load into docker, no image id)`,
+      );
+    return;
+  }
 
   if (!metadata.digest)
     throw new StageError(
@@ -111,12 +125,12 @@ async function build(
     );
   report.push = {
     digest: metadata.digest,
-    digests: Object.fromEntries(inputs.build.tags.map((tag) => [tag, metadata.digest!])),
+    digests: Object.fromEntries(build.tags.map((tag) => [tag, metadata.digest!])),
     kind: metadata.isIndex ? 'index' : 'manifest',
     platforms: [],
     durationMs: undefined,
   };
-  if (metadata.isIndex) await readPushedIndex(inputs.build, report);
+  if (metadata.isIndex) await readPushedIndex(build, report);
 }
 
 /**
@@ -208,7 +222,11 @@ async function pushTags(tags: string[], report: Report): Promise<void> {
 }
 
 /** Login, build, push, logout. Never throws: a failure is recorded in `report.failure`. */
-export async function buildAndPush(inputs: Inputs, report: Report, buildx: boolean): Promise<void> {
+export async function buildAndPush(
+  inputs: Inputs,
+  report: Report,
+  builder: BuilderChoice,
+): Promise<void> {
   const workDir = fs.mkdtempSync(
     path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'build-push-notify-'),
   );
@@ -225,7 +243,17 @@ export async function buildAndPush(inputs: Inputs, report: Report, buildx: boole
       );
       loggedIn = true;
     }
-    await inStage('build', () => build(inputs, report, files, buildx));
+    const facts = report.github;
+    const labels = defaultLabels(inputs.build.labels, {
+      repositoryUrl: facts?.repositoryUrl ?? '',
+      sha: facts?.sha ?? '',
+      created: facts?.commitTime ?? report.startedAt,
+    });
+    await inStage('build', () =>
+      builder.kind === 'buildx'
+        ? buildWithBuildx(inputs, report, files, labels, inputs.build.builder || builder.name)
+        : buildClassic(inputs, report, files, labels),
+    );
     if (inputs.build.push && !report.push)
       await inStage('push', () => pushTags(inputs.build.tags, report));
   } catch (error) {
