@@ -28515,7 +28515,7 @@ function shortSha(sha) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7945);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(756);
 // Entry point of the bundle GitHub runs (dist/index.js).
 
 
@@ -28532,7 +28532,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7945:
+/***/ 756:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29152,80 +29152,76 @@ function splitKeyValueLines(raw) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/notify/address.ts
-// Email addresses as people write them in workflow inputs: `a@x.io`, `Ann <a@x.io>`, `"Doe, Ann" <a@x.io>`.
-// Pragmatic check (what SendGrid accepts in practice): local@domain.tld, no spaces or brackets.
-const EMAIL = /^[^\s@<>()[\]",;:\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
-/** Splits on commas, semicolons and newlines that are not inside quotes or angle brackets. */
-function splitAddresses(raw) {
-    const parts = [];
-    let current = '';
-    let quoted = false;
-    let angled = false;
-    for (const char of raw) {
-        if (char === '"')
-            quoted = !quoted;
-        else if (char === '<' && !quoted)
-            angled = true;
-        else if (char === '>' && !quoted)
-            angled = false;
-        if (!quoted && !angled && /[,;\n\r]/.test(char)) {
-            parts.push(current);
-            current = '';
+;// CONCATENATED MODULE: ./src/inputs/build.ts
+// The build inputs: context, Dockerfile, tags and everything docker build / buildx build takes.
+
+
+
+const BUILDX_ONLY = ['platforms', 'cache-from', 'cache-to', 'builder'];
+/** A context docker fetches itself: a Git repository or a tarball URL (docker/cli's urlutil rules). */
+function isRemoteContext(context) {
+    return /^(https?:\/\/|git:\/\/|git@|github\.com\/)/.test(context);
+}
+function readBuild(c, env) {
+    const context = c.raw('context') || '.';
+    const remote = isRemoteContext(context);
+    if (!remote && !env.isDirectory(context)) {
+        c.fail('context', `"${context}" is not a directory (expected the build context path)`);
+    }
+    // A remote context's `file` is a path inside it, which only the builder can check.
+    const file = c.raw('file') || (remote ? '' : external_node_path_namespaceObject.join(context, 'Dockerfile'));
+    if (!remote && !env.isFile(file)) {
+        c.fail(c.raw('file') ? 'file' : 'context', `Dockerfile "${file}" does not exist`);
+    }
+    const push = c.boolean('push', true);
+    const tags = splitList(c.text('tags'));
+    for (const tag of tags)
+        c.attempt('tags', () => (0,reference/* parseImageReference */.o)(tag));
+    if (push && tags.length === 0)
+        c.fail('tags', 'at least one tag is required when push is true');
+    const keyValues = (name) => splitKeyValueLines(c.text(name)).flatMap(({ key, value }) => {
+        if (value === undefined || !/^[^\s=]+$/.test(key)) {
+            c.fail(name, `"${key}" is not KEY=value (one per line)`);
+            return [];
         }
-        else {
-            current += char;
+        return [`${key}=${value}`];
+    });
+    const build = {
+        context,
+        file,
+        builder: c.raw('builder'),
+        target: c.raw('target'),
+        tags,
+        buildArgs: keyValues('build-args'),
+        labels: keyValues('labels'),
+        push,
+        pull: c.boolean('pull', false),
+        noCache: c.boolean('no-cache', false),
+        platforms: splitList(c.text('platforms')),
+        cacheFrom: splitList(c.text('cache-from'), { commas: false }),
+        cacheTo: splitList(c.text('cache-to'), { commas: false }),
+    };
+    if (build.target && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(build.target)) {
+        c.fail('target', `"${build.target}" is not a build stage name`);
+    }
+    if (build.builder && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(build.builder)) {
+        c.fail('builder', `"${build.builder}" is not a buildx builder name`);
+    }
+    if (env.builder.problem)
+        c.problems.push(env.builder.problem);
+    if (env.builder.kind !== 'buildx') {
+        for (const name of BUILDX_ONLY) {
+            if (c.raw(name)) {
+                c.fail(name, 'needs docker buildx, which is not installed on this runner or is turned off by DOCKER_BUILDKIT (use docker/setup-buildx-action, or remove the input)');
+            }
         }
     }
-    parts.push(current);
-    return parts.map((part) => part.trim()).filter((part) => part.length > 0);
-}
-/** Parses one address; throws an Error saying what is wrong with it. */
-function parseAddress(text) {
-    const angled = /^(.*?)\s*<([^<>]*)>$/.exec(text);
-    const email = (angled ? angled[2] : text).trim();
-    const name = angled
-        ? angled[1]
-            .trim()
-            .replace(/^"(.*)"$/, '$1')
-            .trim()
-        : '';
-    if (!EMAIL.test(email)) {
-        throw new Error(`"${text}" is not an email address (expected name@example.com or Name <name@example.com>)`);
-    }
-    return name ? { email, name } : { email };
-}
-/** Parses a list of addresses; duplicates within the list are an error (SendGrid rejects them). */
-function parseAddressList(raw) {
-    const addresses = splitAddresses(raw).map(parseAddress);
-    const seen = new Set();
-    for (const { email } of addresses) {
-        const key = email.toLowerCase();
-        if (seen.has(key))
-            throw new Error(`${email} is listed twice`);
-        seen.add(key);
-    }
-    return addresses;
-}
-/** `alice@example.com` → `a***@example.com`: enough to recognise, not enough to harvest. */
-function maskEmail(email) {
-    const at = email.indexOf('@');
-    return `${email.slice(0, 1)}***${email.slice(at)}`;
+    return build;
 }
 
-// EXTERNAL MODULE: ./src/notify/placeholders.ts
-var placeholders = __nccwpck_require__(1259);
-;// CONCATENATED MODULE: ./src/inputs.ts
-// Reads every input once, validates it, and returns one typed object. Pure given its reader and
-// environment, so tests drive it without a runner. Every problem names the input and what is
-// expected; all problems are reported together, before any docker command or network call.
-
-
-
-
-
-/** Inputs whose values are masked before anything is logged, and never echoed in a message. */
-const SECRET_INPUTS = ['password', 'sendgrid-token', 'watchtower-token'];
+;// CONCATENATED MODULE: ./src/inputs/checker.ts
+// The reader every input goes through: it collects problems, so the user sees all of them in
+// one run, and each problem names its input and what is expected.
 class InputError extends Error {
     problems;
     constructor(problems) {
@@ -29236,11 +29232,6 @@ class InputError extends Error {
         this.name = 'InputError';
     }
 }
-const NOTIFY_ON = ['always', 'success', 'failure', 'never'];
-const BUILDX_ONLY = ['platforms', 'cache-from', 'cache-to', 'builder'];
-const DEFAULT_SENDGRID_URL = 'https://api.sendgrid.com';
-/** What `docker login` accepts as a server: host[:port][/path], or a URL. */
-const REGISTRY = /^[A-Za-z0-9.-]+(:\d+)?(\/[\w./-]*)?$|^https?:\/\/\S+$/;
 /** Collects problems so the user sees all of them in one run. */
 class Checker {
     read;
@@ -29323,66 +29314,39 @@ class Checker {
         return fallback;
     }
 }
-/** A context docker fetches itself: a Git repository or a tarball URL (docker/cli's urlutil rules). */
-function isRemoteContext(context) {
-    return /^(https?:\/\/|git:\/\/|git@|github\.com\/)/.test(context);
-}
-function readBuild(c, env) {
-    const context = c.raw('context') || '.';
-    const remote = isRemoteContext(context);
-    if (!remote && !env.isDirectory(context)) {
-        c.fail('context', `"${context}" is not a directory (expected the build context path)`);
-    }
-    // A remote context's `file` is a path inside it, which only the builder can check.
-    const file = c.raw('file') || (remote ? '' : external_node_path_namespaceObject.join(context, 'Dockerfile'));
-    if (!remote && !env.isFile(file)) {
-        c.fail(c.raw('file') ? 'file' : 'context', `Dockerfile "${file}" does not exist`);
-    }
-    const push = c.boolean('push', true);
-    const tags = splitList(c.text('tags'));
-    for (const tag of tags)
-        c.attempt('tags', () => (0,reference/* parseImageReference */.o)(tag));
-    if (push && tags.length === 0)
-        c.fail('tags', 'at least one tag is required when push is true');
-    const keyValues = (name) => splitKeyValueLines(c.text(name)).flatMap(({ key, value }) => {
-        if (value === undefined || !/^[^\s=]+$/.test(key)) {
-            c.fail(name, `"${key}" is not KEY=value (one per line)`);
-            return [];
+
+;// CONCATENATED MODULE: ./src/inputs/deploy.ts
+// The deployment inputs: Watchtower hosts, token, images and timeouts.
+
+
+function readDeploy(c) {
+    const urls = splitList(c.text('watchtower-url'));
+    if (urls.length === 0) {
+        for (const name of ['watchtower-token', 'watchtower-images']) {
+            if (c.raw(name))
+                c.fail('watchtower-url', `is required when "${name}" is set`);
         }
-        return [`${key}=${value}`];
-    });
-    const build = {
-        context,
-        file,
-        builder: c.raw('builder'),
-        target: c.raw('target'),
-        tags,
-        buildArgs: keyValues('build-args'),
-        labels: keyValues('labels'),
-        push,
-        pull: c.boolean('pull', false),
-        noCache: c.boolean('no-cache', false),
-        platforms: splitList(c.text('platforms')),
-        cacheFrom: splitList(c.text('cache-from'), { commas: false }),
-        cacheTo: splitList(c.text('cache-to'), { commas: false }),
+        return undefined;
+    }
+    const images = splitList(c.text('watchtower-images'));
+    for (const image of images) {
+        const ref = c.attempt('watchtower-images', () => (0,reference/* parseImageReference */.o)(image));
+        if (ref?.tag) {
+            c.fail('watchtower-images', `"${image}" has a tag; Watchtower matches repositories, give "${(0,reference/* repositoryOf */._)(ref)}"`);
+        }
+    }
+    return {
+        urls: urls.map((url) => c.httpUrl('watchtower-url', url)),
+        token: c.raw('watchtower-token'),
+        images,
+        timeoutSeconds: c.seconds('watchtower-timeout', 300),
+        failOnError: c.boolean('fail-on-deploy-error', true),
     };
-    if (build.target && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(build.target)) {
-        c.fail('target', `"${build.target}" is not a build stage name`);
-    }
-    if (build.builder && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(build.builder)) {
-        c.fail('builder', `"${build.builder}" is not a buildx builder name`);
-    }
-    if (env.builder.problem)
-        c.problems.push(env.builder.problem);
-    if (env.builder.kind !== 'buildx') {
-        for (const name of BUILDX_ONLY) {
-            if (c.raw(name)) {
-                c.fail(name, 'needs docker buildx, which is not installed on this runner or is turned off by DOCKER_BUILDKIT (use docker/setup-buildx-action, or remove the input)');
-            }
-        }
-    }
-    return build;
 }
+
+;// CONCATENATED MODULE: ./src/inputs/login.ts
+/** What `docker login` accepts as a server: host[:port][/path], or a URL. */
+const REGISTRY = /^[A-Za-z0-9.-]+(:\d+)?(\/[\w./-]*)?$|^https?:\/\/\S+$/;
 function readLogin(c) {
     const registry = c.raw('registry');
     const username = c.raw('username');
@@ -29398,6 +29362,76 @@ function readLogin(c) {
     }
     return { registry, username, password };
 }
+
+;// CONCATENATED MODULE: ./src/notify/address.ts
+// Email addresses as people write them in workflow inputs: `a@x.io`, `Ann <a@x.io>`, `"Doe, Ann" <a@x.io>`.
+// Pragmatic check (what SendGrid accepts in practice): local@domain.tld, no spaces or brackets.
+const EMAIL = /^[^\s@<>()[\]",;:\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+/** Splits on commas, semicolons and newlines that are not inside quotes or angle brackets. */
+function splitAddresses(raw) {
+    const parts = [];
+    let current = '';
+    let quoted = false;
+    let angled = false;
+    for (const char of raw) {
+        if (char === '"')
+            quoted = !quoted;
+        else if (char === '<' && !quoted)
+            angled = true;
+        else if (char === '>' && !quoted)
+            angled = false;
+        if (!quoted && !angled && /[,;\n\r]/.test(char)) {
+            parts.push(current);
+            current = '';
+        }
+        else {
+            current += char;
+        }
+    }
+    parts.push(current);
+    return parts.map((part) => part.trim()).filter((part) => part.length > 0);
+}
+/** Parses one address; throws an Error saying what is wrong with it. */
+function parseAddress(text) {
+    const angled = /^(.*?)\s*<([^<>]*)>$/.exec(text);
+    const email = (angled ? angled[2] : text).trim();
+    const name = angled
+        ? angled[1]
+            .trim()
+            .replace(/^"(.*)"$/, '$1')
+            .trim()
+        : '';
+    if (!EMAIL.test(email)) {
+        throw new Error(`"${text}" is not an email address (expected name@example.com or Name <name@example.com>)`);
+    }
+    return name ? { email, name } : { email };
+}
+/** Parses a list of addresses; duplicates within the list are an error (SendGrid rejects them). */
+function parseAddressList(raw) {
+    const addresses = splitAddresses(raw).map(parseAddress);
+    const seen = new Set();
+    for (const { email } of addresses) {
+        const key = email.toLowerCase();
+        if (seen.has(key))
+            throw new Error(`${email} is listed twice`);
+        seen.add(key);
+    }
+    return addresses;
+}
+/** `alice@example.com` → `a***@example.com`: enough to recognise, not enough to harvest. */
+function maskEmail(email) {
+    const at = email.indexOf('@');
+    return `${email.slice(0, 1)}***${email.slice(at)}`;
+}
+
+// EXTERNAL MODULE: ./src/notify/placeholders.ts
+var placeholders = __nccwpck_require__(1259);
+;// CONCATENATED MODULE: ./src/inputs/mail.ts
+// The email inputs: recipients, content, template and SendGrid settings.
+
+
+const NOTIFY_ON = ['always', 'success', 'failure', 'never'];
+const DEFAULT_SENDGRID_URL = 'https://api.sendgrid.com';
 function readAddresses(c, name) {
     return c.attempt(name, () => parseAddressList(c.text(name))) ?? [];
 }
@@ -29478,30 +29512,19 @@ function readTemplateData(c, templateId) {
     }
     return parsed;
 }
-function readDeploy(c) {
-    const urls = splitList(c.text('watchtower-url'));
-    if (urls.length === 0) {
-        for (const name of ['watchtower-token', 'watchtower-images']) {
-            if (c.raw(name))
-                c.fail('watchtower-url', `is required when "${name}" is set`);
-        }
-        return undefined;
-    }
-    const images = splitList(c.text('watchtower-images'));
-    for (const image of images) {
-        const ref = c.attempt('watchtower-images', () => (0,reference/* parseImageReference */.o)(image));
-        if (ref?.tag) {
-            c.fail('watchtower-images', `"${image}" has a tag; Watchtower matches repositories, give "${(0,reference/* repositoryOf */._)(ref)}"`);
-        }
-    }
-    return {
-        urls: urls.map((url) => c.httpUrl('watchtower-url', url)),
-        token: c.raw('watchtower-token'),
-        images,
-        timeoutSeconds: c.seconds('watchtower-timeout', 300),
-        failOnError: c.boolean('fail-on-deploy-error', true),
-    };
-}
+
+;// CONCATENATED MODULE: ./src/inputs/index.ts
+// Reads every input once, validates it, and returns one typed object. Pure given its reader and
+// environment, so tests drive it without a runner. Every problem names the input and what is
+// expected; all problems are reported together, before any docker command or network call.
+
+
+
+
+
+
+/** Inputs whose values are masked before anything is logged, and never echoed in a message. */
+const SECRET_INPUTS = ['password', 'sendgrid-token', 'watchtower-token'];
 /** Reads and validates every input; throws InputError listing every problem found. */
 function readInputs(read, env) {
     const c = new Checker(read);

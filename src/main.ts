@@ -11,7 +11,7 @@ import {
   InputError,
   readInputs,
   SECRET_INPUTS,
-} from './inputs.js';
+} from './inputs/index.js';
 import { stepOutputs } from './outputs.js';
 import { type Report, newReport } from './report.js';
 import { redactor, redactReport } from './secrets.js';

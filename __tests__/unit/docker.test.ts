@@ -26,7 +26,7 @@ import {
   sha256Digest,
 } from '../../src/docker/manifest.js';
 import { parseImageReference, repositoryOf } from '../../src/docker/reference.js';
-import type { BuildInputs } from '../../src/inputs.js';
+import type { BuildInputs } from '../../src/inputs/index.js';
 
 const fixture = (name: string): string =>
   fs.readFileSync(path.join(__dirname, '..', 'fixtures', name), 'utf8');

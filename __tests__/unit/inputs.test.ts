@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type InputEnvironment, InputError, readInputs } from '../../src/inputs.js';
+import { type InputEnvironment, InputError, readInputs } from '../../src/inputs/index.js';
 
 const env: InputEnvironment = {
   isDirectory: () => true,

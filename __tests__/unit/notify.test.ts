@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GitHubFacts } from '../../src/github.js';
-import type { MailInputs } from '../../src/inputs.js';
+import type { MailInputs } from '../../src/inputs/index.js';
 import { maskEmail, parseAddress, parseAddressList } from '../../src/notify/address.js';
 import { placeholderValues } from '../../src/notify/facts.js';
 import { composeMessage, sanitizeSubject } from '../../src/notify/message.js';

@@ -1,7 +1,7 @@
 // The deployment stage: asks every Watchtower host to update, all at once, and collects what
 // each did. Never throws: each host's failure is part of its result.
 import * as core from '@actions/core';
-import type { DeployInputs } from '../inputs.js';
+import type { DeployInputs } from '../inputs/index.js';
 import { parseImageReference, repositoryOf } from '../docker/reference.js';
 import { type HttpAnswer, post, TimeoutError } from './http.js';
 import type { DeployResult, DeployStatus, HostResult, Report } from '../report.js';

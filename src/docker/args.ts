@@ -1,5 +1,5 @@
 // Pure argv builders: what docker is asked to do, decided apart from running it.
-import type { BuildInputs } from '../inputs.js';
+import type { BuildInputs } from '../inputs/index.js';
 
 /** Files docker writes for us to read back. */
 export interface BuildFiles {

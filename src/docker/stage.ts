@@ -4,7 +4,7 @@ import * as core from '@actions/core';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { BuildInputs, Inputs } from '../inputs.js';
+import type { BuildInputs, Inputs } from '../inputs/index.js';
 import type { BuilderChoice } from './builder.js';
 import type { Report, Stage } from '../report.js';
 import {

@@ -1,6 +1,6 @@
 // Subject, text and HTML of the email: the user's templates with placeholders filled, or the
 // defaults below. Pure functions of the report.
-import type { MailInputs } from '../inputs.js';
+import type { MailInputs } from '../inputs/index.js';
 import { type Report, digestLabels, failedStage } from '../report.js';
 import { placeholderValues, deployLines } from './facts.js';
 import { fillPlaceholders, type PlaceholderValues } from './placeholders.js';

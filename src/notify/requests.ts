@@ -1,7 +1,7 @@
 // Turns one message and its recipients into SendGrid v3 mail/send requests (in the camelCase
 // form @sendgrid/mail takes). SendGrid allows at most 1000 personalizations and 1000
 // recipients per request, and no address twice across to/cc/bcc.
-import type { MailInputs } from '../inputs.js';
+import type { MailInputs } from '../inputs/index.js';
 import type { Address } from './address.js';
 import type { Message } from './message.js';
 

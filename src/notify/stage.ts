@@ -1,7 +1,7 @@
 // The email stage: decides whether this run sends, builds the requests, sends them, and
 // returns what happened. Never throws: a failure is a MailResult with status "failed".
 import * as core from '@actions/core';
-import type { MailInputs } from '../inputs.js';
+import type { MailInputs } from '../inputs/index.js';
 import { type MailResult, type Report, overallStatus } from '../report.js';
 import { placeholderValues, templateFacts } from './facts.js';
 import { composeMessage } from './message.js';

@@ -1,0 +1,120 @@
+// The email inputs: recipients, content, template and SendGrid settings.
+import { type Address, parseAddress, parseAddressList } from '../notify/address.js';
+import { unknownPlaceholders, PLACEHOLDERS } from '../notify/placeholders.js';
+import type { Checker } from './checker.js';
+
+export type NotifyOn = 'always' | 'success' | 'failure' | 'never';
+
+export interface MailInputs {
+  /** Empty when the workflow has no secret (fork pull requests): the email is skipped. */
+  token: string;
+  to: Address[];
+  from: Address;
+  cc: Address[];
+  bcc: Address[];
+  replyTo: Address | undefined;
+  subject: string;
+  text: string;
+  html: string;
+  templateId: string;
+  templateData: Record<string, unknown>;
+  notifyOn: NotifyOn;
+  individual: boolean;
+  apiUrl: string;
+  sandbox: boolean;
+  failOnError: boolean;
+  timeoutSeconds: number;
+}
+
+const NOTIFY_ON: readonly NotifyOn[] = ['always', 'success', 'failure', 'never'];
+const DEFAULT_SENDGRID_URL = 'https://api.sendgrid.com';
+
+function readAddresses(c: Checker, name: string): Address[] {
+  return c.attempt(name, () => parseAddressList(c.text(name))) ?? [];
+}
+
+export function readMail(c: Checker): MailInputs | undefined {
+  const token = c.raw('sendgrid-token');
+  const recipients = c.text('mail');
+  if (!recipients.trim() && !token) return undefined;
+
+  const to = readAddresses(c, 'mail');
+  if (!recipients.trim())
+    c.fail('mail', 'at least one recipient is required when "sendgrid-token" is set');
+  const fromRaw = c.raw('from');
+  if (!fromRaw) c.fail('from', 'the verified sender address is required to send email');
+  const from = fromRaw ? c.attempt('from', () => parseAddress(fromRaw)) : undefined;
+  const replyToRaw = c.raw('reply-to');
+  const replyTo = replyToRaw ? c.attempt('reply-to', () => parseAddress(replyToRaw)) : undefined;
+
+  const subject = c.raw('subject');
+  if (/[\r\n]/.test(subject)) c.fail('subject', 'must be one line (no line breaks)');
+  const text = c.text('text');
+  const html = c.text('html');
+  const templateId = c.raw('template-id');
+  if (templateId && !/^d-[0-9a-f]{32}$/i.test(templateId)) {
+    c.fail(
+      'template-id',
+      `"${templateId}" is not a SendGrid dynamic template id (d- followed by 32 hex digits)`,
+    );
+  }
+  if (templateId && (text.trim() || html.trim())) {
+    c.fail(
+      'template-id',
+      'cannot be combined with "text" or "html" (the template supplies the body)',
+    );
+  }
+  const templateData = readTemplateData(c, templateId);
+
+  for (const [name, value] of [
+    ['subject', subject],
+    ['text', text],
+    ['html', html],
+  ] as const) {
+    const unknown = unknownPlaceholders(value);
+    if (unknown.length > 0) {
+      c.fail(
+        name,
+        `unknown placeholder ${unknown.map((u) => `{{ ${u} }}`).join(', ')} (known: ${PLACEHOLDERS.join(', ')})`,
+      );
+    }
+  }
+
+  return {
+    token,
+    to,
+    from: from ?? { email: '' },
+    cc: readAddresses(c, 'cc'),
+    bcc: readAddresses(c, 'bcc'),
+    replyTo,
+    subject,
+    text,
+    html,
+    templateId,
+    templateData,
+    notifyOn: c.choice('notify-on', NOTIFY_ON, 'always'),
+    individual: c.boolean('individual', false),
+    apiUrl: c.httpUrl('sendgrid-api-url', c.raw('sendgrid-api-url') || DEFAULT_SENDGRID_URL),
+    sandbox: c.boolean('sandbox', false),
+    failOnError: c.boolean('fail-on-notify-error', true),
+    timeoutSeconds: c.seconds('sendgrid-timeout', 30),
+  };
+}
+
+function readTemplateData(c: Checker, templateId: string): Record<string, unknown> {
+  const raw = c.raw('template-data');
+  if (!raw) return {};
+  if (!templateId) c.fail('template-data', 'is only used with "template-id"');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    c.fail('template-data', 'is not valid JSON (expected a JSON object such as {"team":"api"})');
+    return {};
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    c.fail('template-data', 'must be a JSON object such as {"team":"api"}');
+    return {};
+  }
+  return parsed as Record<string, unknown>;
+}
