@@ -28515,7 +28515,7 @@ function shortSha(sha) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(756);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4897);
 // Entry point of the bundle GitHub runs (dist/index.js).
 
 
@@ -28532,7 +28532,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 756:
+/***/ 4897:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28550,41 +28550,109 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/docker/args.ts
+/** A field of docker's CSV-style flag values (`--secret id=…,src=…`), quoted when it must be. */
+function csvField(field) {
+    return /[",\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
+}
+/** Flags each pair of a list gives: `flag item` for every item. */
+function repeated(flag, items) {
+    return items.flatMap((item) => [flag, item]);
+}
+function optional(flag, value) {
+    return value ? [flag, value] : [];
+}
+/** Flags both builders have. */
 function commonBuildFlags(build, labels, iidFile) {
     return [
-        ...(build.file ? ['--file', build.file] : []),
+        ...optional('--file', build.file),
         '--iidfile',
         iidFile,
         ...(build.pull ? ['--pull'] : []),
         ...(build.noCache ? ['--no-cache'] : []),
-        ...(build.target ? ['--target', build.target] : []),
-        ...build.buildArgs.flatMap((arg) => ['--build-arg', arg]),
-        ...labels.flatMap((label) => ['--label', label]),
-        ...build.tags.flatMap((tag) => ['--tag', tag]),
+        ...optional('--target', build.target),
+        ...repeated('--build-arg', build.buildArgs),
+        ...repeated('--label', labels),
+        ...repeated('--tag', build.tags),
+        ...optional('--network', build.network),
+        ...repeated('--add-host', build.addHosts),
+        ...optional('--shm-size', build.shmSize),
+        ...repeated('--ulimit', build.ulimits),
+        ...optional('--cgroup-parent', build.cgroupParent),
     ];
 }
 /** Classic builder (no buildx): builds into the local image store; pushing is separate. */
 function classicBuildArgs(build, labels, files) {
     return ['build', ...commonBuildFlags(build, labels, files.iidFile), build.context];
 }
+/**
+ * `--secret` flags. Values are never on the command line: a value secret names the file it was
+ * written to, a file secret its file, an environment secret its variable.
+ */
+function secretFlags(secrets, valueFiles) {
+    let next = 0;
+    return secrets.flatMap((secret) => {
+        const source = 'value' in secret
+            ? `src=${valueFiles[next++]}`
+            : 'file' in secret
+                ? `src=${secret.file}`
+                : `env=${secret.variable}`;
+        return ['--secret', `${csvField(`id=${secret.id}`)},${csvField(source)}`];
+    });
+}
+/**
+ * Where the result goes. Push, or the user's outputs; without either, a single-platform image is
+ * loaded into docker like `docker build` does (several platforms cannot be loaded, so they stay in
+ * the build cache). An evaluation (`call` other than build) makes no image.
+ */
+function outputFlags(build) {
+    if (build.call && !build.call.startsWith('build'))
+        return [];
+    const load = build.load || (!build.push && build.outputs.length === 0 && build.platforms.length <= 1);
+    return [
+        ...repeated('--output', build.outputs),
+        ...(build.push ? ['--push'] : load ? ['--load'] : []),
+    ];
+}
 /** Buildx: pushes in the same command and writes the pushed digest to the metadata file. */
 function buildxBuildArgs(build, labels, files) {
-    // Without push, load the image into the daemon like `docker build` does; a multi-platform
-    // result cannot be loaded by the docker driver, so it stays in the build cache.
-    const output = build.push ? ['--push'] : build.platforms.length <= 1 ? ['--load'] : [];
     return [
         'buildx',
         'build',
-        ...(build.builder ? ['--builder', build.builder] : []),
+        ...optional('--builder', build.builder),
         ...commonBuildFlags(build, labels, files.iidFile),
         '--metadata-file',
         files.metadataFile,
         ...(build.platforms.length > 0 ? ['--platform', build.platforms.join(',')] : []),
-        ...build.cacheFrom.flatMap((cache) => ['--cache-from', cache]),
-        ...build.cacheTo.flatMap((cache) => ['--cache-to', cache]),
-        ...output,
+        ...repeated('--cache-from', build.cacheFrom),
+        ...repeated('--cache-to', build.cacheTo),
+        ...secretFlags(build.secrets, files.secretFiles),
+        ...repeated('--ssh', build.ssh),
+        ...repeated('--build-context', build.buildContexts),
+        ...optional('--provenance', build.provenance),
+        ...optional('--sbom', build.sbom),
+        ...repeated('--attest', build.attests),
+        ...repeated('--annotation', build.annotations),
+        ...repeated('--allow', build.allow),
+        ...repeated('--no-cache-filter', build.noCacheFilters),
+        ...optional('--call', build.call),
+        ...outputFlags(build),
         build.context,
     ];
+}
+/**
+ * The same build again, from the cache the first run filled: to push again after a transient
+ * registry error, or to load what was pushed (buildx before 0.13 cannot push and load in one
+ * command). `no-cache` and `pull` would make it a new build, so they are dropped.
+ */
+function rerunBuild(build, then) {
+    return {
+        ...build,
+        noCache: false,
+        pull: false,
+        push: then === 'push',
+        load: then === 'load',
+        outputs: then === 'push' ? build.outputs : [],
+    };
 }
 /** The manifest or index the registry serves for `reference`, as the exact bytes it serves. */
 function rawManifestArgs(reference, builder) {
@@ -28721,47 +28789,6 @@ async function docker(args, options = {}) {
     return options.stdoutOnly ? Buffer.concat(stdoutChunks).toString('utf8') : output;
 }
 
-// EXTERNAL MODULE: ./src/docker/reference.ts
-var reference = __nccwpck_require__(2977);
-;// CONCATENATED MODULE: ./src/docker/digest.ts
-// Reading digests back from what docker wrote, in the formats docker really writes them.
-
-/** `v1: digest: sha256:… size: 943`, the last line `docker push` prints for a tag. */
-function digestFromPushOutput(output) {
-    const matches = [...output.matchAll(/: digest: (sha256:[a-f0-9]{64}) size: \d+/g)];
-    return matches.at(-1)?.[1];
-}
-/** Docker's short ("familiar") repository name: `docker.io/library/x` → `x`. */
-function familiarRepository(repository) {
-    return repository.replace(/^(docker\.io|index\.docker\.io)\//, '').replace(/^library\//, '');
-}
-/** `docker image inspect --format '{{json .RepoDigests}}'` → repository → digests. */
-function parseRepoDigests(json) {
-    const entries = JSON.parse(json);
-    const byRepository = new Map();
-    if (!Array.isArray(entries))
-        return byRepository;
-    for (const entry of entries) {
-        const [repository = '', digest = ''] = String(entry).split('@');
-        const key = familiarRepository(repository);
-        byRepository.set(key, [...(byRepository.get(key) ?? []), digest]);
-    }
-    return byRepository;
-}
-/**
- * Checks the digest `docker push` printed for a tag against the daemon's RepoDigests.
- * Returns a problem description, or undefined when they agree.
- */
-function crossCheckDigest(tag, pushed, repoDigests) {
-    const repository = familiarRepository((0,reference/* repositoryOf */._)((0,reference/* parseImageReference */.o)(tag)));
-    const recorded = repoDigests.get(repository) ?? [];
-    if (recorded.includes(pushed))
-        return undefined;
-    return recorded.length === 0
-        ? `docker push printed ${pushed} for ${tag}, but docker image inspect records no digest for ${repository}`
-        : `docker push printed ${pushed} for ${tag}, but docker image inspect records ${recorded.join(', ')}`;
-}
-
 ;// CONCATENATED MODULE: ./src/docker/manifest.ts
 // Reading what a buildx push produced: the metadata file buildx writes, and the image index and
 // manifests as the registry serves them (`docker buildx imagetools inspect --raw`). Pure.
@@ -28836,13 +28863,31 @@ function failedWhilePushing(logTail) {
     return /failed to push |> pushing \S+ with docker/.test(logTail);
 }
 
-;// CONCATENATED MODULE: ./src/docker/stage.ts
-// The build half: log in, build, push, read the digest, log out. Records what happened in the
-// report; a failure is recorded too (with docker's last lines) and ends the build half.
+// EXTERNAL MODULE: ./src/docker/reference.ts
+var reference = __nccwpck_require__(2977);
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/docker/retry.ts
+// Which failed pushes are tried again. A transient registry error (HTTP 429 or 5xx, a connection
+// reset, refused or timed out) is; an answer that will not change (401, 403, 404, a manifest or
+// name the registry rejects) is not. Docker and BuildKit print the registry's answer but not its
+// Retry-After header, so the waits are fixed. Pure: decided from docker's last lines.
+/** Tries in all, the first included. */
+const PUSH_TRIES = 3;
+/** The wait before the second and the third try. */
+const PUSH_WAITS_MS = [2000, 4000];
+const PERMANENT = /\b(401|403|404)\b|unauthori[sz]ed|forbidden|denied|not found|manifest invalid|MANIFEST_INVALID|name unknown|NAME_UNKNOWN|blob unknown|BLOB_UNKNOWN/i;
+const TRANSIENT = /\b(429|50[0-4])\b|toomanyrequests|too many requests|service unavailable|bad gateway|gateway time-?out|internal server error|connection reset|connection refused|broken pipe|: EOF\b|i\/o timeout|timeout|tls handshake/i;
+/** Whether a push that ended with these lines may succeed if tried again. */
+function isTransientPushFailure(logTail) {
+    // The error is in the last lines; earlier ones are progress ("Pushed", "Retrying in 5 s").
+    const ending = logTail.trimEnd().split('\n').slice(-3).join('\n');
+    return !PERMANENT.test(ending) && TRANSIENT.test(ending);
+}
 
-
-
-
+;// CONCATENATED MODULE: ./src/docker/steps.ts
+// What the classic and the buildx paths share: the error that ends the build half at a stage,
+// and pushes tried again after transient registry errors.
 
 
 
@@ -28870,37 +28915,68 @@ async function inStage(stage, step) {
         throw new StageError(stage, error.message);
     }
 }
+/**
+ * Runs a push, and again while it fails with a transient registry error, PUSH_TRIES times in all.
+ * `push` is told whether this is a retry. A final docker failure becomes a push StageError that
+ * says how many tries were made.
+ */
+async function withPushRetries(what, push) {
+    for (let tries = 1;; tries++) {
+        try {
+            return { result: await push(tries > 1), tries };
+        }
+        catch (error) {
+            if (!(error instanceof DockerError))
+                throw error;
+            if (tries >= PUSH_TRIES || !isTransientPushFailure(error.logTail)) {
+                const after = tries > 1 ? ` (${tries} tries)` : '';
+                throw new StageError('push', `${error.message}${after}`, error.logTail);
+            }
+            const waitMs = PUSH_WAITS_MS[tries - 1];
+            core/* warning */.$e(`${what}: the registry failed transiently (${lastLines(error.logTail, 1)}); try ${tries + 1} of ${PUSH_TRIES} in ${waitMs / 1000} s`);
+            await (0,promises_namespaceObject.setTimeout)(waitMs);
+        }
+    }
+}
 function elapsedSince(start) {
     return performance.now() - start;
 }
 function readIfPresent(file) {
     return external_node_fs_namespaceObject.existsSync(file) ? external_node_fs_namespaceObject.readFileSync(file, 'utf8').trim() : undefined;
 }
-/** Classic builder: builds into dockerd's store; the tags are pushed afterwards (pushTags). */
-async function buildClassic(inputs, report, files, labels) {
-    const start = performance.now();
-    await docker(classicBuildArgs(inputs.build, labels, files));
-    report.build = {
-        builder: 'docker',
-        builderName: '',
-        imageId: readIfPresent(files.iidFile) ?? '',
-        durationMs: elapsedSince(start),
-    };
-}
+
+;// CONCATENATED MODULE: ./src/docker/buildx.ts
+// The buildx path: one `docker buildx build` builds and pushes, and its metadata file says what
+// was pushed; an index is read back from the registry for the image id.
+
+
+
+
+
+
 /** buildx: builds and pushes in one command, then says what it pushed in its metadata file. */
 async function buildWithBuildx(inputs, report, files, labels, builderName) {
     const build = inputs.build;
+    const env = buildxEnvironment(build, report.github?.commitTime, process.env);
+    const run = (what) => docker(buildxBuildArgs(what, labels, files), { env });
     const start = performance.now();
-    try {
-        await docker(buildxBuildArgs(build, labels, files), {
-            env: buildxEnvironment(build, report.github?.commitTime, process.env),
-        });
+    let tries = 1;
+    if (!build.push) {
+        await run(build);
     }
-    catch (error) {
-        // buildx pushes inside the build: a registry that fails is a push failure, not a build one.
-        if (build.push && error instanceof DockerError && failedWhilePushing(error.logTail))
-            throw new StageError('push', error.message, error.logTail);
-        throw error;
+    else {
+        ({ tries } = await withPushRetries('docker buildx build --push', async (retry) => {
+            try {
+                // A retry pushes the result again from the cache the first run filled, without rebuilding.
+                return await run(retry ? rerunBuild(build, 'push') : build);
+            }
+            catch (error) {
+                // buildx pushes inside the build: only a failure while pushing is a push failure.
+                if (error instanceof DockerError && !failedWhilePushing(error.logTail))
+                    throw new StageError('build', error.message, error.logTail);
+                throw error;
+            }
+        }));
     }
     const metadataText = readIfPresent(files.metadataFile);
     const metadata = metadataText
@@ -28927,9 +29003,13 @@ async function buildWithBuildx(inputs, report, files, labels, builderName) {
         kind: metadata.isIndex ? 'index' : 'manifest',
         platforms: [],
         durationMs: undefined,
+        tries,
     };
     if (metadata.isIndex)
         await readPushedIndex(build, report);
+    // Pushed, and loaded into docker as asked: from the same cache, so the same image.
+    if (build.load)
+        await run(rerunBuild(build, 'load'));
 }
 /**
  * An index (several platforms, or BuildKit's attestations) has no single image id: read it back
@@ -28962,6 +29042,63 @@ async function readPushedIndex(build, report) {
         core/* warning */.$e(`pushed ${report.push.digest}, but could not read the index back for the image id: ${detail}`);
     }
 }
+
+;// CONCATENATED MODULE: ./src/docker/digest.ts
+// Reading digests back from what docker wrote, in the formats docker really writes them.
+
+/** `v1: digest: sha256:… size: 943`, the last line `docker push` prints for a tag. */
+function digestFromPushOutput(output) {
+    const matches = [...output.matchAll(/: digest: (sha256:[a-f0-9]{64}) size: \d+/g)];
+    return matches.at(-1)?.[1];
+}
+/** Docker's short ("familiar") repository name: `docker.io/library/x` → `x`. */
+function familiarRepository(repository) {
+    return repository.replace(/^(docker\.io|index\.docker\.io)\//, '').replace(/^library\//, '');
+}
+/** `docker image inspect --format '{{json .RepoDigests}}'` → repository → digests. */
+function parseRepoDigests(json) {
+    const entries = JSON.parse(json);
+    const byRepository = new Map();
+    if (!Array.isArray(entries))
+        return byRepository;
+    for (const entry of entries) {
+        const [repository = '', digest = ''] = String(entry).split('@');
+        const key = familiarRepository(repository);
+        byRepository.set(key, [...(byRepository.get(key) ?? []), digest]);
+    }
+    return byRepository;
+}
+/**
+ * Checks the digest `docker push` printed for a tag against the daemon's RepoDigests.
+ * Returns a problem description, or undefined when they agree.
+ */
+function crossCheckDigest(tag, pushed, repoDigests) {
+    const repository = familiarRepository((0,reference/* repositoryOf */._)((0,reference/* parseImageReference */.o)(tag)));
+    const recorded = repoDigests.get(repository) ?? [];
+    if (recorded.includes(pushed))
+        return undefined;
+    return recorded.length === 0
+        ? `docker push printed ${pushed} for ${tag}, but docker image inspect records no digest for ${repository}`
+        : `docker push printed ${pushed} for ${tag}, but docker image inspect records ${recorded.join(', ')}`;
+}
+
+;// CONCATENATED MODULE: ./src/docker/classic.ts
+
+
+
+
+
+/** Classic builder: builds into dockerd's store; the tags are pushed afterwards (pushTags). */
+async function buildClassic(inputs, report, files, labels) {
+    const start = performance.now();
+    await docker(classicBuildArgs(inputs.build, labels, files));
+    report.build = {
+        builder: 'docker',
+        builderName: '',
+        imageId: readIfPresent(files.iidFile) ?? '',
+        durationMs: elapsedSince(start),
+    };
+}
 /** The first tag of each repository, and the others. */
 function splitFirstTags(tags) {
     const seen = new Set();
@@ -28985,17 +29122,21 @@ async function pushTags(tags, report) {
     const start = performance.now();
     const { firsts, others } = splitFirstTags(tags);
     const outputs = new Map();
+    let tries = 1;
+    const push = async (tag, echo) => {
+        const pushed = await withPushRetries(`docker push ${tag}`, () => docker(pushArgs(tag), { echo }));
+        outputs.set(tag, pushed.result);
+        tries = Math.max(tries, pushed.tries);
+    };
     for (const tag of firsts)
-        outputs.set(tag, await docker(pushArgs(tag)));
+        await push(tag, 'stream');
     const [pushes, inspected] = await Promise.all([
-        Promise.allSettled(others.map((tag) => docker(pushArgs(tag), { echo: 'after' }))),
+        Promise.allSettled(others.map((tag) => push(tag, 'after'))),
         docker(repoDigestsArgs(report.build.imageId), { echo: 'none' }),
     ]);
-    for (const [i, push] of pushes.entries()) {
-        if (push.status === 'rejected')
-            throw push.reason;
-        outputs.set(others[i], push.value);
-    }
+    for (const pushed of pushes)
+        if (pushed.status === 'rejected')
+            throw pushed.reason;
     const repoDigests = parseRepoDigests(inspected);
     const digests = {};
     for (const tag of tags) {
@@ -29013,18 +29154,45 @@ async function pushTags(tags, report) {
         kind: 'manifest',
         platforms: [],
         durationMs: elapsedSince(start),
+        tries,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/docker/stage.ts
+// The build half: log in, build, push, read the digest, log out. Records what happened in the
+// report; a failure is recorded too (with docker's last lines) and ends the build half.
+
+
+
+
+
+
+
+
+
+/**
+ * The step's own folder under RUNNER_TEMP (mode 0700): the files docker writes back, and the
+ * secret values, each in a file of mode 0600 that docker reads (never on a command line).
+ */
+function prepareFiles(workDir, inputs) {
+    const values = inputs.build.secrets.flatMap((secret) => 'value' in secret ? [secret.value] : []);
+    return {
+        iidFile: external_node_path_namespaceObject.join(workDir, 'iid'),
+        metadataFile: external_node_path_namespaceObject.join(workDir, 'metadata.json'),
+        secretFiles: values.map((value, i) => {
+            const file = external_node_path_namespaceObject.join(workDir, `secret-${i}`);
+            external_node_fs_namespaceObject.writeFileSync(file, value, { mode: 0o600 });
+            return file;
+        }),
     };
 }
 /** Login, build, push, logout. Never throws: a failure is recorded in `report.failure`. */
 async function buildAndPush(inputs, report, builder) {
     const workDir = external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(process.env.RUNNER_TEMP || external_node_os_namespaceObject.tmpdir(), 'build-push-notify-'));
-    const files = {
-        iidFile: external_node_path_namespaceObject.join(workDir, 'iid'),
-        metadataFile: external_node_path_namespaceObject.join(workDir, 'metadata.json'),
-    };
     const login = inputs.login;
     let loggedIn = false;
     try {
+        const files = prepareFiles(workDir, inputs);
         if (login) {
             await inStage('login', () => docker(loginArgs(login.registry, login.username), { input: Buffer.from(login.password) }));
             loggedIn = true;
@@ -29132,32 +29300,195 @@ function chooseBuilder(env, lookup) {
 
 // EXTERNAL MODULE: ./src/github.ts
 var github = __nccwpck_require__(9248);
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
 ;// CONCATENATED MODULE: ./src/lists.ts
-// Splitting of multi-value inputs, kept in one place so every input splits the same way.
-/** Items separated by newlines (and by commas unless `commas` is false); blanks dropped. */
-function splitList(raw, { commas = true } = {}) {
-    const separator = commas ? /[\r\n,]+/ : /[\r\n]+/;
-    return raw
-        .split(separator)
+// Splitting of multi-value inputs, kept in one place so every input splits the same way, and the
+// way docker/build-push-action splits them (actions-toolkit's getInputList: CSV records, one per
+// line, where a field that starts with `"` may hold commas and line breaks and `""` is a quote).
+/** CSV records: lines of comma-separated fields, with quoted fields. */
+function records(raw, quotes) {
+    const rows = [];
+    let row = [];
+    let field = '';
+    let quoted = false;
+    let fieldStart = true;
+    const text = raw.replace(/\r\n?/g, '\n');
+    const endField = () => {
+        row.push(field);
+        field = '';
+        fieldStart = true;
+    };
+    for (let i = 0; i < text.length; i++) {
+        const char = text[i];
+        if (quoted) {
+            if (char !== '"')
+                field += char;
+            else if (text[i + 1] === '"')
+                field += text[i++];
+            else
+                quoted = false;
+        }
+        else if (char === '"' && fieldStart && quotes) {
+            quoted = true;
+            fieldStart = false;
+        }
+        else if (char === ',') {
+            endField();
+        }
+        else if (char === '\n') {
+            endField();
+            rows.push(row);
+            row = [];
+        }
+        else {
+            field += char;
+            fieldStart = false;
+        }
+    }
+    endField();
+    rows.push(row);
+    return rows;
+}
+/** Items one per line (and comma-separated unless `commas` is false); blanks dropped, items trimmed. */
+function splitList(raw, { commas = true, quotes = true } = {}) {
+    return records(raw, quotes)
+        .flatMap((fields) => commas ? fields.flatMap((field) => field.split(',')) : [fields.join(',')])
         .map((item) => item.trim())
         .filter((item) => item.length > 0);
 }
 /** One `KEY=value` per line; the value keeps commas and further `=`. `value` is undefined without `=`. */
 function splitKeyValueLines(raw) {
-    return splitList(raw, { commas: false }).map((line) => {
-        const eq = line.indexOf('=');
-        return eq < 0
-            ? { key: line, value: undefined }
-            : { key: line.slice(0, eq), value: line.slice(eq + 1) };
-    });
+    return splitList(raw, { commas: false }).map(splitKeyValue);
+}
+/** `KEY=value` at the first `=`; `value` is undefined without one. */
+function splitKeyValue(item) {
+    const eq = item.indexOf('=');
+    return eq < 0
+        ? { key: item, value: undefined }
+        : { key: item.slice(0, eq), value: item.slice(eq + 1) };
+}
+
+;// CONCATENATED MODULE: ./src/inputs/secrets.ts
+// Build secrets: `secrets` (values), `secret-files`, `secret-envs` and the `github-token` for Git
+// contexts on GitHub, in docker/build-push-action's formats. A problem never quotes a secret value.
+
+const SECRET_ID = /^[A-Za-z0-9_.-]+$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** The host of a Git URL docker builds from, or undefined for anything else. */
+function gitHost(url) {
+    const scp = /^git@([^:/]+):/.exec(url);
+    if (scp)
+        return scp[1];
+    if (/^github\.com\//.test(url))
+        return 'github.com';
+    const match = /^(?:https?|git|ssh):\/\/(?:[^@/]+@)?([^/:#]+)/.exec(url);
+    if (!match)
+        return undefined;
+    // An http(s) URL is a Git context only when it names a repository.
+    return /^https?:/.test(url) && !/\.git(#|$)/.test(url) ? undefined : match[1];
+}
+/**
+ * The secrets of a build. The github token is added for Git contexts on the GitHub server (as
+ * docker/build-push-action does), under BuildKit's host-scoped id `GIT_AUTH_TOKEN.<host>` so it is
+ * never sent to another host, unless `secrets` already sets a GIT_AUTH_TOKEN.
+ */
+function readSecrets(c, env, gitContexts) {
+    const secrets = [];
+    for (const [n, item] of splitList(c.text('secrets'), { commas: false }).entries()) {
+        const { key, value } = splitKeyValue(item);
+        if (value === undefined || !SECRET_ID.test(key)) {
+            c.fail('secrets', `item ${n + 1} is not ID=value (the value is not shown)`);
+        }
+        else if (value === '') {
+            c.fail('secrets', `"${key}" has an empty value`);
+        }
+        else {
+            secrets.push({ id: key, value });
+        }
+    }
+    for (const item of splitList(c.text('secret-files'), { commas: false })) {
+        const { key, value } = splitKeyValue(item);
+        if (value === undefined || !SECRET_ID.test(key) || value === '') {
+            c.fail('secret-files', `"${item}" is not ID=path`);
+        }
+        else if (!env.isFile(value)) {
+            c.fail('secret-files', `"${key}": file "${value}" does not exist`);
+        }
+        else {
+            secrets.push({ id: key, file: value });
+        }
+    }
+    for (const item of splitList(c.text('secret-envs'))) {
+        const { key, value } = splitKeyValue(item);
+        if (value === undefined || !SECRET_ID.test(key) || !ENV_NAME.test(value)) {
+            c.fail('secret-envs', `"${item}" is not ID=ENVIRONMENT_VARIABLE`);
+        }
+        else if (!env.variables[value]) {
+            c.fail('secret-envs', `"${key}": environment variable ${value} is not set`);
+        }
+        else {
+            secrets.push({ id: key, variable: value });
+        }
+    }
+    const token = c.raw('github-token');
+    const server = env.variables.GITHUB_SERVER_URL || 'https://github.com';
+    const host = /^https?:\/\/([^/:]+)/.exec(server)?.[1] ?? 'github.com';
+    const setByUser = secrets.some((s) => s.id === 'GIT_AUTH_TOKEN' || s.id === `GIT_AUTH_TOKEN.${host}`);
+    if (token && !setByUser && gitContexts.some((context) => gitHost(context) === host)) {
+        secrets.push({ id: `GIT_AUTH_TOKEN.${host}`, value: token });
+    }
+    return secrets;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/build.ts
-// The build inputs: context, Dockerfile, tags and everything docker build / buildx build takes.
+// The build inputs: context, Dockerfile, tags and everything docker build / buildx build takes,
+// with docker/build-push-action's names, formats and meanings.
 
 
 
-const BUILDX_ONLY = ['platforms', 'cache-from', 'cache-to', 'builder'];
+
+
+/** Inputs only buildx has; the classic builder rejects them. (`load` is what it does anyway.) */
+const BUILDX_ONLY = [
+    'platforms',
+    'cache-from',
+    'cache-to',
+    'builder',
+    'secrets',
+    'secret-files',
+    'secret-envs',
+    'ssh',
+    'build-contexts',
+    'provenance',
+    'sbom',
+    'attests',
+    'annotations',
+    'outputs',
+    'call',
+    'allow',
+    'no-cache-filters',
+];
+/** The names `--ulimit` takes (docker/go-units ulimit.go). */
+const ULIMITS = [
+    'core',
+    'cpu',
+    'data',
+    'fsize',
+    'locks',
+    'memlock',
+    'msgqueue',
+    'nice',
+    'nofile',
+    'nproc',
+    'rss',
+    'rtprio',
+    'rttime',
+    'sigpending',
+    'stack',
+];
+const CALLS = ['build', 'check', 'outline', 'targets'];
+const STAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 /** A context docker fetches itself: a Git repository or a tarball URL (docker/cli's urlutil rules). */
 function isRemoteContext(context) {
     return /^(https?:\/\/|git:\/\/|git@|github\.com\/)/.test(context);
@@ -29200,11 +29531,31 @@ function readBuild(c, env) {
         platforms: splitList(c.text('platforms')),
         cacheFrom: splitList(c.text('cache-from'), { commas: false }),
         cacheTo: splitList(c.text('cache-to'), { commas: false }),
+        secrets: [],
+        ssh: checkedList(c, 'ssh', { commas: true }, /^[A-Za-z0-9_.-]+(=.+)?$/, 'default or ID[=socket|key,…]'),
+        buildContexts: checkedList(c, 'build-contexts', { commas: false }, /^[^\s=]+=\S+$/, 'NAME=path, NAME=docker-image://…, NAME=https://… or NAME=target:…'),
+        provenance: oneLine(c, 'provenance'),
+        sbom: oneLine(c, 'sbom'),
+        attests: checkedList(c, 'attests', { commas: false }, /(^|,)type=[a-z]+/, 'type=sbom|provenance[,…] per line'),
+        annotations: checkedList(c, 'annotations', { commas: false }, /^[^=\s]+=/, 'KEY=value, or TYPE[PLATFORM]:KEY=value, per line'),
+        load: c.boolean('load', false),
+        network: checkedValue(c, 'network', /^[A-Za-z0-9][\w.:-]*$/, 'default, none, host or a network name'),
+        addHosts: readAddHosts(c),
+        shmSize: checkedValue(c, 'shm-size', /^\d+(\.\d+)?[bkmgtp]?b?$/i, 'a size such as 2g, 512m or 1073741824'),
+        ulimits: readUlimits(c),
+        cgroupParent: checkedValue(c, 'cgroup-parent', /^[\w./:-]+$/, 'a cgroup path'),
+        outputs: splitList(c.text('outputs'), { commas: false, quotes: false }),
+        call: readCall(c, push),
+        allow: checkedList(c, 'allow', { commas: true }, /^[a-z]+(\.[a-z]+)?(=\S+)?$/, 'an entitlement such as network.host or security.insecure'),
+        noCacheFilters: checkedList(c, 'no-cache-filters', { commas: true }, STAGE_NAME, 'a build stage name'),
     };
-    if (build.target && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(build.target)) {
+    // The github token is for BuildKit's Git fetches; the classic builder clones with the runner's git.
+    const gitContexts = env.builder.kind === 'buildx' ? [context, ...build.buildContexts.map(contextValue)] : [];
+    build.secrets = readSecrets(c, env, gitContexts);
+    if (build.target && !STAGE_NAME.test(build.target)) {
         c.fail('target', `"${build.target}" is not a build stage name`);
     }
-    if (build.builder && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(build.builder)) {
+    if (build.builder && !STAGE_NAME.test(build.builder)) {
         c.fail('builder', `"${build.builder}" is not a buildx builder name`);
     }
     if (env.builder.problem)
@@ -29217,6 +29568,78 @@ function readBuild(c, env) {
         }
     }
     return build;
+}
+/** The value of a `build-contexts` item, `NAME=value`. */
+function contextValue(item) {
+    return item.slice(item.indexOf('=') + 1);
+}
+/** A one-line input, as written. */
+function oneLine(c, name) {
+    const value = c.raw(name);
+    if (/[\r\n]/.test(value))
+        c.fail(name, 'must be one line');
+    return value;
+}
+/** A single value that must match `pattern`; empty when not set. */
+function checkedValue(c, name, pattern, expected) {
+    const value = c.raw(name);
+    if (value && !pattern.test(value))
+        c.fail(name, `"${value}" is not ${expected}`);
+    return value;
+}
+/** A list whose every item must match `pattern`. */
+function checkedList(c, name, split, pattern, expected) {
+    const items = splitList(c.text(name), split);
+    for (const item of items)
+        if (!pattern.test(item))
+            c.fail(name, `"${item}" is not ${expected}`);
+    return items;
+}
+/** `host:ip` (or docker 23's `host=ip`), ip being IPv4, IPv6 or docker's `host-gateway`. */
+function readAddHosts(c) {
+    const items = splitList(c.text('add-hosts'));
+    for (const item of items) {
+        const separator = /^[^:=]+[:=]/.exec(item)?.[0].length ?? 0;
+        const ip = item.slice(separator);
+        if (!separator || !/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(item.slice(0, separator - 1))) {
+            c.fail('add-hosts', `"${item}" is not host:ip`);
+        }
+        else if (ip !== 'host-gateway' && !(0,external_node_net_.isIP)(ip.replace(/^\[|\]$/g, ''))) {
+            c.fail('add-hosts', `"${item}": "${ip}" is not an IP address (or host-gateway)`);
+        }
+    }
+    return items;
+}
+/** `name=soft[:hard]`, one per line, with the names docker knows; -1 means unlimited. */
+function readUlimits(c) {
+    const items = splitList(c.text('ulimit'), { commas: false });
+    for (const item of items) {
+        const match = /^([a-z]+)=(-?\d+)(?::(-?\d+))?$/.exec(item);
+        if (!match) {
+            c.fail('ulimit', `"${item}" is not name=soft[:hard] (e.g. nofile=1024:2048)`);
+        }
+        else if (!ULIMITS.includes(match[1])) {
+            c.fail('ulimit', `"${match[1]}" is not a ulimit name (expected one of ${ULIMITS.join(', ')})`);
+        }
+        else if (match[3] !== undefined && Number(match[2]) > Number(match[3]) && match[3] !== '-1') {
+            c.fail('ulimit', `"${item}": the soft limit is above the hard limit`);
+        }
+    }
+    return items;
+}
+/** `--call`: build (the default) or an evaluation that builds no image, so nothing to push. */
+function readCall(c, push) {
+    const value = c.raw('call');
+    if (!value)
+        return '';
+    const method = value.split(',')[0];
+    if (!CALLS.includes(method)) {
+        c.fail('call', `"${value}" is not one of ${CALLS.join(', ')}`);
+    }
+    else if (method !== 'build' && push) {
+        c.fail('call', `"${method}" evaluates the build without making an image; set push: false`);
+    }
+    return value;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/checker.ts
@@ -29524,7 +29947,13 @@ function readTemplateData(c, templateId) {
 
 
 /** Inputs whose values are masked before anything is logged, and never echoed in a message. */
-const SECRET_INPUTS = ['password', 'sendgrid-token', 'watchtower-token'];
+const SECRET_INPUTS = [
+    'password',
+    'sendgrid-token',
+    'watchtower-token',
+    'github-token',
+    'secrets',
+];
 /** Reads and validates every input; throws InputError listing every problem found. */
 function readInputs(read, env) {
     const c = new Checker(read);
@@ -29566,6 +29995,7 @@ function stepOutputs(report) {
                 buildMs: Math.round(report.build.durationMs),
                 pushMs: roundOrNull(report.push?.durationMs),
             },
+            pushTries: report.push?.tries ?? null,
         });
     }
     if (report.push) {
@@ -29592,6 +30022,25 @@ function roundOrNull(ms) {
 }
 
 ;// CONCATENATED MODULE: ./src/secrets.ts
+/**
+ * The texts to hide for secret values: each value, and each line of a multi-line one (a log line
+ * shows one line of it).
+ */
+function secretTexts(values) {
+    const texts = values.flatMap((value) => [value, ...value.split(/\r?\n/)]);
+    return [...new Set(texts.map((text) => text.trim()).filter((text) => text.length >= 3))];
+}
+/** The values behind build secrets: literal values, the variables' values, the files' contents. */
+function buildSecretValues(secrets, variables, readText) {
+    return secrets.flatMap((secret) => {
+        const value = 'value' in secret
+            ? secret.value
+            : 'variable' in secret
+                ? variables[secret.variable]
+                : readText(secret.file);
+        return value ? [value] : [];
+    });
+}
 function redactor(secrets) {
     const values = secrets.filter((secret) => secret.length >= 3).sort((a, b) => b.length - a.length);
     return (text) => values.reduce((result, secret) => result.split(secret).join('***'), text);
@@ -29681,9 +30130,7 @@ function buildRows(report) {
         [
             'Push',
             report.push
-                ? report.push.durationMs === undefined
-                    ? 'included in build'
-                    : (0,src_report/* formatDuration */.a3)(report.push.durationMs)
+                ? `${report.push.durationMs === undefined ? 'included in build' : (0,src_report/* formatDuration */.a3)(report.push.durationMs)}, ${report.push.tries === 1 ? '1 try' : `${report.push.tries} tries`}`
                 : '',
         ],
     ];
@@ -29785,7 +30232,20 @@ function renderInputErrorSummary(problems) {
 const filesystem = {
     isDirectory: (p) => external_node_fs_namespaceObject.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false,
     isFile: (p) => external_node_fs_namespaceObject.statSync(p, { throwIfNoEntry: false })?.isFile() ?? false,
+    variables: process.env,
 };
+/** A secret file's text, to mask it; larger files are keys or archives nobody would log. */
+function secretFileText(file) {
+    const size = external_node_fs_namespaceObject.statSync(file, { throwIfNoEntry: false })?.size ?? Infinity;
+    return size <= 65_536 ? readable(file) : undefined;
+}
+/** Masks `values` in the log (the runner) and returns the redactor for everything else. */
+function hide(values) {
+    const texts = secretTexts(values);
+    for (const text of texts)
+        core/* setSecret */.Pq(text);
+    return redactor(texts);
+}
 function readable(file) {
     try {
         return external_node_fs_namespaceObject.readFileSync(file, 'utf8');
@@ -29825,10 +30285,8 @@ function failures(inputs, report) {
 }
 async function run() {
     // Masked before anything else is read or logged.
-    const secrets = SECRET_INPUTS.map((name) => core/* getInput */.V4(name)).filter(Boolean);
-    for (const secret of secrets)
-        core/* setSecret */.Pq(secret);
-    const redact = redactor(secrets);
+    const secretInputs = SECRET_INPUTS.map((name) => core/* getInput */.V4(name)).filter(Boolean);
+    let redact = hide(secretInputs);
     const builder = chooseBuilder(process.env, {
         exists: external_node_fs_namespaceObject.existsSync,
         read: readable,
@@ -29849,6 +30307,12 @@ async function run() {
         core/* setFailed */.C1(redact(error.message));
         return;
     }
+    // The values behind the build secrets, now that they are parsed: each line of a `secrets`
+    // value, the variables `secret-envs` names, the files `secret-files` names.
+    redact = hide([
+        ...secretInputs,
+        ...buildSecretValues(inputs.build.secrets, process.env, secretFileText),
+    ]);
     const report = (0,src_report/* newReport */.bQ)(inputs.build.tags, inputs.build.push, await (0,github/* loadGitHubFacts */.nl)());
     try {
         await buildAndPush(inputs, report, builder);

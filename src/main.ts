@@ -14,13 +14,27 @@ import {
 } from './inputs/index.js';
 import { stepOutputs } from './outputs.js';
 import { type Report, newReport } from './report.js';
-import { redactor, redactReport } from './secrets.js';
+import { buildSecretValues, redactor, redactReport, secretTexts } from './secrets.js';
 import { renderInputErrorSummary, renderSummary } from './summary.js';
 
 const filesystem: Omit<InputEnvironment, 'builder'> = {
   isDirectory: (p) => fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false,
   isFile: (p) => fs.statSync(p, { throwIfNoEntry: false })?.isFile() ?? false,
+  variables: process.env,
 };
+
+/** A secret file's text, to mask it; larger files are keys or archives nobody would log. */
+function secretFileText(file: string): string | undefined {
+  const size = fs.statSync(file, { throwIfNoEntry: false })?.size ?? Infinity;
+  return size <= 65_536 ? readable(file) : undefined;
+}
+
+/** Masks `values` in the log (the runner) and returns the redactor for everything else. */
+function hide(values: string[]): (text: string) => string {
+  const texts = secretTexts(values);
+  for (const text of texts) core.setSecret(text);
+  return redactor(texts);
+}
 
 function readable(file: string): string | undefined {
   try {
@@ -60,9 +74,8 @@ function failures(inputs: Inputs, report: Report): string[] {
 
 export async function run(): Promise<void> {
   // Masked before anything else is read or logged.
-  const secrets = SECRET_INPUTS.map((name) => core.getInput(name)).filter(Boolean);
-  for (const secret of secrets) core.setSecret(secret);
-  const redact = redactor(secrets);
+  const secretInputs = SECRET_INPUTS.map((name) => core.getInput(name)).filter(Boolean);
+  let redact = hide(secretInputs);
 
   const builder = chooseBuilder(process.env, {
     exists: fs.existsSync,
@@ -82,6 +95,13 @@ export async function run(): Promise<void> {
     core.setFailed(redact(error.message));
     return;
   }
+
+  // The values behind the build secrets, now that they are parsed: each line of a `secrets`
+  // value, the variables `secret-envs` names, the files `secret-files` names.
+  redact = hide([
+    ...secretInputs,
+    ...buildSecretValues(inputs.build.secrets, process.env, secretFileText),
+  ]);
 
   const report = newReport(inputs.build.tags, inputs.build.push, await loadGitHubFacts());
   try {

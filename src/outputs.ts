@@ -23,6 +23,7 @@ export function stepOutputs(report: Report): Record<string, string> {
         buildMs: Math.round(report.build.durationMs),
         pushMs: roundOrNull(report.push?.durationMs),
       },
+      pushTries: report.push?.tries ?? null,
     });
   }
   if (report.push) {

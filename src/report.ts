@@ -29,6 +29,8 @@ export interface PushResult {
   platforms: PlatformImage[];
   /** Undefined when buildx pushed as part of the build. */
   durationMs: number | undefined;
+  /** How many tries the push took (a transient registry error is tried again). */
+  tries: number;
 }
 
 export interface StageFailure {

@@ -1,7 +1,34 @@
 // Last line of defence for secrets: the runner masks what core.setSecret registered in the log,
 // but not in the summary, the outputs or an email. Text from outside (docker's output, server
 // answers) is passed through this before it reaches any of them.
+import type { BuildSecret } from './inputs/secrets.js';
 import type { Report } from './report.js';
+
+/**
+ * The texts to hide for secret values: each value, and each line of a multi-line one (a log line
+ * shows one line of it).
+ */
+export function secretTexts(values: string[]): string[] {
+  const texts = values.flatMap((value) => [value, ...value.split(/\r?\n/)]);
+  return [...new Set(texts.map((text) => text.trim()).filter((text) => text.length >= 3))];
+}
+
+/** The values behind build secrets: literal values, the variables' values, the files' contents. */
+export function buildSecretValues(
+  secrets: BuildSecret[],
+  variables: Record<string, string | undefined>,
+  readText: (file: string) => string | undefined,
+): string[] {
+  return secrets.flatMap((secret) => {
+    const value =
+      'value' in secret
+        ? secret.value
+        : 'variable' in secret
+          ? variables[secret.variable]
+          : readText(secret.file);
+    return value ? [value] : [];
+  });
+}
 
 export function redactor(secrets: string[]): (text: string) => string {
   const values = secrets.filter((secret) => secret.length >= 3).sort((a, b) => b.length - a.length);

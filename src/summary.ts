@@ -80,9 +80,7 @@ function buildRows(report: Report): string[][] {
     [
       'Push',
       report.push
-        ? report.push.durationMs === undefined
-          ? 'included in build'
-          : formatDuration(report.push.durationMs)
+        ? `${report.push.durationMs === undefined ? 'included in build' : formatDuration(report.push.durationMs)}, ${report.push.tries === 1 ? '1 try' : `${report.push.tries} tries`}`
         : '',
     ],
   ];

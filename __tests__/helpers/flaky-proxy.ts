@@ -66,7 +66,13 @@ export async function startFlakyProxy(registryHost: string, plan: FlakyPlan): Pr
       }
     }
     const upstream = http.request(
-      { host: targetHost, port: Number(targetPort), method, path: request.url, headers: request.headers },
+      {
+        host: targetHost,
+        port: Number(targetPort),
+        method,
+        path: request.url,
+        headers: request.headers,
+      },
       (reply) => {
         response.writeHead(reply.statusCode ?? 502, reply.headers);
         reply.pipe(response);

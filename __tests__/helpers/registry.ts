@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 
 export interface Registry {
   /** `127.0.0.1:PORT`, the registry part of a tag. */
@@ -13,6 +14,11 @@ export interface Registry {
   manifestDigest(repository: string, tag: string): Promise<string>;
   /** Whether the registry serves an image index (or manifest list) for `repository:tag`. */
   servesIndex(repository: string, tag: string): Promise<boolean>;
+  /**
+   * Every blob reachable from `repository:reference` as the registry serves it: manifests, image
+   * configs (with their history), layers (gunzipped) and attestations.
+   */
+  everything(repository: string, reference: string): Promise<Buffer[]>;
   stop(): Promise<void>;
   /** The registry's process id, for faults that kill it. */
   pid: number;
@@ -84,6 +90,36 @@ export async function startRegistry(auth?: {
     pid: child.pid ?? -1,
     async manifestDigest(repository, tag) {
       return (await head(repository, tag)).get('docker-content-digest') ?? '';
+    },
+    async everything(repository, reference) {
+      const get = async (kind: 'manifests' | 'blobs', ref: string): Promise<Buffer> => {
+        const response = await fetch(`${base}/v2/${repository}/${kind}/${ref}`, {
+          headers: { Accept: MANIFEST_TYPES, ...authHeader },
+        });
+        if (!response.ok) throw new Error(`registry answered ${response.status} for ${ref}`);
+        return Buffer.from(await response.arrayBuffer());
+      };
+      interface Descriptor {
+        digest: string;
+        mediaType?: string;
+      }
+      const found: Buffer[] = [];
+      const walk = async (ref: string): Promise<void> => {
+        const manifest = await get('manifests', ref);
+        found.push(manifest);
+        const parsed = JSON.parse(manifest.toString('utf8')) as {
+          manifests?: Descriptor[];
+          config?: Descriptor;
+          layers?: Descriptor[];
+        };
+        for (const child of parsed.manifests ?? []) await walk(child.digest);
+        for (const blob of [...(parsed.config ? [parsed.config] : []), ...(parsed.layers ?? [])]) {
+          const data = await get('blobs', blob.digest);
+          found.push(/gzip/.test(blob.mediaType ?? '') ? zlib.gunzipSync(data) : data);
+        }
+      };
+      await walk(reference);
+      return found;
     },
     async servesIndex(repository, tag) {
       return /index|manifest\.list/.test((await head(repository, tag)).get('content-type') ?? '');

@@ -10,7 +10,10 @@ import {
   loginArgs,
   logoutArgs,
   rawManifestArgs,
+  rerunBuild,
+  secretFlags,
 } from '../../src/docker/args.js';
+import { isTransientPushFailure } from '../../src/docker/retry.js';
 import {
   crossCheckDigest,
   digestFromPushOutput,
@@ -26,27 +29,28 @@ import {
   sha256Digest,
 } from '../../src/docker/manifest.js';
 import { parseImageReference, repositoryOf } from '../../src/docker/reference.js';
-import type { BuildInputs } from '../../src/inputs/index.js';
+import { type BuildInputs, readInputs } from '../../src/inputs/index.js';
 
 const fixture = (name: string): string =>
   fs.readFileSync(path.join(__dirname, '..', 'fixtures', name), 'utf8');
 
-const build: BuildInputs = {
+/** Build inputs as the action reads them, with every default. */
+function buildInputs(values: Record<string, string>, kind: 'buildx' | 'classic' = 'buildx') {
+  return readInputs((name) => values[name] ?? '', {
+    isDirectory: () => true,
+    isFile: () => true,
+    variables: {},
+    builder: { kind, name: '' },
+  }).build;
+}
+
+const build: BuildInputs = buildInputs({
   context: 'app',
   file: 'app/Dockerfile',
-  builder: '',
-  target: '',
-  tags: ['ghcr.io/acme/api:1.0', 'ghcr.io/acme/api:latest'],
-  buildArgs: ['A=1', 'B=x,y=z'],
-  labels: [],
-  push: true,
-  pull: false,
-  noCache: false,
-  platforms: [],
-  cacheFrom: [],
-  cacheTo: [],
-};
-const files = { iidFile: '/t/iid', metadataFile: '/t/meta.json' };
+  tags: 'ghcr.io/acme/api:1.0, ghcr.io/acme/api:latest',
+  'build-args': 'A=1\nB=x,y=z',
+});
+const files = { iidFile: '/t/iid', metadataFile: '/t/meta.json', secretFiles: [] };
 
 describe('image references', () => {
   it.each([
@@ -398,5 +402,125 @@ describe('buildx builder and remote contexts', () => {
     expect(buildxEnvironment({ ...build, buildArgs: ['SOURCE_DATE_EPOCH=5'] }, commit, {})).toEqual(
       {},
     );
+  });
+});
+
+describe('argv for build-push-action’s build inputs', () => {
+  const everything = buildInputs({
+    context: 'app',
+    tags: 'r/a:1',
+    ssh: 'default',
+    'build-contexts': 'base=docker-image://alpine:3',
+    provenance: 'false',
+    sbom: 'true',
+    attests: 'type=sbom',
+    annotations: 'org.opencontainers.image.title=api',
+    network: 'none',
+    'add-hosts': 'db:10.0.0.5',
+    'shm-size': '2g',
+    ulimit: 'nofile=1024:2048',
+    'cgroup-parent': '/ci',
+    allow: 'network.host',
+    'no-cache-filters': 'deps',
+  });
+
+  it('maps each input to its buildx flag', () => {
+    const args = buildxBuildArgs(everything, [], files).join(' ');
+    for (const flag of [
+      '--ssh default',
+      '--build-context base=docker-image://alpine:3',
+      '--provenance false',
+      '--sbom true',
+      '--attest type=sbom',
+      '--annotation org.opencontainers.image.title=api',
+      '--network none',
+      '--add-host db:10.0.0.5',
+      '--shm-size 2g',
+      '--ulimit nofile=1024:2048',
+      '--cgroup-parent /ci',
+      '--allow network.host',
+      '--no-cache-filter deps',
+    ])
+      expect(args).toContain(flag);
+  });
+
+  it('gives the classic builder the flags docker build has, and no others', () => {
+    const args = classicBuildArgs(everything, [], files).join(' ');
+    expect(args).toContain('--network none --add-host db:10.0.0.5 --shm-size 2g');
+    expect(args).toContain('--ulimit nofile=1024:2048 --cgroup-parent /ci');
+    for (const flag of ['--ssh', '--secret', '--provenance', '--attest', '--allow'])
+      expect(args).not.toContain(flag);
+  });
+
+  it('passes secrets as files or variable names, never as values', () => {
+    expect(
+      secretFlags(
+        [
+          { id: 'npm', value: 'Planted-Secret-Value' },
+          { id: 'cert', file: '/home/ci/certs,2024/ca.pem' },
+          { id: 'token', variable: 'NPM_TOKEN' },
+          { id: 'GIT_AUTH_TOKEN.github.com', value: 'ghs_x' },
+        ],
+        ['/tmp/run/secret-0', '/tmp/run/secret-1'],
+      ),
+    ).toEqual([
+      '--secret',
+      'id=npm,src=/tmp/run/secret-0',
+      '--secret',
+      // A comma in a path is quoted, as docker's CSV-style flag values need.
+      'id=cert,"src=/home/ci/certs,2024/ca.pem"',
+      '--secret',
+      'id=token,env=NPM_TOKEN',
+      '--secret',
+      'id=GIT_AUTH_TOKEN.github.com,src=/tmp/run/secret-1',
+    ]);
+  });
+
+  it('sends the result where asked: push, load, outputs, or nothing for an evaluation', () => {
+    const flags = (values: Record<string, string>) =>
+      buildxBuildArgs(buildInputs({ tags: 'r/a:1', ...values }), [], files).filter((arg) =>
+        ['--push', '--load', '--output'].includes(arg),
+      );
+    expect(flags({})).toEqual(['--push']);
+    expect(flags({ push: 'false' })).toEqual(['--load']);
+    expect(flags({ push: 'false', outputs: 'type=local,dest=out' })).toEqual(['--output']);
+    expect(flags({ push: 'false', call: 'check' })).toEqual([]);
+    // Push and load: the push first; the load is a second run from the cache.
+    const both = buildInputs({ tags: 'r/a:1', load: 'true', 'no-cache': 'true', pull: 'true' });
+    expect(flags({ load: 'true' })).toEqual(['--push']);
+    const loadRun = buildxBuildArgs(rerunBuild(both, 'load'), [], files);
+    expect(loadRun).toContain('--load');
+    for (const flag of ['--push', '--no-cache', '--pull']) expect(loadRun).not.toContain(flag);
+    const pushAgain = buildxBuildArgs(rerunBuild(both, 'push'), [], files);
+    expect(pushAgain).toContain('--push');
+    expect(pushAgain).not.toContain('--no-cache');
+  });
+});
+
+describe('push retries', () => {
+  // What docker and BuildKit printed here when a registry proxy answered with these errors.
+  it.each([
+    ['received unexpected HTTP status: 503 Service Unavailable', true],
+    ['ERROR: toomanyrequests: flaky proxy: 429', true],
+    [
+      'ERROR: failed to solve: failed to push 127.0.0.1:1/f:1: failed commit on ref "manifest-sha256:00": unexpected status: 503 Service Unavailable',
+      true,
+    ],
+    ['Put "http://127.0.0.1:4/v2/f/reset/manifests/1": EOF', true],
+    ['dial tcp 127.0.0.1:5999: connect: connection refused', true],
+    ['unauthorized: flaky proxy: 401', false],
+    [
+      'ERROR: failed to solve: failed to push 127.0.0.1:3/f:1: failed commit on ref "manifest-sha256:b2": unexpected status: 401 Unauthorized',
+      false,
+    ],
+    ['denied: requested access to the resource is denied', false],
+    ['manifest invalid: manifest invalid', false],
+    ['ERROR: failed to solve: executor failed running [/bin/sh -c exit 3]: exit code: 3', false],
+  ])('%s → tried again: %s', (ending, transient) => {
+    expect(isTransientPushFailure(`abc: Pushed\nRetrying in 5 seconds\n${ending}`)).toBe(transient);
+  });
+
+  it('judges by the last lines, not by progress lines before them', () => {
+    expect(isTransientPushFailure('503 earlier\n1\n2\n3\nunauthorized: no')).toBe(false);
   });
 });

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { type InputEnvironment, InputError, readInputs } from '../../src/inputs/index.js';
+import { splitList } from '../../src/lists.js';
 
 const env: InputEnvironment = {
   isDirectory: () => true,
   isFile: () => true,
+  variables: {},
   builder: { kind: 'classic', name: '' },
 };
 const buildx: InputEnvironment = { ...env, builder: { kind: 'buildx', name: '' } };
@@ -175,5 +177,169 @@ describe('readInputs', () => {
       timeoutSeconds: 12.5,
       failOnError: true,
     });
+  });
+});
+
+describe('list inputs, split as docker/build-push-action splits them', () => {
+  it('honours double quotes: commas and line breaks inside, "" for a quote', () => {
+    expect(splitList('a, b\nc', { commas: true })).toEqual(['a', 'b', 'c']);
+    expect(splitList('A=1,2\n"B=x\ny"\n"C={""k"":""v""}"\n\n', { commas: false })).toEqual([
+      'A=1,2',
+      'B=x\ny',
+      'C={"k":"v"}',
+    ]);
+    // A quote inside a field is literal; `outputs` takes every quote literally.
+    expect(splitList('A=say "hi"', { commas: false })).toEqual(['A=say "hi"']);
+    expect(splitList('"type=local,dest=out"', { commas: false, quotes: false })).toEqual([
+      '"type=local,dest=out"',
+    ]);
+    expect(splitList('a\r\nb\r\n')).toEqual(['a', 'b']);
+  });
+});
+
+describe('the build inputs of docker/build-push-action', () => {
+  const all = {
+    tags: 'a:1',
+    ssh: 'default',
+    'build-contexts': 'base=docker-image://alpine:3\nassets=./assets',
+    provenance: 'mode=max',
+    sbom: 'true',
+    attests: 'type=sbom,generator=image',
+    annotations: 'index:org.opencontainers.image.title=api',
+    load: 'true',
+    network: 'host',
+    'add-hosts': 'db:10.0.0.5, gw:host-gateway, v6=::1',
+    'shm-size': '2g',
+    ulimit: 'nofile=1024:2048\nnproc=-1',
+    'cgroup-parent': '/ci',
+    outputs: 'type=local,dest=out',
+    allow: 'network.host,security.insecure',
+    'no-cache-filters': 'deps, tests',
+  };
+
+  it('reads each into the build inputs', () => {
+    expect(readInputs(read(all), buildx).build).toMatchObject({
+      ssh: ['default'],
+      buildContexts: ['base=docker-image://alpine:3', 'assets=./assets'],
+      provenance: 'mode=max',
+      sbom: 'true',
+      attests: ['type=sbom,generator=image'],
+      annotations: ['index:org.opencontainers.image.title=api'],
+      load: true,
+      network: 'host',
+      addHosts: ['db:10.0.0.5', 'gw:host-gateway', 'v6=::1'],
+      shmSize: '2g',
+      ulimits: ['nofile=1024:2048', 'nproc=-1'],
+      cgroupParent: '/ci',
+      outputs: ['type=local,dest=out'],
+      allow: ['network.host', 'security.insecure'],
+      noCacheFilters: ['deps', 'tests'],
+    });
+  });
+
+  it('on the classic builder, takes what docker build has and names every buildx-only input', () => {
+    const classic = readInputs(
+      read({ tags: 'a:1', network: 'none', 'add-hosts': 'db:10.0.0.5', ulimit: 'nofile=10' }),
+      env,
+    ).build;
+    expect(classic).toMatchObject({ network: 'none', addHosts: ['db:10.0.0.5'] });
+    const problems = problemsOf(all);
+    const buildxOnly = ['ssh', 'build-contexts', 'provenance', 'sbom', 'attests', 'annotations'];
+    for (const name of [...buildxOnly, 'outputs', 'allow', 'no-cache-filters'])
+      expect(problems).toContain(
+        `Input "${name}": needs docker buildx, which is not installed on this runner or is turned off by DOCKER_BUILDKIT (use docker/setup-buildx-action, or remove the input)`,
+      );
+    for (const name of ['load', 'network', 'add-hosts', 'shm-size', 'ulimit', 'cgroup-parent'])
+      expect(problems.join('\n')).not.toContain(`Input "${name}"`);
+  });
+
+  it.each([
+    [{ 'add-hosts': 'db' }, /Input "add-hosts": "db" is not host:ip/],
+    [{ 'add-hosts': 'db:10.0.0.999' }, /"10\.0\.0\.999" is not an IP address/],
+    [{ ulimit: 'nofile' }, /Input "ulimit": "nofile" is not name=soft\[:hard\]/],
+    [{ ulimit: 'files=10' }, /"files" is not a ulimit name/],
+    [{ ulimit: 'nofile=10:5' }, /soft limit is above the hard limit/],
+    [{ 'shm-size': 'lots' }, /Input "shm-size": "lots" is not a size/],
+    [{ network: 'my net' }, /Input "network": "my net" is not default, none, host/],
+    [{ 'build-contexts': 'base' }, /Input "build-contexts": "base" is not NAME=path/],
+    [{ attests: 'sbom' }, /Input "attests": "sbom" is not type=/],
+    [{ annotations: 'title' }, /Input "annotations": "title" is not KEY=value/],
+    [{ call: 'lint' }, /Input "call": "lint" is not one of build, check, outline, targets/],
+    [{ call: 'check' }, /Input "call": "check" evaluates the build .*set push: false/],
+    [{ 'no-cache-filters': 'bad stage' }, /"bad stage" is not a build stage name/],
+    [{ allow: 'Network Host' }, /Input "allow": "Network Host" is not an entitlement/],
+    [{ ssh: 'key=' }, /Input "ssh": "key=" is not default or ID/],
+    [{ provenance: 'mode=max\nx' }, /Input "provenance": must be one line/],
+  ])('rejects %j', (values, message) => {
+    expect(problemsOf({ tags: 'a:1', ...values }, buildx).join('\n')).toMatch(message);
+  });
+});
+
+describe('build secrets', () => {
+  const secretEnv: InputEnvironment = {
+    ...buildx,
+    isFile: (p) => p === 'npmrc' || p.endsWith('Dockerfile'),
+    variables: { NPM_TOKEN_VAR: 'from-env', GITHUB_SERVER_URL: 'https://github.com' },
+  };
+
+  it('reads secrets, secret-files and secret-envs in build-push-action’s formats', () => {
+    const inputs = readInputs(
+      read({
+        tags: 'a:1',
+        secrets: 'npm_token=abc=def\n"multi=line one\nline two"',
+        'secret-files': 'npmrc=npmrc',
+        'secret-envs': 'token=NPM_TOKEN_VAR',
+      }),
+      secretEnv,
+    );
+    expect(inputs.build.secrets).toEqual([
+      { id: 'npm_token', value: 'abc=def' },
+      { id: 'multi', value: 'line one\nline two' },
+      { id: 'npmrc', file: 'npmrc' },
+      { id: 'token', variable: 'NPM_TOKEN_VAR' },
+    ]);
+  });
+
+  it('never quotes a secret value in a problem', () => {
+    const problems = problemsOf(
+      { tags: 'a:1', secrets: 'just-the-Planted-Value-0f3a\nempty=', 'secret-envs': 'x=MISSING' },
+      secretEnv,
+    );
+    expect(problems).toEqual([
+      'Input "secrets": item 1 is not ID=value (the value is not shown)',
+      'Input "secrets": "empty" has an empty value',
+      'Input "secret-envs": "x": environment variable MISSING is not set',
+    ]);
+    expect(problemsOf({ tags: 'a:1', 'secret-files': 'k=nope' }, secretEnv)).toEqual([
+      'Input "secret-files": "k": file "nope" does not exist',
+    ]);
+  });
+
+  it('gives the github token to Git contexts on the GitHub server only, under its host', () => {
+    const token = 'ghs_PlantedToken';
+    const secretsFor = (context: string, extra: Record<string, string> = {}) =>
+      readInputs(read({ tags: 'a:1', context, 'github-token': token, ...extra }), secretEnv).build
+        .secrets;
+    expect(secretsFor('https://github.com/acme/api.git#main')).toEqual([
+      { id: 'GIT_AUTH_TOKEN.github.com', value: token },
+    ]);
+    expect(secretsFor('git@github.com:acme/api.git')).toHaveLength(1);
+    expect(secretsFor('.')).toEqual([]);
+    expect(secretsFor('https://gitlab.com/acme/api.git')).toEqual([]);
+    expect(secretsFor('https://example.com/context.tar.gz')).toEqual([]);
+    // A build context from GitHub counts too; the user's own GIT_AUTH_TOKEN wins.
+    expect(
+      secretsFor('.', { 'build-contexts': 'lib=https://github.com/acme/lib.git#v1' }),
+    ).toHaveLength(1);
+    expect(
+      secretsFor('https://github.com/acme/api.git', { secrets: 'GIT_AUTH_TOKEN=mine' }),
+    ).toEqual([{ id: 'GIT_AUTH_TOKEN', value: 'mine' }]);
+    // The classic builder clones with the runner's git: no secret.
+    expect(
+      readInputs(
+        read({ tags: 'a:1', context: 'https://github.com/acme/api.git', 'github-token': token }),
+        { ...secretEnv, builder: { kind: 'classic', name: '' } },
+      ).build.secrets,
+    ).toEqual([]);
   });
 });

@@ -47,6 +47,7 @@ function report(overrides: Partial<Report> = {}): Report {
       kind: 'manifest',
       platforms: [],
       durationMs: 300,
+      tries: 1,
     },
     durationMs: 1600,
     ...overrides,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { stepOutputs } from '../../src/outputs.js';
 import type { Report } from '../../src/report.js';
-import { redactor, redactReport } from '../../src/secrets.js';
+import { buildSecretValues, redactor, redactReport, secretTexts } from '../../src/secrets.js';
 import { renderSummary } from '../../src/summary.js';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
@@ -36,6 +36,7 @@ function report(overrides: Partial<Report> = {}): Report {
       kind: 'manifest',
       platforms: [],
       durationMs: 400,
+      tries: 1,
     },
     ...overrides,
   };
@@ -131,6 +132,7 @@ describe('summary', () => {
           },
         ],
         durationMs: undefined,
+        tries: 2,
       },
     });
     const summary = renderSummary(indexed);
@@ -205,6 +207,27 @@ describe('summary', () => {
 });
 
 describe('redaction', () => {
+  it('hides each secret value, and each line of a multi-line one', () => {
+    expect(secretTexts(['key-line-one\nkey-line-two', 'ab', 'token'])).toEqual([
+      'key-line-one\nkey-line-two',
+      'key-line-one',
+      'key-line-two',
+      'token',
+    ]);
+    expect(
+      buildSecretValues(
+        [
+          { id: 'a', value: 'literal' },
+          { id: 'b', variable: 'VAR' },
+          { id: 'c', file: '/f' },
+          { id: 'd', variable: 'UNSET' },
+        ],
+        { VAR: 'from-variable' },
+        (file) => (file === '/f' ? 'from-file' : undefined),
+      ),
+    ).toEqual(['literal', 'from-variable', 'from-file']);
+  });
+
   it('removes secrets from the free text of a report', () => {
     const redact = redactor(['hunter2-secret', '']);
     const r = report({

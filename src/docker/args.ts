@@ -1,23 +1,46 @@
 // Pure argv builders: what docker is asked to do, decided apart from running it.
 import type { BuildInputs } from '../inputs/index.js';
+import type { BuildSecret } from '../inputs/secrets.js';
 
-/** Files docker writes for us to read back. */
+/** Files docker writes for us to read back, and the files the secret values were written to. */
 export interface BuildFiles {
   iidFile: string;
   metadataFile: string;
+  /** One per secret with a value (from `secrets` or the github token), in order. */
+  secretFiles: string[];
 }
 
+/** A field of docker's CSV-style flag values (`--secret id=…,src=…`), quoted when it must be. */
+function csvField(field: string): string {
+  return /[",\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
+}
+
+/** Flags each pair of a list gives: `flag item` for every item. */
+function repeated(flag: string, items: string[]): string[] {
+  return items.flatMap((item) => [flag, item]);
+}
+
+function optional(flag: string, value: string): string[] {
+  return value ? [flag, value] : [];
+}
+
+/** Flags both builders have. */
 function commonBuildFlags(build: BuildInputs, labels: string[], iidFile: string): string[] {
   return [
-    ...(build.file ? ['--file', build.file] : []),
+    ...optional('--file', build.file),
     '--iidfile',
     iidFile,
     ...(build.pull ? ['--pull'] : []),
     ...(build.noCache ? ['--no-cache'] : []),
-    ...(build.target ? ['--target', build.target] : []),
-    ...build.buildArgs.flatMap((arg) => ['--build-arg', arg]),
-    ...labels.flatMap((label) => ['--label', label]),
-    ...build.tags.flatMap((tag) => ['--tag', tag]),
+    ...optional('--target', build.target),
+    ...repeated('--build-arg', build.buildArgs),
+    ...repeated('--label', labels),
+    ...repeated('--tag', build.tags),
+    ...optional('--network', build.network),
+    ...repeated('--add-host', build.addHosts),
+    ...optional('--shm-size', build.shmSize),
+    ...repeated('--ulimit', build.ulimits),
+    ...optional('--cgroup-parent', build.cgroupParent),
   ];
 }
 
@@ -30,24 +53,79 @@ export function classicBuildArgs(
   return ['build', ...commonBuildFlags(build, labels, files.iidFile), build.context];
 }
 
+/**
+ * `--secret` flags. Values are never on the command line: a value secret names the file it was
+ * written to, a file secret its file, an environment secret its variable.
+ */
+export function secretFlags(secrets: BuildSecret[], valueFiles: string[]): string[] {
+  let next = 0;
+  return secrets.flatMap((secret) => {
+    const source =
+      'value' in secret
+        ? `src=${valueFiles[next++]}`
+        : 'file' in secret
+          ? `src=${secret.file}`
+          : `env=${secret.variable}`;
+    return ['--secret', `${csvField(`id=${secret.id}`)},${csvField(source)}`];
+  });
+}
+
+/**
+ * Where the result goes. Push, or the user's outputs; without either, a single-platform image is
+ * loaded into docker like `docker build` does (several platforms cannot be loaded, so they stay in
+ * the build cache). An evaluation (`call` other than build) makes no image.
+ */
+function outputFlags(build: BuildInputs): string[] {
+  if (build.call && !build.call.startsWith('build')) return [];
+  const load =
+    build.load || (!build.push && build.outputs.length === 0 && build.platforms.length <= 1);
+  return [
+    ...repeated('--output', build.outputs),
+    ...(build.push ? ['--push'] : load ? ['--load'] : []),
+  ];
+}
+
 /** Buildx: pushes in the same command and writes the pushed digest to the metadata file. */
 export function buildxBuildArgs(build: BuildInputs, labels: string[], files: BuildFiles): string[] {
-  // Without push, load the image into the daemon like `docker build` does; a multi-platform
-  // result cannot be loaded by the docker driver, so it stays in the build cache.
-  const output = build.push ? ['--push'] : build.platforms.length <= 1 ? ['--load'] : [];
   return [
     'buildx',
     'build',
-    ...(build.builder ? ['--builder', build.builder] : []),
+    ...optional('--builder', build.builder),
     ...commonBuildFlags(build, labels, files.iidFile),
     '--metadata-file',
     files.metadataFile,
     ...(build.platforms.length > 0 ? ['--platform', build.platforms.join(',')] : []),
-    ...build.cacheFrom.flatMap((cache) => ['--cache-from', cache]),
-    ...build.cacheTo.flatMap((cache) => ['--cache-to', cache]),
-    ...output,
+    ...repeated('--cache-from', build.cacheFrom),
+    ...repeated('--cache-to', build.cacheTo),
+    ...secretFlags(build.secrets, files.secretFiles),
+    ...repeated('--ssh', build.ssh),
+    ...repeated('--build-context', build.buildContexts),
+    ...optional('--provenance', build.provenance),
+    ...optional('--sbom', build.sbom),
+    ...repeated('--attest', build.attests),
+    ...repeated('--annotation', build.annotations),
+    ...repeated('--allow', build.allow),
+    ...repeated('--no-cache-filter', build.noCacheFilters),
+    ...optional('--call', build.call),
+    ...outputFlags(build),
     build.context,
   ];
+}
+
+/**
+ * The same build again, from the cache the first run filled: to push again after a transient
+ * registry error, or to load what was pushed (buildx before 0.13 cannot push and load in one
+ * command). `no-cache` and `pull` would make it a new build, so they are dropped.
+ */
+export function rerunBuild(build: BuildInputs, then: 'push' | 'load'): BuildInputs {
+  return {
+    ...build,
+    noCache: false,
+    pull: false,
+    push: then === 'push',
+    load: then === 'load',
+    outputs: then === 'push' ? build.outputs : [],
+  };
 }
 
 /** The manifest or index the registry serves for `reference`, as the exact bytes it serves. */

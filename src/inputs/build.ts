@@ -1,14 +1,16 @@
-// The build inputs: context, Dockerfile, tags and everything docker build / buildx build takes.
+// The build inputs: context, Dockerfile, tags and everything docker build / buildx build takes,
+// with docker/build-push-action's names, formats and meanings.
+import { isIP } from 'node:net';
 import * as path from 'node:path';
 import type { BuilderChoice } from '../docker/builder.js';
 import { parseImageReference } from '../docker/reference.js';
 import { splitKeyValueLines, splitList } from '../lists.js';
 import type { Checker } from './checker.js';
+import { type BuildSecret, readSecrets, type SecretEnvironment } from './secrets.js';
 
 /** What the build inputs are checked against besides their own text. */
-export interface BuildEnvironment {
+export interface BuildEnvironment extends SecretEnvironment {
   isDirectory(p: string): boolean;
-  isFile(p: string): boolean;
   builder: BuilderChoice;
 }
 
@@ -29,9 +31,68 @@ export interface BuildInputs {
   platforms: string[];
   cacheFrom: string[];
   cacheTo: string[];
+  /** Secrets for RUN --mount=type=secret and Git contexts; never stored in the image. */
+  secrets: BuildSecret[];
+  ssh: string[];
+  buildContexts: string[];
+  provenance: string;
+  sbom: string;
+  attests: string[];
+  annotations: string[];
+  /** Also load the pushed image into docker (without push, a single platform is always loaded). */
+  load: boolean;
+  network: string;
+  addHosts: string[];
+  shmSize: string;
+  ulimits: string[];
+  cgroupParent: string;
+  outputs: string[];
+  call: string;
+  allow: string[];
+  noCacheFilters: string[];
 }
 
-const BUILDX_ONLY = ['platforms', 'cache-from', 'cache-to', 'builder'] as const;
+/** Inputs only buildx has; the classic builder rejects them. (`load` is what it does anyway.) */
+const BUILDX_ONLY = [
+  'platforms',
+  'cache-from',
+  'cache-to',
+  'builder',
+  'secrets',
+  'secret-files',
+  'secret-envs',
+  'ssh',
+  'build-contexts',
+  'provenance',
+  'sbom',
+  'attests',
+  'annotations',
+  'outputs',
+  'call',
+  'allow',
+  'no-cache-filters',
+] as const;
+
+/** The names `--ulimit` takes (docker/go-units ulimit.go). */
+const ULIMITS = [
+  'core',
+  'cpu',
+  'data',
+  'fsize',
+  'locks',
+  'memlock',
+  'msgqueue',
+  'nice',
+  'nofile',
+  'nproc',
+  'rss',
+  'rtprio',
+  'rttime',
+  'sigpending',
+  'stack',
+];
+const CALLS = ['build', 'check', 'outline', 'targets'];
+const STAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 /** A context docker fetches itself: a Git repository or a tarball URL (docker/cli's urlutil rules). */
 export function isRemoteContext(context: string): boolean {
@@ -78,11 +139,78 @@ export function readBuild(c: Checker, env: BuildEnvironment): BuildInputs {
     platforms: splitList(c.text('platforms')),
     cacheFrom: splitList(c.text('cache-from'), { commas: false }),
     cacheTo: splitList(c.text('cache-to'), { commas: false }),
+    secrets: [],
+    ssh: checkedList(
+      c,
+      'ssh',
+      { commas: true },
+      /^[A-Za-z0-9_.-]+(=.+)?$/,
+      'default or ID[=socket|key,…]',
+    ),
+    buildContexts: checkedList(
+      c,
+      'build-contexts',
+      { commas: false },
+      /^[^\s=]+=\S+$/,
+      'NAME=path, NAME=docker-image://…, NAME=https://… or NAME=target:…',
+    ),
+    provenance: oneLine(c, 'provenance'),
+    sbom: oneLine(c, 'sbom'),
+    attests: checkedList(
+      c,
+      'attests',
+      { commas: false },
+      /(^|,)type=[a-z]+/,
+      'type=sbom|provenance[,…] per line',
+    ),
+    annotations: checkedList(
+      c,
+      'annotations',
+      { commas: false },
+      /^[^=\s]+=/,
+      'KEY=value, or TYPE[PLATFORM]:KEY=value, per line',
+    ),
+    load: c.boolean('load', false),
+    network: checkedValue(
+      c,
+      'network',
+      /^[A-Za-z0-9][\w.:-]*$/,
+      'default, none, host or a network name',
+    ),
+    addHosts: readAddHosts(c),
+    shmSize: checkedValue(
+      c,
+      'shm-size',
+      /^\d+(\.\d+)?[bkmgtp]?b?$/i,
+      'a size such as 2g, 512m or 1073741824',
+    ),
+    ulimits: readUlimits(c),
+    cgroupParent: checkedValue(c, 'cgroup-parent', /^[\w./:-]+$/, 'a cgroup path'),
+    outputs: splitList(c.text('outputs'), { commas: false, quotes: false }),
+    call: readCall(c, push),
+    allow: checkedList(
+      c,
+      'allow',
+      { commas: true },
+      /^[a-z]+(\.[a-z]+)?(=\S+)?$/,
+      'an entitlement such as network.host or security.insecure',
+    ),
+    noCacheFilters: checkedList(
+      c,
+      'no-cache-filters',
+      { commas: true },
+      STAGE_NAME,
+      'a build stage name',
+    ),
   };
-  if (build.target && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(build.target)) {
+  // The github token is for BuildKit's Git fetches; the classic builder clones with the runner's git.
+  const gitContexts =
+    env.builder.kind === 'buildx' ? [context, ...build.buildContexts.map(contextValue)] : [];
+  build.secrets = readSecrets(c, env, gitContexts);
+  if (build.target && !STAGE_NAME.test(build.target)) {
     c.fail('target', `"${build.target}" is not a build stage name`);
   }
-  if (build.builder && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(build.builder)) {
+  if (build.builder && !STAGE_NAME.test(build.builder)) {
     c.fail('builder', `"${build.builder}" is not a buildx builder name`);
   }
   if (env.builder.problem) c.problems.push(env.builder.problem);
@@ -97,4 +225,83 @@ export function readBuild(c: Checker, env: BuildEnvironment): BuildInputs {
     }
   }
   return build;
+}
+
+/** The value of a `build-contexts` item, `NAME=value`. */
+function contextValue(item: string): string {
+  return item.slice(item.indexOf('=') + 1);
+}
+
+/** A one-line input, as written. */
+function oneLine(c: Checker, name: string): string {
+  const value = c.raw(name);
+  if (/[\r\n]/.test(value)) c.fail(name, 'must be one line');
+  return value;
+}
+
+/** A single value that must match `pattern`; empty when not set. */
+function checkedValue(c: Checker, name: string, pattern: RegExp, expected: string): string {
+  const value = c.raw(name);
+  if (value && !pattern.test(value)) c.fail(name, `"${value}" is not ${expected}`);
+  return value;
+}
+
+/** A list whose every item must match `pattern`. */
+function checkedList(
+  c: Checker,
+  name: string,
+  split: { commas: boolean },
+  pattern: RegExp,
+  expected: string,
+): string[] {
+  const items = splitList(c.text(name), split);
+  for (const item of items) if (!pattern.test(item)) c.fail(name, `"${item}" is not ${expected}`);
+  return items;
+}
+
+/** `host:ip` (or docker 23's `host=ip`), ip being IPv4, IPv6 or docker's `host-gateway`. */
+function readAddHosts(c: Checker): string[] {
+  const items = splitList(c.text('add-hosts'));
+  for (const item of items) {
+    const separator = /^[^:=]+[:=]/.exec(item)?.[0].length ?? 0;
+    const ip = item.slice(separator);
+    if (!separator || !/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(item.slice(0, separator - 1))) {
+      c.fail('add-hosts', `"${item}" is not host:ip`);
+    } else if (ip !== 'host-gateway' && !isIP(ip.replace(/^\[|\]$/g, ''))) {
+      c.fail('add-hosts', `"${item}": "${ip}" is not an IP address (or host-gateway)`);
+    }
+  }
+  return items;
+}
+
+/** `name=soft[:hard]`, one per line, with the names docker knows; -1 means unlimited. */
+function readUlimits(c: Checker): string[] {
+  const items = splitList(c.text('ulimit'), { commas: false });
+  for (const item of items) {
+    const match = /^([a-z]+)=(-?\d+)(?::(-?\d+))?$/.exec(item);
+    if (!match) {
+      c.fail('ulimit', `"${item}" is not name=soft[:hard] (e.g. nofile=1024:2048)`);
+    } else if (!ULIMITS.includes(match[1]!)) {
+      c.fail(
+        'ulimit',
+        `"${match[1]}" is not a ulimit name (expected one of ${ULIMITS.join(', ')})`,
+      );
+    } else if (match[3] !== undefined && Number(match[2]) > Number(match[3]) && match[3] !== '-1') {
+      c.fail('ulimit', `"${item}": the soft limit is above the hard limit`);
+    }
+  }
+  return items;
+}
+
+/** `--call`: build (the default) or an evaluation that builds no image, so nothing to push. */
+function readCall(c: Checker, push: boolean): string {
+  const value = c.raw('call');
+  if (!value) return '';
+  const method = value.split(',')[0]!;
+  if (!CALLS.includes(method)) {
+    c.fail('call', `"${value}" is not one of ${CALLS.join(', ')}`);
+  } else if (method !== 'build' && push) {
+    c.fail('call', `"${method}" evaluates the build without making an image; set push: false`);
+  }
+  return value;
 }

@@ -22,7 +22,13 @@ export interface Inputs {
 }
 
 /** Inputs whose values are masked before anything is logged, and never echoed in a message. */
-export const SECRET_INPUTS = ['password', 'sendgrid-token', 'watchtower-token'] as const;
+export const SECRET_INPUTS = [
+  'password',
+  'sendgrid-token',
+  'watchtower-token',
+  'github-token',
+  'secrets',
+] as const;
 
 /** Reads and validates every input; throws InputError listing every problem found. */
 export function readInputs(read: InputReader, env: InputEnvironment): Inputs {

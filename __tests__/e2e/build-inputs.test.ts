@@ -1,0 +1,290 @@
+// docker/build-push-action's build inputs on each builder: secrets that reach a RUN step and are
+// stored nowhere, provenance, load with push, the network inputs, build contexts, the builder
+// input and SBOM attestations. The classic builder takes the inputs `docker build` has and
+// rejects the rest before anything runs.
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { annotations, errorAnnotations, runAction } from '../helpers/action.js';
+import { BUILDER } from '../helpers/builders.js';
+import {
+  BUSYBOX_BASE,
+  dockerCli,
+  makeContext,
+  pulledImageId,
+  uniqueName,
+} from '../helpers/context.js';
+import { type Registry, startRegistry } from '../helpers/registry.js';
+import { leakedSecrets } from '../helpers/secrets.js';
+import { type SendGridServer, startSendGrid } from '../helpers/sendgrid-server.js';
+
+const NEEDS_BUILDX = /needs docker buildx/;
+
+let registry: Registry;
+let sendgrid: SendGridServer;
+const SENDGRID_TOKEN = 'SG.build-inputs-token';
+
+beforeAll(async () => {
+  [registry, sendgrid] = await Promise.all([startRegistry(), startSendGrid(SENDGRID_TOKEN)]);
+});
+afterAll(async () => {
+  await Promise.all([registry?.stop(), sendgrid?.stop()]);
+});
+
+/** dockerd's own BuildKit before Docker 23 (dockerd 20.10 here) lacks newer Dockerfile features. */
+function oldDockerdBuildKit(): boolean {
+  if (BUILDER.id !== 'buildx-docker') return false;
+  const version = dockerCli(['version', '--format', '{{.Server.Version}}']).trim();
+  return Number(version.split('.')[0]) < 23;
+}
+
+/** Runs the action on a fresh context (a unique step, so no cached result hides a failure). */
+async function build(dockerfile: string, inputs: Record<string, string>, env = {}) {
+  const context = makeContext(
+    `${BUSYBOX_BASE}RUN echo ${uniqueName('step')} > /step\n${dockerfile}`,
+  );
+  const repo = uniqueName('inputs');
+  try {
+    const run = await runAction({
+      inputs: { context, tags: `${registry.host}/${repo}:1`, ...inputs },
+      env,
+    });
+    return { run, repo, context };
+  } finally {
+    fs.rmSync(context, { recursive: true, force: true });
+  }
+}
+
+describe('build secrets', () => {
+  const SECRET = 'Planted-Build-Secret-6c1e';
+  const FILE_SECRET = 'Planted-File-Secret-93d0';
+  const ENV_SECRET = 'Planted-Env-Secret-2a7b';
+  const BUILD_ARG = 'Planted-Build-Arg-Not-A-Secret-44f1';
+  const dockerfile = `ARG VISIBLE=unset
+RUN --mount=type=secret,id=npm_token,required=true --mount=type=secret,id=from_file,required=true --mount=type=secret,id=from_env,required=true \\
+    wc -c < /run/secrets/npm_token > /len-token && wc -c < /run/secrets/from_file > /len-file && wc -c < /run/secrets/from_env > /len-env && echo "$VISIBLE" > /visible
+`;
+
+  it('reach the RUN step that requires them, and are in no log, output, summary, email or blob', async () => {
+    const secretFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bpn-secret-')), 'token');
+    fs.writeFileSync(secretFile, FILE_SECRET);
+    const secretInputs = {
+      secrets: `npm_token=${SECRET}`,
+      'secret-files': `from_file=${secretFile}`,
+      'secret-envs': 'from_env=BPN_ENV_SECRET',
+    };
+    const mail = {
+      'sendgrid-token': SENDGRID_TOKEN,
+      'sendgrid-api-url': sendgrid.url,
+      mail: 'dev@example.com',
+      from: 'ci@example.com',
+    };
+    const withSecrets = await build(
+      dockerfile,
+      { ...secretInputs, ...mail, 'build-args': `VISIBLE=${BUILD_ARG}` },
+      { BPN_ENV_SECRET: ENV_SECRET },
+    );
+    fs.rmSync(path.dirname(secretFile), { recursive: true, force: true });
+    const { run, repo } = withSecrets;
+    if (!BUILDER.buildx) {
+      for (const name of Object.keys(secretInputs))
+        expect(errorAnnotations(run)[0]).toMatch(
+          new RegExp(`Input "${name}": needs docker buildx`),
+        );
+      return;
+    }
+    expect(run.exitCode, run.stdout).toBe(0);
+
+    // The values reached the step: it recorded their lengths.
+    const image = `${registry.host}/${repo}@${run.outputs.digest}`;
+    pulledImageId(image);
+    const lengths = dockerCli([
+      'run',
+      '--rm',
+      image,
+      '/bin/cat',
+      '/len-token',
+      '/len-file',
+      '/len-env',
+    ]);
+    expect(lengths.split('\n').filter(Boolean).map(Number)).toEqual([
+      SECRET.length,
+      FILE_SECRET.length,
+      ENV_SECRET.length,
+    ]);
+
+    // Masked in the log, and nowhere else: log, outputs, summary, the email, every blob.
+    for (const secret of [SECRET, FILE_SECRET, ENV_SECRET])
+      expect(run.stdout).toContain(`::add-mask::${secret}`);
+    expect(leakedSecrets(run, [SECRET, FILE_SECRET, ENV_SECRET])).toEqual([]);
+    const email = JSON.stringify(sendgrid.received.at(-1)!.body);
+    const blobs = Buffer.concat(await registry.everything(repo, run.outputs.digest!)).toString(
+      'latin1',
+    );
+    for (const secret of [SECRET, FILE_SECRET, ENV_SECRET]) {
+      expect(email).not.toContain(secret);
+      expect(blobs).not.toContain(secret);
+    }
+    // Unlike a build-arg, which the image's history keeps for anyone who pulls it.
+    expect(blobs).toContain(BUILD_ARG);
+    // The files the values were written to are gone with the step.
+    expect(run.leftovers).toEqual([]);
+  });
+
+  it('a RUN step that requires a secret fails without it', async () => {
+    const { run } = await build(dockerfile, {});
+    expect(run.exitCode).toBe(1);
+    expect(errorAnnotations(run)[0]).toMatch(/^build failed: [\s\S]*(secret|npm_token)/i);
+  });
+});
+
+describe('attestations and where the result goes', () => {
+  it('provenance: false pushes a plain manifest', async () => {
+    const { run, repo } = await build('', { provenance: 'false' });
+    if (!BUILDER.buildx) {
+      expect(errorAnnotations(run)[0]).toMatch(/Input "provenance": needs docker buildx/);
+      return;
+    }
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(await registry.servesIndex(repo, '1')).toBe(false);
+    expect(JSON.parse(run.outputs.metadata!).digestKind).toBe('manifest');
+    expect(run.outputs.imageid).toBe(
+      pulledImageId(`${registry.host}/${repo}@${run.outputs.digest}`),
+    );
+  });
+
+  it('load with push: the image is in the registry and in docker', async () => {
+    const { run, repo } = await build('', { load: 'true', 'no-cache': 'true' });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.outputs.digest).toBe(await registry.manifestDigest(repo, '1'));
+    const loaded = dockerCli([
+      'image',
+      'inspect',
+      '--format',
+      '{{.Id}}',
+      `${registry.host}/${repo}:1`,
+    ]);
+    expect(loaded.trim()).toBe(run.outputs.imageid);
+  });
+
+  it('sbom: true asks for an SBOM attestation; the scanner image comes from Docker Hub', async () => {
+    const { run, repo } = await build('', { sbom: 'true' });
+    if (!BUILDER.buildx) {
+      expect(errorAnnotations(run)[0]).toMatch(/Input "sbom": needs docker buildx/);
+      return;
+    }
+    expect(run.stdout).toMatch(/\[command\]\S*docker buildx build .* --sbom true /);
+    if (run.exitCode === 0) {
+      // Where Docker Hub answers, the index carries the SBOM.
+      expect(await registry.servesIndex(repo, '1')).toBe(true);
+      return;
+    }
+    // Here it does not: BuildKit cannot pull the scanner, and dockerd 20.10's BuildKit has no
+    // attestations at all. Either way the build stage fails with BuildKit's own reason.
+    expect(errorAnnotations(run)[0]).toMatch(
+      /^build failed: [\s\S]*(buildkit-syft-scanner|attestations are not supported)/,
+    );
+  });
+});
+
+describe('networking of RUN steps', () => {
+  let server: http.Server;
+  let port: number;
+  // The machine's own address: reachable from a RUN step on a bridge and on the host network.
+  const hostAddress = Object.values(os.networkInterfaces())
+    .flat()
+    .find((address) => address?.family === 'IPv4' && !address.internal)?.address;
+
+  beforeAll(async () => {
+    server = http.createServer((_request, response) => response.end('fetched from the host\n'));
+    await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
+    port = (server.address() as net.AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const fetching = () => `RUN wget -q -O /fetched http://probe:${port}/\n`;
+
+  it('add-hosts resolves inside RUN; network: none makes a RUN that needs the network fail', async () => {
+    expect(hostAddress, 'a non-loopback IPv4 address to serve the RUN step from').toBeDefined();
+    const reached = await build(fetching(), { 'add-hosts': `probe:${hostAddress}` });
+    expect(reached.run.exitCode, reached.run.stdout).toBe(0);
+    const image = `${registry.host}/${reached.repo}@${reached.run.outputs.digest}`;
+    pulledImageId(image);
+    expect(dockerCli(['run', '--rm', image, '/bin/cat', '/fetched'])).toBe(
+      'fetched from the host\n',
+    );
+
+    const cut = await build(fetching(), { 'add-hosts': `probe:${hostAddress}`, network: 'none' });
+    expect(cut.run.exitCode).toBe(1);
+    expect(errorAnnotations(cut.run)[0]).toMatch(/^build failed: [\s\S]*wget/);
+  });
+
+  it('shm-size and ulimit reach RUN steps', async () => {
+    const { run, repo } = await build(
+      'RUN df -k /dev/shm | tail -1 > /shm && ulimit -n > /nofile\n',
+      { 'shm-size': '96m', ulimit: 'nofile=1234:1234' },
+    );
+    expect(run.exitCode, run.stdout).toBe(0);
+    const image = `${registry.host}/${repo}@${run.outputs.digest}`;
+    pulledImageId(image);
+    const nofile = dockerCli(['run', '--rm', image, '/bin/cat', '/nofile']).trim();
+    const shm = dockerCli(['run', '--rm', image, '/bin/cat', '/shm']);
+    if (oldDockerdBuildKit()) {
+      // dockerd 20.10's BuildKit takes neither (the README says so).
+      expect(nofile).not.toBe('1234');
+      expect(shm).not.toMatch(/\b98304\b/);
+      return;
+    }
+    expect(nofile).toBe('1234');
+    expect(shm).toMatch(/\b98304\b/);
+  });
+});
+
+describe('build contexts and builders', () => {
+  it('build-contexts with a local folder feeds COPY --from', async () => {
+    const extra = fs.mkdtempSync(path.join(os.tmpdir(), 'bpn-extra-'));
+    fs.writeFileSync(path.join(extra, 'note.txt'), 'from the extra context\n');
+    const { run, repo } = await build('COPY --from=extra note.txt /note.txt\n', {
+      'build-contexts': `extra=${extra}`,
+    });
+    fs.rmSync(extra, { recursive: true, force: true });
+    if (!BUILDER.buildx) {
+      expect(errorAnnotations(run)[0]).toMatch(/Input "build-contexts": needs docker buildx/);
+      return;
+    }
+    if (oldDockerdBuildKit()) {
+      expect(errorAnnotations(run)[0]).toMatch(/unsupported frontend capability .*contexts/);
+      return;
+    }
+    expect(run.exitCode, run.stdout).toBe(0);
+    const image = `${registry.host}/${repo}@${run.outputs.digest}`;
+    pulledImageId(image);
+    expect(dockerCli(['run', '--rm', image, '/bin/cat', '/note.txt'])).toBe(
+      'from the extra context\n',
+    );
+  });
+
+  it('builder names the buildx builder, over BUILDX_BUILDER', async () => {
+    if (!BUILDER.buildx) {
+      const { run } = await build('', { builder: 'standalone' });
+      expect(errorAnnotations(run)[0]).toMatch(NEEDS_BUILDX);
+      return;
+    }
+    if (BUILDER.id === 'buildx-docker') {
+      // A builder that does not exist: buildx says so.
+      const { run } = await build('', { builder: 'no-such-builder' });
+      expect(errorAnnotations(run)[0]).toMatch(/no-such-builder/);
+      return;
+    }
+    const { run, repo } = await build('', { builder: 'standalone' }, { BUILDX_BUILDER: 'default' });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.stdout).toMatch(/\[command\]\S*docker buildx build --builder standalone /);
+    expect(run.summary).toContain('docker buildx build (builder <code>standalone</code>)');
+    // The standalone BuildKit attaches provenance; dockerd 20.10's never does.
+    expect(await registry.servesIndex(repo, '1')).toBe(true);
+    expect(annotations(run, 'warning')).toEqual([]);
+  });
+});

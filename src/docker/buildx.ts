@@ -1,0 +1,127 @@
+// The buildx path: one `docker buildx build` builds and pushes, and its metadata file says what
+// was pushed; an index is read back from the registry for the image id.
+import * as core from '@actions/core';
+import type { BuildInputs, Inputs } from '../inputs/index.js';
+import type { Report } from '../report.js';
+import {
+  type BuildFiles,
+  buildxBuildArgs,
+  buildxEnvironment,
+  rawManifestArgs,
+  rerunBuild,
+} from './args.js';
+import { docker, DockerError } from './cli.js';
+import {
+  configDigestOf,
+  failedWhilePushing,
+  imageForPlatform,
+  imageManifestsOf,
+  parseBuildxMetadata,
+  runnerPlatform,
+  sha256Digest,
+} from './manifest.js';
+import { parseImageReference, repositoryOf } from './reference.js';
+import { elapsedSince, readIfPresent, StageError, withPushRetries } from './steps.js';
+
+/** buildx: builds and pushes in one command, then says what it pushed in its metadata file. */
+export async function buildWithBuildx(
+  inputs: Inputs,
+  report: Report,
+  files: BuildFiles,
+  labels: string[],
+  builderName: string,
+): Promise<void> {
+  const build = inputs.build;
+  const env = buildxEnvironment(build, report.github?.commitTime, process.env);
+  const run = (what: BuildInputs): Promise<string> =>
+    docker(buildxBuildArgs(what, labels, files), { env });
+  const start = performance.now();
+  let tries = 1;
+  if (!build.push) {
+    await run(build);
+  } else {
+    ({ tries } = await withPushRetries('docker buildx build --push', async (retry) => {
+      try {
+        // A retry pushes the result again from the cache the first run filled, without rebuilding.
+        return await run(retry ? rerunBuild(build, 'push') : build);
+      } catch (error) {
+        // buildx pushes inside the build: only a failure while pushing is a push failure.
+        if (error instanceof DockerError && !failedWhilePushing(error.logTail))
+          throw new StageError('build', error.message, error.logTail);
+        throw error;
+      }
+    }));
+  }
+  const metadataText = readIfPresent(files.metadataFile);
+  const metadata = metadataText
+    ? parseBuildxMetadata(metadataText)
+    : { digest: undefined, configDigest: undefined, isIndex: false };
+  // The iidfile holds the config digest for a single image, the index digest for an index.
+  const iid = readIfPresent(files.iidFile) ?? '';
+  report.build = {
+    builder: 'buildx',
+    builderName,
+    imageId: metadata.configDigest ?? (metadata.isIndex ? '' : iid),
+    durationMs: elapsedSince(start),
+  };
+  if (!build.push) {
+    if (build.platforms.length > 1)
+      core.warning(
+        `${build.platforms.length} platforms were built without push: the result is only in the build cache (no image to load into docker, no image id)`,
+      );
+    return;
+  }
+
+  if (!metadata.digest)
+    throw new StageError(
+      'push',
+      'buildx pushed the image but its metadata file has no containerimage.digest',
+    );
+  report.push = {
+    digest: metadata.digest,
+    digests: Object.fromEntries(build.tags.map((tag) => [tag, metadata.digest!])),
+    kind: metadata.isIndex ? 'index' : 'manifest',
+    platforms: [],
+    durationMs: undefined,
+    tries,
+  };
+  if (metadata.isIndex) await readPushedIndex(build, report);
+  // Pushed, and loaded into docker as asked: from the same cache, so the same image.
+  if (build.load) await run(rerunBuild(build, 'load'));
+}
+
+/**
+ * An index (several platforms, or BuildKit's attestations) has no single image id: read it back
+ * from the registry, record each platform's manifest and config digest, and take the runner's
+ * platform as the image id. The push itself succeeded, so a failed read is only a warning.
+ */
+async function readPushedIndex(build: BuildInputs, report: Report): Promise<void> {
+  const repository = repositoryOf(parseImageReference(build.tags[0]!));
+  const fetchRaw = async (digest: string): Promise<string> => {
+    const raw = await docker(rawManifestArgs(`${repository}@${digest}`, build.builder), {
+      echo: 'none',
+      stdoutOnly: true,
+    });
+    if (sha256Digest(raw) !== digest)
+      throw new Error(`the registry served other content than ${digest} for ${repository}`);
+    return raw;
+  };
+  try {
+    const index = await fetchRaw(report.push!.digest);
+    const platforms = await Promise.all(
+      imageManifestsOf(index).map(async ({ platform, digest }) => ({
+        platform,
+        manifest: digest,
+        config: configDigestOf(await fetchRaw(digest)) ?? '',
+      })),
+    );
+    report.push!.platforms = platforms;
+    report.build!.imageId = imageForPlatform(platforms, runnerPlatform())?.config ?? '';
+  } catch (error) {
+    const detail =
+      error instanceof DockerError ? `${error.message}: ${error.logTail}` : String(error);
+    core.warning(
+      `pushed ${report.push!.digest}, but could not read the index back for the image id: ${detail}`,
+    );
+  }
+}
