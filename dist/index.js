@@ -29563,7 +29563,8 @@ function readBuild(c, env) {
     if (env.builder.kind !== 'buildx') {
         for (const name of BUILDX_ONLY) {
             if (c.raw(name)) {
-                c.fail(name, 'needs docker buildx, which is not installed on this runner or is turned off by DOCKER_BUILDKIT (use docker/setup-buildx-action, or remove the input)');
+                // What the input says matters less than that nothing here can use it.
+                c.failOnly(name, 'needs docker buildx, which is not installed on this runner or is turned off by DOCKER_BUILDKIT (use docker/setup-buildx-action, or remove the input)');
             }
         }
     }
@@ -29672,6 +29673,13 @@ class Checker {
     }
     fail(name, message) {
         this.problems.push(`Input "${name}": ${message}`);
+    }
+    /** Records `message` as the one problem of `name`, in place of what was found before. */
+    failOnly(name, message) {
+        const prefix = `Input "${name}": `;
+        const kept = this.problems.filter((problem) => !problem.startsWith(prefix));
+        this.problems.splice(0, this.problems.length, ...kept);
+        this.fail(name, message);
     }
     /** Runs `parse` and records its Error as a problem of `name`. */
     attempt(name, parse) {

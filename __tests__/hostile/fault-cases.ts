@@ -109,19 +109,21 @@ export const FAULT_CASES: FaultCase[] = [
     stage: 'push',
     fault: 'registry not listening',
     outcome:
-      'step fails (`push failed: …connection refused`); image id kept, no digest; failure email sent; deploy skipped',
+      'tried 3 times (waits 2 s, 4 s), then the step fails (`push failed: … (3 tries)` …connection refused); image id kept, no digest; failure email sent; deploy skipped',
     arrange: 'no-registry',
     onBuildx: {
       outcome:
-        'step fails (`push failed: docker buildx build failed …connection refused`); no image id or digest (buildx builds and pushes in one command); failure email sent; deploy skipped',
+        'tried 3 times, then the step fails (`push failed: docker buildx build failed … (3 tries)` …connection refused); no image id or digest (buildx builds and pushes in one command); failure email sent; deploy skipped',
       expect: {
-        message: /^push failed: docker buildx build failed[\s\S]*connection refused/,
+        message:
+          /^push failed: docker buildx build failed with exit code \d+ \(3 tries\)[\s\S]*connection refused/,
         imageId: false,
       },
     },
     expect: {
       exit: 1,
-      message: /^push failed: docker push failed[\s\S]*connection refused/,
+      message:
+        /^push failed: docker push failed with exit code \d+ \(3 tries\)[\s\S]*connection refused/,
       digest: false,
       mail: 'sent',
       deploy: 'skipped',
@@ -135,16 +137,19 @@ export const FAULT_CASES: FaultCase[] = [
     stage: 'push',
     fault: 'registry goes away between build and push',
     outcome:
-      'step fails (`push failed: …`); image id kept, no digest; failure email sent; deploy skipped',
+      'tried 3 times, then the step fails (`push failed: … (3 tries)`); image id kept, no digest; failure email sent; deploy skipped',
     arrange: 'registry-dies-before-push',
     onBuildx: {
       outcome:
-        'step fails (`push failed: docker buildx build failed …`); no image id or digest; failure email sent; deploy skipped',
-      expect: { message: /^push failed: docker buildx build failed/, imageId: false },
+        'tried 3 times, then the step fails (`push failed: docker buildx build failed … (3 tries)`); no image id or digest; failure email sent; deploy skipped',
+      expect: {
+        message: /^push failed: docker buildx build failed with exit code \d+ \(3 tries\)/,
+        imageId: false,
+      },
     },
     expect: {
       exit: 1,
-      message: /^push failed: docker push failed/,
+      message: /^push failed: docker push failed with exit code \d+ \(3 tries\)/,
       digest: false,
       mail: 'sent',
       deploy: 'skipped',

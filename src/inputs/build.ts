@@ -217,7 +217,8 @@ export function readBuild(c: Checker, env: BuildEnvironment): BuildInputs {
   if (env.builder.kind !== 'buildx') {
     for (const name of BUILDX_ONLY) {
       if (c.raw(name)) {
-        c.fail(
+        // What the input says matters less than that nothing here can use it.
+        c.failOnly(
           name,
           'needs docker buildx, which is not installed on this runner or is turned off by DOCKER_BUILDKIT (use docker/setup-buildx-action, or remove the input)',
         );

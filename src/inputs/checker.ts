@@ -33,6 +33,14 @@ export class Checker {
     this.problems.push(`Input "${name}": ${message}`);
   }
 
+  /** Records `message` as the one problem of `name`, in place of what was found before. */
+  failOnly(name: string, message: string): void {
+    const prefix = `Input "${name}": `;
+    const kept = this.problems.filter((problem) => !problem.startsWith(prefix));
+    this.problems.splice(0, this.problems.length, ...kept);
+    this.fail(name, message);
+  }
+
   /** Runs `parse` and records its Error as a problem of `name`. */
   attempt<T>(name: string, parse: () => T): T | undefined {
     try {
