@@ -30247,12 +30247,12 @@ function secretFileText(file) {
     const size = external_node_fs_namespaceObject.statSync(file, { throwIfNoEntry: false })?.size ?? Infinity;
     return size <= 65_536 ? readable(file) : undefined;
 }
-/** Masks `values` in the log (the runner) and returns the redactor for everything else. */
-function hide(values) {
-    const texts = secretTexts(values);
+/** Masks in the log (the runner does) the texts of `values` not masked yet; returns all masked. */
+function mask(values, masked = []) {
+    const texts = secretTexts(values).filter((text) => !masked.includes(text));
     for (const text of texts)
         core/* setSecret */.Pq(text);
-    return redactor(texts);
+    return [...masked, ...texts];
 }
 function readable(file) {
     try {
@@ -30293,8 +30293,9 @@ function failures(inputs, report) {
 }
 async function run() {
     // Masked before anything else is read or logged.
-    const secretInputs = SECRET_INPUTS.map((name) => core/* getInput */.V4(name)).filter(Boolean);
-    let redact = hide(secretInputs);
+    let masked = mask(SECRET_INPUTS.map((name) => core/* getInput */.V4(name)));
+    // The summary, outputs and email are not masked by the runner: they are redacted.
+    let redact = redactor(masked);
     const builder = chooseBuilder(process.env, {
         exists: external_node_fs_namespaceObject.existsSync,
         read: readable,
@@ -30317,10 +30318,8 @@ async function run() {
     }
     // The values behind the build secrets, now that they are parsed: each line of a `secrets`
     // value, the variables `secret-envs` names, the files `secret-files` names.
-    redact = hide([
-        ...secretInputs,
-        ...buildSecretValues(inputs.build.secrets, process.env, secretFileText),
-    ]);
+    masked = mask(buildSecretValues(inputs.build.secrets, process.env, secretFileText), masked);
+    redact = redactor(masked);
     const report = (0,src_report/* newReport */.bQ)(inputs.build.tags, inputs.build.push, await (0,github/* loadGitHubFacts */.nl)());
     try {
         await buildAndPush(inputs, report, builder);

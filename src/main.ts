@@ -29,11 +29,11 @@ function secretFileText(file: string): string | undefined {
   return size <= 65_536 ? readable(file) : undefined;
 }
 
-/** Masks `values` in the log (the runner) and returns the redactor for everything else. */
-function hide(values: string[]): (text: string) => string {
-  const texts = secretTexts(values);
+/** Masks in the log (the runner does) the texts of `values` not masked yet; returns all masked. */
+function mask(values: string[], masked: string[] = []): string[] {
+  const texts = secretTexts(values).filter((text) => !masked.includes(text));
   for (const text of texts) core.setSecret(text);
-  return redactor(texts);
+  return [...masked, ...texts];
 }
 
 function readable(file: string): string | undefined {
@@ -74,8 +74,9 @@ function failures(inputs: Inputs, report: Report): string[] {
 
 export async function run(): Promise<void> {
   // Masked before anything else is read or logged.
-  const secretInputs = SECRET_INPUTS.map((name) => core.getInput(name)).filter(Boolean);
-  let redact = hide(secretInputs);
+  let masked = mask(SECRET_INPUTS.map((name) => core.getInput(name)));
+  // The summary, outputs and email are not masked by the runner: they are redacted.
+  let redact = redactor(masked);
 
   const builder = chooseBuilder(process.env, {
     exists: fs.existsSync,
@@ -98,10 +99,8 @@ export async function run(): Promise<void> {
 
   // The values behind the build secrets, now that they are parsed: each line of a `secrets`
   // value, the variables `secret-envs` names, the files `secret-files` names.
-  redact = hide([
-    ...secretInputs,
-    ...buildSecretValues(inputs.build.secrets, process.env, secretFileText),
-  ]);
+  masked = mask(buildSecretValues(inputs.build.secrets, process.env, secretFileText), masked);
+  redact = redactor(masked);
 
   const report = newReport(inputs.build.tags, inputs.build.push, await loadGitHubFacts());
   try {
