@@ -28515,7 +28515,7 @@ function shortSha(sha) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4897);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6259);
 // Entry point of the bundle GitHub runs (dist/index.js).
 
 
@@ -28532,7 +28532,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4897:
+/***/ 6259:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28561,12 +28561,16 @@ function repeated(flag, items) {
 function optional(flag, value) {
     return value ? [flag, value] : [];
 }
+/** A local or tar export (`type=local`, `type=tar`, or a bare path) has no image to name. */
+function exportsFiles(build) {
+    return build.outputs.some((output) => !/(^|,)type=/.test(output) || /(^|,)type=(local|tar)\b/.test(output));
+}
 /** Flags both builders have. */
 function commonBuildFlags(build, labels, iidFile) {
     return [
         ...optional('--file', build.file),
-        '--iidfile',
-        iidFile,
+        // buildx refuses an image id file next to a local or tar export.
+        ...(exportsFiles(build) ? [] : ['--iidfile', iidFile]),
         ...(build.pull ? ['--pull'] : []),
         ...(build.noCache ? ['--no-cache'] : []),
         ...optional('--target', build.target),
@@ -28589,10 +28593,9 @@ function classicBuildArgs(build, labels, files) {
  * written to, a file secret its file, an environment secret its variable.
  */
 function secretFlags(secrets, valueFiles) {
-    let next = 0;
     return secrets.flatMap((secret) => {
         const source = 'value' in secret
-            ? `src=${valueFiles[next++]}`
+            ? `src=${valueFiles[secret.id]}`
             : 'file' in secret
                 ? `src=${secret.file}`
                 : `env=${secret.variable}`;
@@ -28613,6 +28616,11 @@ function outputFlags(build) {
         ...(build.push ? ['--push'] : load ? ['--load'] : []),
     ];
 }
+/** `attests` without the types `provenance` and `sbom` set, which win (as in build-push-action). */
+function attestsBesides(build) {
+    const set = [...(build.provenance ? ['provenance'] : []), ...(build.sbom ? ['sbom'] : [])];
+    return build.attests.filter((attest) => !set.some((type) => new RegExp(`(^|,)type=${type}\\b`).test(attest)));
+}
 /** Buildx: pushes in the same command and writes the pushed digest to the metadata file. */
 function buildxBuildArgs(build, labels, files) {
     return [
@@ -28630,7 +28638,7 @@ function buildxBuildArgs(build, labels, files) {
         ...repeated('--build-context', build.buildContexts),
         ...optional('--provenance', build.provenance),
         ...optional('--sbom', build.sbom),
-        ...repeated('--attest', build.attests),
+        ...repeated('--attest', attestsBesides(build)),
         ...repeated('--annotation', build.annotations),
         ...repeated('--allow', build.allow),
         ...repeated('--no-cache-filter', build.noCacheFilters),
@@ -28640,18 +28648,20 @@ function buildxBuildArgs(build, labels, files) {
     ];
 }
 /**
- * The same build again, from the cache the first run filled: to push again after a transient
- * registry error, or to load what was pushed (buildx before 0.13 cannot push and load in one
- * command). `no-cache` and `pull` would make it a new build, so they are dropped.
+ * The same build again, taken from the cache the first run filled, sent to `output`: to push
+ * again after a transient registry error, or to load what was pushed (buildx before 0.13 cannot
+ * push and load in one command). `no-cache`, `no-cache-filters` and `pull` would rebuild steps
+ * and could give another image, so they are dropped.
  */
-function rerunBuild(build, then) {
+function fromCache(build, output) {
     return {
         ...build,
         noCache: false,
+        noCacheFilters: [],
         pull: false,
-        push: then === 'push',
-        load: then === 'load',
-        outputs: then === 'push' ? build.outputs : [],
+        push: output === 'push',
+        load: output === 'load',
+        outputs: output === 'push' ? build.outputs : [],
     };
 }
 /** The manifest or index the registry serves for `reference`, as the exact bytes it serves. */
@@ -28789,6 +28799,30 @@ async function docker(args, options = {}) {
     return options.stdoutOnly ? Buffer.concat(stdoutChunks).toString('utf8') : output;
 }
 
+;// CONCATENATED MODULE: ./src/docker/buildx-output.ts
+// Reading a failed `docker buildx build` from its last lines: whether the push failed (buildx
+// builds and pushes in one command), and whether this buildx is too old for an input. Pure.
+/**
+ * Whether a failed `docker buildx build --push` failed while pushing rather than building, from
+ * its last lines: BuildKit says "failed to push <ref>", the docker driver "pushing <ref> with docker".
+ */
+function failedWhilePushing(logTail) {
+    return /failed to push |> pushing \S+ with docker/.test(logTail);
+}
+/** Inputs whose flag an older buildx does not know, and the first buildx that has it. */
+const NEWER_FLAGS = {
+    '--annotation': ['annotations', '0.12'],
+    '--call': ['call', '0.15'],
+};
+/** The problem, naming the input, when buildx stopped at a flag it does not know. */
+function unknownFlagProblem(logTail) {
+    const flag = /unknown flag: (--[a-z-]+)/.exec(logTail)?.[1] ?? '';
+    const newer = NEWER_FLAGS[flag];
+    return newer
+        ? `Input "${newer[0]}": this buildx does not know ${flag} (buildx ${newer[1]} or later has it)`
+        : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/docker/manifest.ts
 // Reading what a buildx push produced: the metadata file buildx writes, and the image index and
 // manifests as the registry serves them (`docker buildx imagetools inspect --raw`). Pure.
@@ -28855,13 +28889,6 @@ function imageForPlatform(images, runner) {
     return (images.find((image) => image.platform === runner || image.platform.startsWith(`${runner}/`)) ??
         images[0]);
 }
-/**
- * Whether a failed `docker buildx build --push` failed while pushing rather than building, from
- * its last lines: BuildKit says "failed to push <ref>", the docker driver "pushing <ref> with docker".
- */
-function failedWhilePushing(logTail) {
-    return /failed to push |> pushing \S+ with docker/.test(logTail);
-}
 
 // EXTERNAL MODULE: ./src/docker/reference.ts
 var reference = __nccwpck_require__(2977);
@@ -28917,8 +28944,9 @@ async function inStage(stage, step) {
 }
 /**
  * Runs a push, and again while it fails with a transient registry error, PUSH_TRIES times in all.
- * `push` is told whether this is a retry. A final docker failure becomes a push StageError that
- * says how many tries were made.
+ * `push` is told whether this is a retry, and ends the tries by throwing a StageError of its own
+ * (a failure that is not the push's). A final docker failure becomes a push StageError that says
+ * how many tries were made.
  */
 async function withPushRetries(what, push) {
     for (let tries = 1;; tries++) {
@@ -28927,7 +28955,7 @@ async function withPushRetries(what, push) {
         }
         catch (error) {
             if (!(error instanceof DockerError))
-                throw error;
+                throw error; // a StageError: not the push's to retry
             if (tries >= PUSH_TRIES || !isTransientPushFailure(error.logTail)) {
                 const after = tries > 1 ? ` (${tries} tries)` : '';
                 throw new StageError('push', `${error.message}${after}`, error.logTail);
@@ -28954,11 +28982,22 @@ function readIfPresent(file) {
 
 
 
+
 /** buildx: builds and pushes in one command, then says what it pushed in its metadata file. */
 async function buildWithBuildx(inputs, report, files, labels, builderName) {
     const build = inputs.build;
     const env = buildxEnvironment(build, report.github?.commitTime, process.env);
-    const run = (what) => docker(buildxBuildArgs(what, labels, files), { env });
+    const run = async (what) => {
+        try {
+            return await docker(buildxBuildArgs(what, labels, files), { env });
+        }
+        catch (error) {
+            const tooOld = error instanceof DockerError ? unknownFlagProblem(error.logTail) : undefined;
+            if (tooOld)
+                throw new StageError('build', tooOld, error.logTail);
+            throw error;
+        }
+    };
     const start = performance.now();
     let tries = 1;
     if (!build.push) {
@@ -28968,7 +29007,7 @@ async function buildWithBuildx(inputs, report, files, labels, builderName) {
         ({ tries } = await withPushRetries('docker buildx build --push', async (retry) => {
             try {
                 // A retry pushes the result again from the cache the first run filled, without rebuilding.
-                return await run(retry ? rerunBuild(build, 'push') : build);
+                return await run(retry ? fromCache(build, 'push') : build);
             }
             catch (error) {
                 // buildx pushes inside the build: only a failure while pushing is a push failure.
@@ -29009,7 +29048,7 @@ async function buildWithBuildx(inputs, report, files, labels, builderName) {
         await readPushedIndex(build, report);
     // Pushed, and loaded into docker as asked: from the same cache, so the same image.
     if (build.load)
-        await run(rerunBuild(build, 'load'));
+        await run(fromCache(build, 'load'));
 }
 /**
  * An index (several platforms, or BuildKit's attestations) has no single image id: read it back
@@ -29175,20 +29214,31 @@ async function pushTags(tags, report) {
  * secret values, each in a file of mode 0600 that docker reads (never on a command line).
  */
 function prepareFiles(workDir, inputs) {
-    const values = inputs.build.secrets.flatMap((secret) => 'value' in secret ? [secret.value] : []);
+    const secretFiles = {};
+    for (const [i, secret] of inputs.build.secrets.entries()) {
+        if (!('value' in secret))
+            continue;
+        secretFiles[secret.id] = external_node_path_namespaceObject.join(workDir, `secret-${i}`);
+        external_node_fs_namespaceObject.writeFileSync(secretFiles[secret.id], secret.value, { mode: 0o600 });
+    }
     return {
         iidFile: external_node_path_namespaceObject.join(workDir, 'iid'),
         metadataFile: external_node_path_namespaceObject.join(workDir, 'metadata.json'),
-        secretFiles: values.map((value, i) => {
-            const file = external_node_path_namespaceObject.join(workDir, `secret-${i}`);
-            external_node_fs_namespaceObject.writeFileSync(file, value, { mode: 0o600 });
-            return file;
-        }),
+        secretFiles,
     };
 }
 /** Login, build, push, logout. Never throws: a failure is recorded in `report.failure`. */
 async function buildAndPush(inputs, report, builder) {
     const workDir = external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(process.env.RUNNER_TEMP || external_node_os_namespaceObject.tmpdir(), 'build-push-notify-'));
+    const removeWorkDir = () => external_node_fs_namespaceObject.rmSync(workDir, { recursive: true, force: true });
+    // A cancelled run (the runner sends SIGINT, then SIGTERM) never reaches `finally`: the secret
+    // files go first, then the signal takes its course.
+    const onSignal = (signal) => {
+        removeWorkDir();
+        process.kill(process.pid, signal);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
     const login = inputs.login;
     let loggedIn = false;
     try {
@@ -29217,7 +29267,9 @@ async function buildAndPush(inputs, report, builder) {
         if (loggedIn) {
             await docker(logoutArgs(login.registry)).catch((error) => core/* warning */.$e(`docker logout failed, credentials may remain in the Docker config: ${error.message}`));
         }
-        external_node_fs_namespaceObject.rmSync(workDir, { recursive: true, force: true });
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        removeWorkDir();
     }
 }
 
@@ -29346,20 +29398,21 @@ function records(raw, quotes) {
             fieldStart = false;
         }
     }
+    if (quoted)
+        throw new Error('has a " that is never closed (double it, "", for a quote inside a quoted item)');
     endField();
     rows.push(row);
     return rows;
 }
-/** Items one per line (and comma-separated unless `commas` is false); blanks dropped, items trimmed. */
+/**
+ * Items one per line (and comma-separated unless `commas` is false); blanks dropped, items
+ * trimmed. Throws on an unclosed quote, which would otherwise swallow the lines after it.
+ */
 function splitList(raw, { commas = true, quotes = true } = {}) {
     return records(raw, quotes)
         .flatMap((fields) => commas ? fields.flatMap((field) => field.split(',')) : [fields.join(',')])
         .map((item) => item.trim())
         .filter((item) => item.length > 0);
-}
-/** One `KEY=value` per line; the value keeps commas and further `=`. `value` is undefined without `=`. */
-function splitKeyValueLines(raw) {
-    return splitList(raw, { commas: false }).map(splitKeyValue);
 }
 /** `KEY=value` at the first `=`; `value` is undefined without one. */
 function splitKeyValue(item) {
@@ -29395,7 +29448,7 @@ function gitHost(url) {
  */
 function readSecrets(c, env, gitContexts) {
     const secrets = [];
-    for (const [n, item] of splitList(c.text('secrets'), { commas: false }).entries()) {
+    for (const [n, item] of c.list('secrets', { commas: false }).entries()) {
         const { key, value } = splitKeyValue(item);
         if (value === undefined || !SECRET_ID.test(key)) {
             c.fail('secrets', `item ${n + 1} is not ID=value (the value is not shown)`);
@@ -29407,7 +29460,7 @@ function readSecrets(c, env, gitContexts) {
             secrets.push({ id: key, value });
         }
     }
-    for (const item of splitList(c.text('secret-files'), { commas: false })) {
+    for (const item of c.list('secret-files', { commas: false })) {
         const { key, value } = splitKeyValue(item);
         if (value === undefined || !SECRET_ID.test(key) || value === '') {
             c.fail('secret-files', `"${item}" is not ID=path`);
@@ -29419,19 +29472,22 @@ function readSecrets(c, env, gitContexts) {
             secrets.push({ id: key, file: value });
         }
     }
-    for (const item of splitList(c.text('secret-envs'))) {
+    for (const item of c.list('secret-envs')) {
         const { key, value } = splitKeyValue(item);
         if (value === undefined || !SECRET_ID.test(key) || !ENV_NAME.test(value)) {
             c.fail('secret-envs', `"${item}" is not ID=ENVIRONMENT_VARIABLE`);
         }
         else if (!env.variables[value]) {
-            c.fail('secret-envs', `"${key}": environment variable ${value} is not set`);
+            c.fail('secret-envs', `"${key}": environment variable ${value} is empty or not set`);
         }
         else {
             secrets.push({ id: key, variable: value });
         }
     }
-    const token = c.raw('github-token');
+    const ids = secrets.map((secret) => secret.id);
+    for (const id of new Set(ids.filter((id, i) => ids.indexOf(id) !== i)))
+        c.fail('secrets', `the secret id "${id}" is given more than once (secrets, secret-files, secret-envs)`);
+    const token = c.value('github-token');
     const server = env.variables.GITHUB_SERVER_URL || 'https://github.com';
     const host = /^https?:\/\/([^/:]+)/.exec(server)?.[1] ?? 'github.com';
     const setByUser = secrets.some((s) => s.id === 'GIT_AUTH_TOKEN' || s.id === `GIT_AUTH_TOKEN.${host}`);
@@ -29494,23 +29550,26 @@ function isRemoteContext(context) {
     return /^(https?:\/\/|git:\/\/|git@|github\.com\/)/.test(context);
 }
 function readBuild(c, env) {
-    const context = c.raw('context') || '.';
+    const context = c.value('context') || '.';
     const remote = isRemoteContext(context);
     if (!remote && !env.isDirectory(context)) {
         c.fail('context', `"${context}" is not a directory (expected the build context path)`);
     }
     // A remote context's `file` is a path inside it, which only the builder can check.
-    const file = c.raw('file') || (remote ? '' : external_node_path_namespaceObject.join(context, 'Dockerfile'));
+    const file = c.value('file') || (remote ? '' : external_node_path_namespaceObject.join(context, 'Dockerfile'));
     if (!remote && !env.isFile(file)) {
-        c.fail(c.raw('file') ? 'file' : 'context', `Dockerfile "${file}" does not exist`);
+        c.fail(c.value('file') ? 'file' : 'context', `Dockerfile "${file}" does not exist`);
     }
     const push = c.boolean('push', true);
-    const tags = splitList(c.text('tags'));
+    const tags = c.list('tags');
     for (const tag of tags)
         c.attempt('tags', () => (0,reference/* parseImageReference */.o)(tag));
     if (push && tags.length === 0)
         c.fail('tags', 'at least one tag is required when push is true');
-    const keyValues = (name) => splitKeyValueLines(c.text(name)).flatMap(({ key, value }) => {
+    const keyValues = (name) => c
+        .list(name, { commas: false })
+        .map(splitKeyValue)
+        .flatMap(({ key, value }) => {
         if (value === undefined || !/^[^\s=]+$/.test(key)) {
             c.fail(name, `"${key}" is not KEY=value (one per line)`);
             return [];
@@ -29520,17 +29579,17 @@ function readBuild(c, env) {
     const build = {
         context,
         file,
-        builder: c.raw('builder'),
-        target: c.raw('target'),
+        builder: c.value('builder'),
+        target: c.value('target'),
         tags,
         buildArgs: keyValues('build-args'),
         labels: keyValues('labels'),
         push,
         pull: c.boolean('pull', false),
         noCache: c.boolean('no-cache', false),
-        platforms: splitList(c.text('platforms')),
-        cacheFrom: splitList(c.text('cache-from'), { commas: false }),
-        cacheTo: splitList(c.text('cache-to'), { commas: false }),
+        platforms: c.list('platforms'),
+        cacheFrom: c.list('cache-from', { commas: false }),
+        cacheTo: c.list('cache-to', { commas: false }),
         secrets: [],
         ssh: checkedList(c, 'ssh', { commas: true }, /^[A-Za-z0-9_.-]+(=.+)?$/, 'default or ID[=socket|key,…]'),
         buildContexts: checkedList(c, 'build-contexts', { commas: false }, /^[^\s=]+=\S+$/, 'NAME=path, NAME=docker-image://…, NAME=https://… or NAME=target:…'),
@@ -29541,10 +29600,11 @@ function readBuild(c, env) {
         load: c.boolean('load', false),
         network: checkedValue(c, 'network', /^[A-Za-z0-9][\w.:-]*$/, 'default, none, host or a network name'),
         addHosts: readAddHosts(c),
-        shmSize: checkedValue(c, 'shm-size', /^\d+(\.\d+)?[bkmgtp]?b?$/i, 'a size such as 2g, 512m or 1073741824'),
+        // docker/go-units RAMInBytes: a number, an optional space, a unit with optional i and b.
+        shmSize: checkedValue(c, 'shm-size', /^\d+(\.\d+)? ?[kmgtp]?i?b?$/i, 'a size such as 2g, 512m or 1073741824'),
         ulimits: readUlimits(c),
         cgroupParent: checkedValue(c, 'cgroup-parent', /^[\w./:-]+$/, 'a cgroup path'),
-        outputs: splitList(c.text('outputs'), { commas: false, quotes: false }),
+        outputs: c.list('outputs', { commas: false, quotes: false }),
         call: readCall(c, push),
         allow: checkedList(c, 'allow', { commas: true }, /^[a-z]+(\.[a-z]+)?(=\S+)?$/, 'an entitlement such as network.host or security.insecure'),
         noCacheFilters: checkedList(c, 'no-cache-filters', { commas: true }, STAGE_NAME, 'a build stage name'),
@@ -29552,6 +29612,9 @@ function readBuild(c, env) {
     // The github token is for BuildKit's Git fetches; the classic builder clones with the runner's git.
     const gitContexts = env.builder.kind === 'buildx' ? [context, ...build.buildContexts.map(contextValue)] : [];
     build.secrets = readSecrets(c, env, gitContexts);
+    if (build.load && build.platforms.length > 1) {
+        c.fail('load', `docker's image store holds one platform; ${build.platforms.length} are built (load one platform, or drop load)`);
+    }
     if (build.target && !STAGE_NAME.test(build.target)) {
         c.fail('target', `"${build.target}" is not a build stage name`);
     }
@@ -29562,7 +29625,7 @@ function readBuild(c, env) {
         c.problems.push(env.builder.problem);
     if (env.builder.kind !== 'buildx') {
         for (const name of BUILDX_ONLY) {
-            if (c.raw(name)) {
+            if (c.value(name)) {
                 // What the input says matters less than that nothing here can use it.
                 c.failOnly(name, 'needs docker buildx, which is not installed on this runner or is turned off by DOCKER_BUILDKIT (use docker/setup-buildx-action, or remove the input)');
             }
@@ -29576,36 +29639,37 @@ function contextValue(item) {
 }
 /** A one-line input, as written. */
 function oneLine(c, name) {
-    const value = c.raw(name);
+    const value = c.value(name);
     if (/[\r\n]/.test(value))
         c.fail(name, 'must be one line');
     return value;
 }
 /** A single value that must match `pattern`; empty when not set. */
 function checkedValue(c, name, pattern, expected) {
-    const value = c.raw(name);
+    const value = c.value(name);
     if (value && !pattern.test(value))
         c.fail(name, `"${value}" is not ${expected}`);
     return value;
 }
 /** A list whose every item must match `pattern`. */
 function checkedList(c, name, split, pattern, expected) {
-    const items = splitList(c.text(name), split);
+    const items = c.list(name, split);
     for (const item of items)
         if (!pattern.test(item))
             c.fail(name, `"${item}" is not ${expected}`);
     return items;
 }
-/** `host:ip` (or docker 23's `host=ip`), ip being IPv4, IPv6 or docker's `host-gateway`. */
+/** `host:ip`, ip being IPv4, IPv6 (not in brackets) or docker's `host-gateway`. */
 function readAddHosts(c) {
-    const items = splitList(c.text('add-hosts'));
+    const items = c.list('add-hosts');
     for (const item of items) {
-        const separator = /^[^:=]+[:=]/.exec(item)?.[0].length ?? 0;
-        const ip = item.slice(separator);
-        if (!separator || !/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(item.slice(0, separator - 1))) {
+        // docker splits at the first colon: the rest may be an IPv6 address.
+        const colon = item.indexOf(':');
+        const [host, ip] = [item.slice(0, colon), item.slice(colon + 1)];
+        if (colon < 1 || !/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(host)) {
             c.fail('add-hosts', `"${item}" is not host:ip`);
         }
-        else if (ip !== 'host-gateway' && !(0,external_node_net_.isIP)(ip.replace(/^\[|\]$/g, ''))) {
+        else if (ip !== 'host-gateway' && !(0,external_node_net_.isIP)(ip)) {
             c.fail('add-hosts', `"${item}": "${ip}" is not an IP address (or host-gateway)`);
         }
     }
@@ -29613,7 +29677,7 @@ function readAddHosts(c) {
 }
 /** `name=soft[:hard]`, one per line, with the names docker knows; -1 means unlimited. */
 function readUlimits(c) {
-    const items = splitList(c.text('ulimit'), { commas: false });
+    const items = c.list('ulimit', { commas: false });
     for (const item of items) {
         const match = /^([a-z]+)=(-?\d+)(?::(-?\d+))?$/.exec(item);
         if (!match) {
@@ -29630,7 +29694,7 @@ function readUlimits(c) {
 }
 /** `--call`: build (the default) or an evaluation that builds no image, so nothing to push. */
 function readCall(c, push) {
-    const value = c.raw('call');
+    const value = c.value('call');
     if (!value)
         return '';
     const method = value.split(',')[0];
@@ -29646,6 +29710,7 @@ function readCall(c, push) {
 ;// CONCATENATED MODULE: ./src/inputs/checker.ts
 // The reader every input goes through: it collects problems, so the user sees all of them in
 // one run, and each problem names its input and what is expected.
+
 class InputError extends Error {
     problems;
     constructor(problems) {
@@ -29663,13 +29728,17 @@ class Checker {
     constructor(read) {
         this.read = read;
     }
-    /** The input trimmed. */
-    raw(name) {
+    /** A single-value input, trimmed. */
+    value(name) {
         return this.read(name).trim();
     }
     /** The input as written (multi-line inputs keep their lines). */
     text(name) {
         return this.read(name);
+    }
+    /** A list input, split as docker/build-push-action splits it (lists.ts). */
+    list(name, options) {
+        return this.attempt(name, () => splitList(this.read(name), options)) ?? [];
     }
     fail(name, message) {
         this.problems.push(`Input "${name}": ${message}`);
@@ -29692,7 +29761,7 @@ class Checker {
         }
     }
     boolean(name, fallback) {
-        const value = this.raw(name);
+        const value = this.value(name);
         if (value === '')
             return fallback;
         // YAML 1.2 core schema, as core.getBooleanInput accepts.
@@ -29704,7 +29773,7 @@ class Checker {
         return fallback;
     }
     seconds(name, fallback) {
-        const value = this.raw(name);
+        const value = this.value(name);
         if (value === '')
             return fallback;
         const parsed = Number(value);
@@ -29736,7 +29805,7 @@ class Checker {
         return value.replace(/\/+$/, '');
     }
     choice(name, options, fallback) {
-        const value = this.raw(name);
+        const value = this.value(name);
         if (value === '')
             return fallback;
         if (options.includes(value))
@@ -29749,17 +29818,16 @@ class Checker {
 ;// CONCATENATED MODULE: ./src/inputs/deploy.ts
 // The deployment inputs: Watchtower hosts, token, images and timeouts.
 
-
 function readDeploy(c) {
-    const urls = splitList(c.text('watchtower-url'));
+    const urls = c.list('watchtower-url');
     if (urls.length === 0) {
         for (const name of ['watchtower-token', 'watchtower-images']) {
-            if (c.raw(name))
+            if (c.value(name))
                 c.fail('watchtower-url', `is required when "${name}" is set`);
         }
         return undefined;
     }
-    const images = splitList(c.text('watchtower-images'));
+    const images = c.list('watchtower-images');
     for (const image of images) {
         const ref = c.attempt('watchtower-images', () => (0,reference/* parseImageReference */.o)(image));
         if (ref?.tag) {
@@ -29768,7 +29836,7 @@ function readDeploy(c) {
     }
     return {
         urls: urls.map((url) => c.httpUrl('watchtower-url', url)),
-        token: c.raw('watchtower-token'),
+        token: c.value('watchtower-token'),
         images,
         timeoutSeconds: c.seconds('watchtower-timeout', 300),
         failOnError: c.boolean('fail-on-deploy-error', true),
@@ -29779,8 +29847,8 @@ function readDeploy(c) {
 /** What `docker login` accepts as a server: host[:port][/path], or a URL. */
 const REGISTRY = /^[A-Za-z0-9.-]+(:\d+)?(\/[\w./-]*)?$|^https?:\/\/\S+$/;
 function readLogin(c) {
-    const registry = c.raw('registry');
-    const username = c.raw('username');
+    const registry = c.value('registry');
+    const username = c.value('username');
     const password = c.text('password');
     if (!registry && !username && !password)
         return undefined;
@@ -29867,25 +29935,25 @@ function readAddresses(c, name) {
     return c.attempt(name, () => parseAddressList(c.text(name))) ?? [];
 }
 function readMail(c) {
-    const token = c.raw('sendgrid-token');
+    const token = c.value('sendgrid-token');
     const recipients = c.text('mail');
     if (!recipients.trim() && !token)
         return undefined;
     const to = readAddresses(c, 'mail');
     if (!recipients.trim())
         c.fail('mail', 'at least one recipient is required when "sendgrid-token" is set');
-    const fromRaw = c.raw('from');
+    const fromRaw = c.value('from');
     if (!fromRaw)
         c.fail('from', 'the verified sender address is required to send email');
     const from = fromRaw ? c.attempt('from', () => parseAddress(fromRaw)) : undefined;
-    const replyToRaw = c.raw('reply-to');
+    const replyToRaw = c.value('reply-to');
     const replyTo = replyToRaw ? c.attempt('reply-to', () => parseAddress(replyToRaw)) : undefined;
-    const subject = c.raw('subject');
+    const subject = c.value('subject');
     if (/[\r\n]/.test(subject))
         c.fail('subject', 'must be one line (no line breaks)');
     const text = c.text('text');
     const html = c.text('html');
-    const templateId = c.raw('template-id');
+    const templateId = c.value('template-id');
     if (templateId && !/^d-[0-9a-f]{32}$/i.test(templateId)) {
         c.fail('template-id', `"${templateId}" is not a SendGrid dynamic template id (d- followed by 32 hex digits)`);
     }
@@ -29917,14 +29985,14 @@ function readMail(c) {
         templateData,
         notifyOn: c.choice('notify-on', NOTIFY_ON, 'always'),
         individual: c.boolean('individual', false),
-        apiUrl: c.httpUrl('sendgrid-api-url', c.raw('sendgrid-api-url') || DEFAULT_SENDGRID_URL),
+        apiUrl: c.httpUrl('sendgrid-api-url', c.value('sendgrid-api-url') || DEFAULT_SENDGRID_URL),
         sandbox: c.boolean('sandbox', false),
         failOnError: c.boolean('fail-on-notify-error', true),
         timeoutSeconds: c.seconds('sendgrid-timeout', 30),
     };
 }
 function readTemplateData(c, templateId) {
-    const raw = c.raw('template-data');
+    const raw = c.value('template-data');
     if (!raw)
         return {};
     if (!templateId)
@@ -30029,7 +30097,7 @@ function roundOrNull(ms) {
     return ms === undefined ? null : Math.round(ms);
 }
 
-;// CONCATENATED MODULE: ./src/secrets.ts
+;// CONCATENATED MODULE: ./src/redaction.ts
 /**
  * The texts to hide for secret values: each value, and each line of a multi-line one (a log line
  * shows one line of it).

@@ -42,12 +42,19 @@ function records(raw: string, quotes: boolean): string[][] {
       fieldStart = false;
     }
   }
+  if (quoted)
+    throw new Error(
+      'has a " that is never closed (double it, "", for a quote inside a quoted item)',
+    );
   endField();
   rows.push(row);
   return rows;
 }
 
-/** Items one per line (and comma-separated unless `commas` is false); blanks dropped, items trimmed. */
+/**
+ * Items one per line (and comma-separated unless `commas` is false); blanks dropped, items
+ * trimmed. Throws on an unclosed quote, which would otherwise swallow the lines after it.
+ */
 export function splitList(
   raw: string,
   { commas = true, quotes = true }: ListOptions = {},
@@ -58,11 +65,6 @@ export function splitList(
     )
     .map((item) => item.trim())
     .filter((item) => item.length > 0);
-}
-
-/** One `KEY=value` per line; the value keeps commas and further `=`. `value` is undefined without `=`. */
-export function splitKeyValueLines(raw: string): { key: string; value: string | undefined }[] {
-  return splitList(raw, { commas: false }).map(splitKeyValue);
 }
 
 /** `KEY=value` at the first `=`; `value` is undefined without one. */

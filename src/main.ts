@@ -14,7 +14,7 @@ import {
 } from './inputs/index.js';
 import { stepOutputs } from './outputs.js';
 import { type Report, newReport } from './report.js';
-import { buildSecretValues, redactor, redactReport, secretTexts } from './secrets.js';
+import { buildSecretValues, redactor, redactReport, secretTexts } from './redaction.js';
 import { renderInputErrorSummary, renderSummary } from './summary.js';
 
 const filesystem: Omit<InputEnvironment, 'builder'> = {

@@ -46,6 +46,8 @@ export interface RunOptions {
   nodeArgs?: string[];
   /** What selects the builder; default: the running vitest project's builder. `{}` lets the action choose. */
   builderEnv?: Record<string, string>;
+  /** Send `signal` once the log matches `when`, as the runner does when a run is cancelled. */
+  interrupt?: { when: RegExp; signal: NodeJS.Signals };
 }
 
 /** Parses the GITHUB_OUTPUT file format `name<<DELIMITER\nvalue\nDELIMITER`. */
@@ -95,11 +97,18 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (data: Buffer) => (stdout += data.toString()));
+  let interrupted = false;
+  child.stdout.on('data', (data: Buffer) => {
+    stdout += data.toString();
+    if (options.interrupt && !interrupted && options.interrupt.when.test(stdout)) {
+      interrupted = true;
+      child.kill(options.interrupt.signal);
+    }
+  });
   child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 150_000);
   const exitCode = await new Promise<number>((resolve) =>
-    child.on('close', (code) => resolve(code ?? -1)),
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : -1))),
   );
   clearTimeout(timer);
   const durationMs = performance.now() - start;

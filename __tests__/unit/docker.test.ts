@@ -10,10 +10,11 @@ import {
   loginArgs,
   logoutArgs,
   rawManifestArgs,
-  rerunBuild,
+  fromCache,
   secretFlags,
 } from '../../src/docker/args.js';
 import { isTransientPushFailure } from '../../src/docker/retry.js';
+import { failedWhilePushing, unknownFlagProblem } from '../../src/docker/buildx-output.js';
 import {
   crossCheckDigest,
   digestFromPushOutput,
@@ -21,7 +22,6 @@ import {
 } from '../../src/docker/digest.js';
 import {
   configDigestOf,
-  failedWhilePushing,
   imageForPlatform,
   imageManifestsOf,
   parseBuildxMetadata,
@@ -50,7 +50,7 @@ const build: BuildInputs = buildInputs({
   tags: 'ghcr.io/acme/api:1.0, ghcr.io/acme/api:latest',
   'build-args': 'A=1\nB=x,y=z',
 });
-const files = { iidFile: '/t/iid', metadataFile: '/t/meta.json', secretFiles: [] };
+const files = { iidFile: '/t/iid', metadataFile: '/t/meta.json', secretFiles: {} };
 
 describe('image references', () => {
   it.each([
@@ -222,6 +222,17 @@ describe('digests', () => {
     expect(configDigestOf(manifest)).toBe(
       'sha256:91ce98ec377f6f6db1ee38c7ad0794b874882f77b57e8e51919c47c4c5901354',
     );
+  });
+
+  it('names the input when buildx is too old for its flag', () => {
+    // What buildx v0.10.4 printed here for annotations and call.
+    expect(
+      unknownFlagProblem("unknown flag: --annotation\nSee 'docker buildx build --help'."),
+    ).toBe(
+      'Input "annotations": this buildx does not know --annotation (buildx 0.12 or later has it)',
+    );
+    expect(unknownFlagProblem('unknown flag: --call')).toMatch(/^Input "call": .*buildx 0\.15/);
+    expect(unknownFlagProblem('unknown flag: --bogus')).toBeUndefined();
   });
 
   it('takes the runner’s platform from an index, any variant, else the first image', () => {
@@ -431,7 +442,6 @@ describe('argv for build-push-action’s build inputs', () => {
       '--build-context base=docker-image://alpine:3',
       '--provenance false',
       '--sbom true',
-      '--attest type=sbom',
       '--annotation org.opencontainers.image.title=api',
       '--network none',
       '--add-host db:10.0.0.5',
@@ -452,6 +462,29 @@ describe('argv for build-push-action’s build inputs', () => {
       expect(args).not.toContain(flag);
   });
 
+  it('names no image id file next to a local or tar export, which buildx refuses', () => {
+    const exporting = (outputs: string) =>
+      buildxBuildArgs(buildInputs({ tags: 'r/a:1', push: 'false', outputs }), [], files);
+    expect(exporting('type=local,dest=out')).not.toContain('--iidfile');
+    expect(exporting('type=tar,dest=out.tar')).not.toContain('--iidfile');
+    expect(exporting('out-folder')).not.toContain('--iidfile');
+    expect(exporting('type=docker,name=x')).toContain('--iidfile');
+  });
+
+  it('lets provenance and sbom win over attests of the same type, as build-push-action does', () => {
+    const args = buildxBuildArgs(
+      buildInputs({
+        tags: 'r/a:1',
+        provenance: 'mode=max',
+        attests: 'type=provenance,mode=min\ntype=sbom,generator=x',
+      }),
+      [],
+      files,
+    );
+    expect(args.join(' ')).toContain('--provenance mode=max --attest type=sbom,generator=x');
+    expect(args.join(' ')).not.toContain('type=provenance,mode=min');
+  });
+
   it('passes secrets as files or variable names, never as values', () => {
     expect(
       secretFlags(
@@ -461,7 +494,7 @@ describe('argv for build-push-action’s build inputs', () => {
           { id: 'token', variable: 'NPM_TOKEN' },
           { id: 'GIT_AUTH_TOKEN.github.com', value: 'ghs_x' },
         ],
-        ['/tmp/run/secret-0', '/tmp/run/secret-1'],
+        { npm: '/tmp/run/secret-0', 'GIT_AUTH_TOKEN.github.com': '/tmp/run/secret-1' },
       ),
     ).toEqual([
       '--secret',
@@ -486,12 +519,19 @@ describe('argv for build-push-action’s build inputs', () => {
     expect(flags({ push: 'false', outputs: 'type=local,dest=out' })).toEqual(['--output']);
     expect(flags({ push: 'false', call: 'check' })).toEqual([]);
     // Push and load: the push first; the load is a second run from the cache.
-    const both = buildInputs({ tags: 'r/a:1', load: 'true', 'no-cache': 'true', pull: 'true' });
+    const both = buildInputs({
+      tags: 'r/a:1',
+      load: 'true',
+      'no-cache': 'true',
+      pull: 'true',
+      'no-cache-filters': 'final',
+    });
     expect(flags({ load: 'true' })).toEqual(['--push']);
-    const loadRun = buildxBuildArgs(rerunBuild(both, 'load'), [], files);
+    const loadRun = buildxBuildArgs(fromCache(both, 'load'), [], files);
     expect(loadRun).toContain('--load');
-    for (const flag of ['--push', '--no-cache', '--pull']) expect(loadRun).not.toContain(flag);
-    const pushAgain = buildxBuildArgs(rerunBuild(both, 'push'), [], files);
+    for (const flag of ['--push', '--no-cache', '--pull', '--no-cache-filter'])
+      expect(loadRun).not.toContain(flag);
+    const pushAgain = buildxBuildArgs(fromCache(both, 'push'), [], files);
     expect(pushAgain).toContain('--push');
     expect(pushAgain).not.toContain('--no-cache');
   });

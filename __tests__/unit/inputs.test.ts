@@ -208,7 +208,7 @@ describe('the build inputs of docker/build-push-action', () => {
     annotations: 'index:org.opencontainers.image.title=api',
     load: 'true',
     network: 'host',
-    'add-hosts': 'db:10.0.0.5, gw:host-gateway, v6=::1',
+    'add-hosts': 'db:10.0.0.5, gw:host-gateway, v6:::1',
     'shm-size': '2g',
     ulimit: 'nofile=1024:2048\nnproc=-1',
     'cgroup-parent': '/ci',
@@ -227,7 +227,7 @@ describe('the build inputs of docker/build-push-action', () => {
       annotations: ['index:org.opencontainers.image.title=api'],
       load: true,
       network: 'host',
-      addHosts: ['db:10.0.0.5', 'gw:host-gateway', 'v6=::1'],
+      addHosts: ['db:10.0.0.5', 'gw:host-gateway', 'v6:::1'],
       shmSize: '2g',
       ulimits: ['nofile=1024:2048', 'nproc=-1'],
       cgroupParent: '/ci',
@@ -253,9 +253,23 @@ describe('the build inputs of docker/build-push-action', () => {
       expect(problems.join('\n')).not.toContain(`Input "${name}"`);
   });
 
+  it('accepts sizes as docker does', () => {
+    for (const size of ['2g', '2GiB', '1.5 g', '512m', '1073741824'])
+      expect(problemsOf({ tags: 'a:1', 'shm-size': size }, buildx)).toEqual([]);
+  });
+
   it.each([
     [{ 'add-hosts': 'db' }, /Input "add-hosts": "db" is not host:ip/],
     [{ 'add-hosts': 'db:10.0.0.999' }, /"10\.0\.0\.999" is not an IP address/],
+    [{ 'add-hosts': 'db=10.0.0.5' }, /Input "add-hosts": "db=10\.0\.0\.5" is not host:ip/],
+    [{ 'add-hosts': 'v6:[::1]' }, /"\[::1\]" is not an IP address/],
+    [{ 'shm-size': '512bb' }, /Input "shm-size": "512bb" is not a size/],
+    [
+      { load: 'true', platforms: 'linux/amd64,linux/arm64' },
+      /Input "load": docker's image store holds one platform/,
+    ],
+    [{ secrets: '"A=unclosed\nB=2' }, /Input "secrets": has a " that is never closed/],
+    [{ secrets: 'A=1', 'secret-files': 'A=x' }, /the secret id "A" is given more than once/],
     [{ ulimit: 'nofile' }, /Input "ulimit": "nofile" is not name=soft\[:hard\]/],
     [{ ulimit: 'files=10' }, /"files" is not a ulimit name/],
     [{ ulimit: 'nofile=10:5' }, /soft limit is above the hard limit/],
@@ -308,7 +322,7 @@ describe('build secrets', () => {
     expect(problems).toEqual([
       'Input "secrets": item 1 is not ID=value (the value is not shown)',
       'Input "secrets": "empty" has an empty value',
-      'Input "secret-envs": "x": environment variable MISSING is not set',
+      'Input "secret-envs": "x": environment variable MISSING is empty or not set',
     ]);
     expect(problemsOf({ tags: 'a:1', 'secret-files': 'k=nope' }, secretEnv)).toEqual([
       'Input "secret-files": "k": file "nope" does not exist',

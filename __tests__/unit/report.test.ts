@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { stepOutputs } from '../../src/outputs.js';
 import type { Report } from '../../src/report.js';
-import { buildSecretValues, redactor, redactReport, secretTexts } from '../../src/secrets.js';
+import { buildSecretValues, redactor, redactReport, secretTexts } from '../../src/redaction.js';
 import { renderSummary } from '../../src/summary.js';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;

@@ -6,8 +6,8 @@ import type { BuildSecret } from '../inputs/secrets.js';
 export interface BuildFiles {
   iidFile: string;
   metadataFile: string;
-  /** One per secret with a value (from `secrets` or the github token), in order. */
-  secretFiles: string[];
+  /** Secret id → the file its value (from `secrets` or the github token) was written to. */
+  secretFiles: Record<string, string>;
 }
 
 /** A field of docker's CSV-style flag values (`--secret id=…,src=…`), quoted when it must be. */
@@ -24,12 +24,19 @@ function optional(flag: string, value: string): string[] {
   return value ? [flag, value] : [];
 }
 
+/** A local or tar export (`type=local`, `type=tar`, or a bare path) has no image to name. */
+function exportsFiles(build: BuildInputs): boolean {
+  return build.outputs.some(
+    (output) => !/(^|,)type=/.test(output) || /(^|,)type=(local|tar)\b/.test(output),
+  );
+}
+
 /** Flags both builders have. */
 function commonBuildFlags(build: BuildInputs, labels: string[], iidFile: string): string[] {
   return [
     ...optional('--file', build.file),
-    '--iidfile',
-    iidFile,
+    // buildx refuses an image id file next to a local or tar export.
+    ...(exportsFiles(build) ? [] : ['--iidfile', iidFile]),
     ...(build.pull ? ['--pull'] : []),
     ...(build.noCache ? ['--no-cache'] : []),
     ...optional('--target', build.target),
@@ -57,12 +64,11 @@ export function classicBuildArgs(
  * `--secret` flags. Values are never on the command line: a value secret names the file it was
  * written to, a file secret its file, an environment secret its variable.
  */
-export function secretFlags(secrets: BuildSecret[], valueFiles: string[]): string[] {
-  let next = 0;
+export function secretFlags(secrets: BuildSecret[], valueFiles: Record<string, string>): string[] {
   return secrets.flatMap((secret) => {
     const source =
       'value' in secret
-        ? `src=${valueFiles[next++]}`
+        ? `src=${valueFiles[secret.id]}`
         : 'file' in secret
           ? `src=${secret.file}`
           : `env=${secret.variable}`;
@@ -85,6 +91,14 @@ function outputFlags(build: BuildInputs): string[] {
   ];
 }
 
+/** `attests` without the types `provenance` and `sbom` set, which win (as in build-push-action). */
+function attestsBesides(build: BuildInputs): string[] {
+  const set = [...(build.provenance ? ['provenance'] : []), ...(build.sbom ? ['sbom'] : [])];
+  return build.attests.filter(
+    (attest) => !set.some((type) => new RegExp(`(^|,)type=${type}\\b`).test(attest)),
+  );
+}
+
 /** Buildx: pushes in the same command and writes the pushed digest to the metadata file. */
 export function buildxBuildArgs(build: BuildInputs, labels: string[], files: BuildFiles): string[] {
   return [
@@ -102,7 +116,7 @@ export function buildxBuildArgs(build: BuildInputs, labels: string[], files: Bui
     ...repeated('--build-context', build.buildContexts),
     ...optional('--provenance', build.provenance),
     ...optional('--sbom', build.sbom),
-    ...repeated('--attest', build.attests),
+    ...repeated('--attest', attestsBesides(build)),
     ...repeated('--annotation', build.annotations),
     ...repeated('--allow', build.allow),
     ...repeated('--no-cache-filter', build.noCacheFilters),
@@ -113,18 +127,20 @@ export function buildxBuildArgs(build: BuildInputs, labels: string[], files: Bui
 }
 
 /**
- * The same build again, from the cache the first run filled: to push again after a transient
- * registry error, or to load what was pushed (buildx before 0.13 cannot push and load in one
- * command). `no-cache` and `pull` would make it a new build, so they are dropped.
+ * The same build again, taken from the cache the first run filled, sent to `output`: to push
+ * again after a transient registry error, or to load what was pushed (buildx before 0.13 cannot
+ * push and load in one command). `no-cache`, `no-cache-filters` and `pull` would rebuild steps
+ * and could give another image, so they are dropped.
  */
-export function rerunBuild(build: BuildInputs, then: 'push' | 'load'): BuildInputs {
+export function fromCache(build: BuildInputs, output: 'push' | 'load'): BuildInputs {
   return {
     ...build,
     noCache: false,
+    noCacheFilters: [],
     pull: false,
-    push: then === 'push',
-    load: then === 'load',
-    outputs: then === 'push' ? build.outputs : [],
+    push: output === 'push',
+    load: output === 'load',
+    outputs: output === 'push' ? build.outputs : [],
   };
 }
 

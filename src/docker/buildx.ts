@@ -8,12 +8,12 @@ import {
   buildxBuildArgs,
   buildxEnvironment,
   rawManifestArgs,
-  rerunBuild,
+  fromCache,
 } from './args.js';
 import { docker, DockerError } from './cli.js';
+import { failedWhilePushing, unknownFlagProblem } from './buildx-output.js';
 import {
   configDigestOf,
-  failedWhilePushing,
   imageForPlatform,
   imageManifestsOf,
   parseBuildxMetadata,
@@ -33,8 +33,15 @@ export async function buildWithBuildx(
 ): Promise<void> {
   const build = inputs.build;
   const env = buildxEnvironment(build, report.github?.commitTime, process.env);
-  const run = (what: BuildInputs): Promise<string> =>
-    docker(buildxBuildArgs(what, labels, files), { env });
+  const run = async (what: BuildInputs): Promise<string> => {
+    try {
+      return await docker(buildxBuildArgs(what, labels, files), { env });
+    } catch (error) {
+      const tooOld = error instanceof DockerError ? unknownFlagProblem(error.logTail) : undefined;
+      if (tooOld) throw new StageError('build', tooOld, (error as DockerError).logTail);
+      throw error;
+    }
+  };
   const start = performance.now();
   let tries = 1;
   if (!build.push) {
@@ -43,7 +50,7 @@ export async function buildWithBuildx(
     ({ tries } = await withPushRetries('docker buildx build --push', async (retry) => {
       try {
         // A retry pushes the result again from the cache the first run filled, without rebuilding.
-        return await run(retry ? rerunBuild(build, 'push') : build);
+        return await run(retry ? fromCache(build, 'push') : build);
       } catch (error) {
         // buildx pushes inside the build: only a failure while pushing is a push failure.
         if (error instanceof DockerError && !failedWhilePushing(error.logTail))
@@ -87,7 +94,7 @@ export async function buildWithBuildx(
   };
   if (metadata.isIndex) await readPushedIndex(build, report);
   // Pushed, and loaded into docker as asked: from the same cache, so the same image.
-  if (build.load) await run(rerunBuild(build, 'load'));
+  if (build.load) await run(fromCache(build, 'load'));
 }
 
 /**

@@ -115,11 +115,3 @@ export function imageForPlatform(
     images[0]
   );
 }
-
-/**
- * Whether a failed `docker buildx build --push` failed while pushing rather than building, from
- * its last lines: BuildKit says "failed to push <ref>", the docker driver "pushing <ref> with docker".
- */
-export function failedWhilePushing(logTail: string): boolean {
-  return /failed to push |> pushing \S+ with docker/.test(logTail);
-}

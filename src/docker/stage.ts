@@ -18,17 +18,16 @@ import { inStage, type StageError } from './steps.js';
  * secret values, each in a file of mode 0600 that docker reads (never on a command line).
  */
 function prepareFiles(workDir: string, inputs: Inputs): BuildFiles {
-  const values = inputs.build.secrets.flatMap((secret) =>
-    'value' in secret ? [secret.value] : [],
-  );
+  const secretFiles: Record<string, string> = {};
+  for (const [i, secret] of inputs.build.secrets.entries()) {
+    if (!('value' in secret)) continue;
+    secretFiles[secret.id] = path.join(workDir, `secret-${i}`);
+    fs.writeFileSync(secretFiles[secret.id]!, secret.value, { mode: 0o600 });
+  }
   return {
     iidFile: path.join(workDir, 'iid'),
     metadataFile: path.join(workDir, 'metadata.json'),
-    secretFiles: values.map((value, i) => {
-      const file = path.join(workDir, `secret-${i}`);
-      fs.writeFileSync(file, value, { mode: 0o600 });
-      return file;
-    }),
+    secretFiles,
   };
 }
 
@@ -41,6 +40,15 @@ export async function buildAndPush(
   const workDir = fs.mkdtempSync(
     path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'build-push-notify-'),
   );
+  const removeWorkDir = (): void => fs.rmSync(workDir, { recursive: true, force: true });
+  // A cancelled run (the runner sends SIGINT, then SIGTERM) never reaches `finally`: the secret
+  // files go first, then the signal takes its course.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    removeWorkDir();
+    process.kill(process.pid, signal);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const login = inputs.login;
   let loggedIn = false;
   try {
@@ -75,6 +83,8 @@ export async function buildAndPush(
         ),
       );
     }
-    fs.rmSync(workDir, { recursive: true, force: true });
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    removeWorkDir();
   }
 }

@@ -30,8 +30,9 @@ export async function inStage<T>(stage: Stage, step: () => Promise<T>): Promise<
 
 /**
  * Runs a push, and again while it fails with a transient registry error, PUSH_TRIES times in all.
- * `push` is told whether this is a retry. A final docker failure becomes a push StageError that
- * says how many tries were made.
+ * `push` is told whether this is a retry, and ends the tries by throwing a StageError of its own
+ * (a failure that is not the push's). A final docker failure becomes a push StageError that says
+ * how many tries were made.
  */
 export async function withPushRetries<T>(
   what: string,
@@ -41,7 +42,7 @@ export async function withPushRetries<T>(
     try {
       return { result: await push(tries > 1), tries };
     } catch (error) {
-      if (!(error instanceof DockerError)) throw error;
+      if (!(error instanceof DockerError)) throw error; // a StageError: not the push's to retry
       if (tries >= PUSH_TRIES || !isTransientPushFailure(error.logTail)) {
         const after = tries > 1 ? ` (${tries} tries)` : '';
         throw new StageError('push', `${error.message}${after}`, error.logTail);

@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import * as path from 'node:path';
 import type { BuilderChoice } from '../docker/builder.js';
 import { parseImageReference } from '../docker/reference.js';
-import { splitKeyValueLines, splitList } from '../lists.js';
+import { splitKeyValue } from '../lists.js';
 import type { Checker } from './checker.js';
 import { type BuildSecret, readSecrets, type SecretEnvironment } from './secrets.js';
 
@@ -100,45 +100,48 @@ export function isRemoteContext(context: string): boolean {
 }
 
 export function readBuild(c: Checker, env: BuildEnvironment): BuildInputs {
-  const context = c.raw('context') || '.';
+  const context = c.value('context') || '.';
   const remote = isRemoteContext(context);
   if (!remote && !env.isDirectory(context)) {
     c.fail('context', `"${context}" is not a directory (expected the build context path)`);
   }
   // A remote context's `file` is a path inside it, which only the builder can check.
-  const file = c.raw('file') || (remote ? '' : path.join(context, 'Dockerfile'));
+  const file = c.value('file') || (remote ? '' : path.join(context, 'Dockerfile'));
   if (!remote && !env.isFile(file)) {
-    c.fail(c.raw('file') ? 'file' : 'context', `Dockerfile "${file}" does not exist`);
+    c.fail(c.value('file') ? 'file' : 'context', `Dockerfile "${file}" does not exist`);
   }
 
   const push = c.boolean('push', true);
-  const tags = splitList(c.text('tags'));
+  const tags = c.list('tags');
   for (const tag of tags) c.attempt('tags', () => parseImageReference(tag));
   if (push && tags.length === 0) c.fail('tags', 'at least one tag is required when push is true');
 
   const keyValues = (name: string): string[] =>
-    splitKeyValueLines(c.text(name)).flatMap(({ key, value }) => {
-      if (value === undefined || !/^[^\s=]+$/.test(key)) {
-        c.fail(name, `"${key}" is not KEY=value (one per line)`);
-        return [];
-      }
-      return [`${key}=${value}`];
-    });
+    c
+      .list(name, { commas: false })
+      .map(splitKeyValue)
+      .flatMap(({ key, value }) => {
+        if (value === undefined || !/^[^\s=]+$/.test(key)) {
+          c.fail(name, `"${key}" is not KEY=value (one per line)`);
+          return [];
+        }
+        return [`${key}=${value}`];
+      });
 
   const build: BuildInputs = {
     context,
     file,
-    builder: c.raw('builder'),
-    target: c.raw('target'),
+    builder: c.value('builder'),
+    target: c.value('target'),
     tags,
     buildArgs: keyValues('build-args'),
     labels: keyValues('labels'),
     push,
     pull: c.boolean('pull', false),
     noCache: c.boolean('no-cache', false),
-    platforms: splitList(c.text('platforms')),
-    cacheFrom: splitList(c.text('cache-from'), { commas: false }),
-    cacheTo: splitList(c.text('cache-to'), { commas: false }),
+    platforms: c.list('platforms'),
+    cacheFrom: c.list('cache-from', { commas: false }),
+    cacheTo: c.list('cache-to', { commas: false }),
     secrets: [],
     ssh: checkedList(
       c,
@@ -178,15 +181,16 @@ export function readBuild(c: Checker, env: BuildEnvironment): BuildInputs {
       'default, none, host or a network name',
     ),
     addHosts: readAddHosts(c),
+    // docker/go-units RAMInBytes: a number, an optional space, a unit with optional i and b.
     shmSize: checkedValue(
       c,
       'shm-size',
-      /^\d+(\.\d+)?[bkmgtp]?b?$/i,
+      /^\d+(\.\d+)? ?[kmgtp]?i?b?$/i,
       'a size such as 2g, 512m or 1073741824',
     ),
     ulimits: readUlimits(c),
     cgroupParent: checkedValue(c, 'cgroup-parent', /^[\w./:-]+$/, 'a cgroup path'),
-    outputs: splitList(c.text('outputs'), { commas: false, quotes: false }),
+    outputs: c.list('outputs', { commas: false, quotes: false }),
     call: readCall(c, push),
     allow: checkedList(
       c,
@@ -207,6 +211,12 @@ export function readBuild(c: Checker, env: BuildEnvironment): BuildInputs {
   const gitContexts =
     env.builder.kind === 'buildx' ? [context, ...build.buildContexts.map(contextValue)] : [];
   build.secrets = readSecrets(c, env, gitContexts);
+  if (build.load && build.platforms.length > 1) {
+    c.fail(
+      'load',
+      `docker's image store holds one platform; ${build.platforms.length} are built (load one platform, or drop load)`,
+    );
+  }
   if (build.target && !STAGE_NAME.test(build.target)) {
     c.fail('target', `"${build.target}" is not a build stage name`);
   }
@@ -216,7 +226,7 @@ export function readBuild(c: Checker, env: BuildEnvironment): BuildInputs {
   if (env.builder.problem) c.problems.push(env.builder.problem);
   if (env.builder.kind !== 'buildx') {
     for (const name of BUILDX_ONLY) {
-      if (c.raw(name)) {
+      if (c.value(name)) {
         // What the input says matters less than that nothing here can use it.
         c.failOnly(
           name,
@@ -235,14 +245,14 @@ function contextValue(item: string): string {
 
 /** A one-line input, as written. */
 function oneLine(c: Checker, name: string): string {
-  const value = c.raw(name);
+  const value = c.value(name);
   if (/[\r\n]/.test(value)) c.fail(name, 'must be one line');
   return value;
 }
 
 /** A single value that must match `pattern`; empty when not set. */
 function checkedValue(c: Checker, name: string, pattern: RegExp, expected: string): string {
-  const value = c.raw(name);
+  const value = c.value(name);
   if (value && !pattern.test(value)) c.fail(name, `"${value}" is not ${expected}`);
   return value;
 }
@@ -255,20 +265,21 @@ function checkedList(
   pattern: RegExp,
   expected: string,
 ): string[] {
-  const items = splitList(c.text(name), split);
+  const items = c.list(name, split);
   for (const item of items) if (!pattern.test(item)) c.fail(name, `"${item}" is not ${expected}`);
   return items;
 }
 
-/** `host:ip` (or docker 23's `host=ip`), ip being IPv4, IPv6 or docker's `host-gateway`. */
+/** `host:ip`, ip being IPv4, IPv6 (not in brackets) or docker's `host-gateway`. */
 function readAddHosts(c: Checker): string[] {
-  const items = splitList(c.text('add-hosts'));
+  const items = c.list('add-hosts');
   for (const item of items) {
-    const separator = /^[^:=]+[:=]/.exec(item)?.[0].length ?? 0;
-    const ip = item.slice(separator);
-    if (!separator || !/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(item.slice(0, separator - 1))) {
+    // docker splits at the first colon: the rest may be an IPv6 address.
+    const colon = item.indexOf(':');
+    const [host, ip] = [item.slice(0, colon), item.slice(colon + 1)];
+    if (colon < 1 || !/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(host)) {
       c.fail('add-hosts', `"${item}" is not host:ip`);
-    } else if (ip !== 'host-gateway' && !isIP(ip.replace(/^\[|\]$/g, ''))) {
+    } else if (ip !== 'host-gateway' && !isIP(ip)) {
       c.fail('add-hosts', `"${item}": "${ip}" is not an IP address (or host-gateway)`);
     }
   }
@@ -277,7 +288,7 @@ function readAddHosts(c: Checker): string[] {
 
 /** `name=soft[:hard]`, one per line, with the names docker knows; -1 means unlimited. */
 function readUlimits(c: Checker): string[] {
-  const items = splitList(c.text('ulimit'), { commas: false });
+  const items = c.list('ulimit', { commas: false });
   for (const item of items) {
     const match = /^([a-z]+)=(-?\d+)(?::(-?\d+))?$/.exec(item);
     if (!match) {
@@ -296,7 +307,7 @@ function readUlimits(c: Checker): string[] {
 
 /** `--call`: build (the default) or an evaluation that builds no image, so nothing to push. */
 function readCall(c: Checker, push: boolean): string {
-  const value = c.raw('call');
+  const value = c.value('call');
   if (!value) return '';
   const method = value.split(',')[0]!;
   if (!CALLS.includes(method)) {

@@ -1,6 +1,8 @@
 // The reader every input goes through: it collects problems, so the user sees all of them in
 // one run, and each problem names its input and what is expected.
 
+import { type ListOptions, splitList } from '../lists.js';
+
 export type InputReader = (name: string) => string;
 
 export class InputError extends Error {
@@ -19,14 +21,19 @@ export class Checker {
   readonly problems: string[] = [];
   constructor(private readonly read: InputReader) {}
 
-  /** The input trimmed. */
-  raw(name: string): string {
+  /** A single-value input, trimmed. */
+  value(name: string): string {
     return this.read(name).trim();
   }
 
   /** The input as written (multi-line inputs keep their lines). */
   text(name: string): string {
     return this.read(name);
+  }
+
+  /** A list input, split as docker/build-push-action splits it (lists.ts). */
+  list(name: string, options?: ListOptions): string[] {
+    return this.attempt(name, () => splitList(this.read(name), options)) ?? [];
   }
 
   fail(name: string, message: string): void {
@@ -52,7 +59,7 @@ export class Checker {
   }
 
   boolean(name: string, fallback: boolean): boolean {
-    const value = this.raw(name);
+    const value = this.value(name);
     if (value === '') return fallback;
     // YAML 1.2 core schema, as core.getBooleanInput accepts.
     if (['true', 'True', 'TRUE'].includes(value)) return true;
@@ -62,7 +69,7 @@ export class Checker {
   }
 
   seconds(name: string, fallback: number): number {
-    const value = this.raw(name);
+    const value = this.value(name);
     if (value === '') return fallback;
     const parsed = Number(value);
     if (!/^\d+(\.\d+)?$/.test(value) || !(parsed > 0) || parsed > 3600) {
@@ -92,7 +99,7 @@ export class Checker {
   }
 
   choice<T extends string>(name: string, options: readonly T[], fallback: T): T {
-    const value = this.raw(name);
+    const value = this.value(name);
     if (value === '') return fallback;
     if ((options as readonly string[]).includes(value)) return value as T;
     this.fail(name, `expected one of ${options.join(', ')}, got "${value}"`);

@@ -1,6 +1,5 @@
 // The deployment inputs: Watchtower hosts, token, images and timeouts.
 import { parseImageReference, repositoryOf } from '../docker/reference.js';
-import { splitList } from '../lists.js';
 import type { Checker } from './checker.js';
 
 export interface DeployInputs {
@@ -14,14 +13,14 @@ export interface DeployInputs {
 }
 
 export function readDeploy(c: Checker): DeployInputs | undefined {
-  const urls = splitList(c.text('watchtower-url'));
+  const urls = c.list('watchtower-url');
   if (urls.length === 0) {
     for (const name of ['watchtower-token', 'watchtower-images'] as const) {
-      if (c.raw(name)) c.fail('watchtower-url', `is required when "${name}" is set`);
+      if (c.value(name)) c.fail('watchtower-url', `is required when "${name}" is set`);
     }
     return undefined;
   }
-  const images = splitList(c.text('watchtower-images'));
+  const images = c.list('watchtower-images');
   for (const image of images) {
     const ref = c.attempt('watchtower-images', () => parseImageReference(image));
     if (ref?.tag) {
@@ -33,7 +32,7 @@ export function readDeploy(c: Checker): DeployInputs | undefined {
   }
   return {
     urls: urls.map((url) => c.httpUrl('watchtower-url', url)),
-    token: c.raw('watchtower-token'),
+    token: c.value('watchtower-token'),
     images,
     timeoutSeconds: c.seconds('watchtower-timeout', 300),
     failOnError: c.boolean('fail-on-deploy-error', true),

@@ -12,8 +12,8 @@ export interface LoginInputs {
 const REGISTRY = /^[A-Za-z0-9.-]+(:\d+)?(\/[\w./-]*)?$|^https?:\/\/\S+$/;
 
 export function readLogin(c: Checker): LoginInputs | undefined {
-  const registry = c.raw('registry');
-  const username = c.raw('username');
+  const registry = c.value('registry');
+  const username = c.value('username');
   const password = c.text('password');
   if (!registry && !username && !password) return undefined;
   if (!username) c.fail('username', 'is required when "registry" or "password" is set');

@@ -34,24 +34,24 @@ function readAddresses(c: Checker, name: string): Address[] {
 }
 
 export function readMail(c: Checker): MailInputs | undefined {
-  const token = c.raw('sendgrid-token');
+  const token = c.value('sendgrid-token');
   const recipients = c.text('mail');
   if (!recipients.trim() && !token) return undefined;
 
   const to = readAddresses(c, 'mail');
   if (!recipients.trim())
     c.fail('mail', 'at least one recipient is required when "sendgrid-token" is set');
-  const fromRaw = c.raw('from');
+  const fromRaw = c.value('from');
   if (!fromRaw) c.fail('from', 'the verified sender address is required to send email');
   const from = fromRaw ? c.attempt('from', () => parseAddress(fromRaw)) : undefined;
-  const replyToRaw = c.raw('reply-to');
+  const replyToRaw = c.value('reply-to');
   const replyTo = replyToRaw ? c.attempt('reply-to', () => parseAddress(replyToRaw)) : undefined;
 
-  const subject = c.raw('subject');
+  const subject = c.value('subject');
   if (/[\r\n]/.test(subject)) c.fail('subject', 'must be one line (no line breaks)');
   const text = c.text('text');
   const html = c.text('html');
-  const templateId = c.raw('template-id');
+  const templateId = c.value('template-id');
   if (templateId && !/^d-[0-9a-f]{32}$/i.test(templateId)) {
     c.fail(
       'template-id',
@@ -94,7 +94,7 @@ export function readMail(c: Checker): MailInputs | undefined {
     templateData,
     notifyOn: c.choice('notify-on', NOTIFY_ON, 'always'),
     individual: c.boolean('individual', false),
-    apiUrl: c.httpUrl('sendgrid-api-url', c.raw('sendgrid-api-url') || DEFAULT_SENDGRID_URL),
+    apiUrl: c.httpUrl('sendgrid-api-url', c.value('sendgrid-api-url') || DEFAULT_SENDGRID_URL),
     sandbox: c.boolean('sandbox', false),
     failOnError: c.boolean('fail-on-notify-error', true),
     timeoutSeconds: c.seconds('sendgrid-timeout', 30),
@@ -102,7 +102,7 @@ export function readMail(c: Checker): MailInputs | undefined {
 }
 
 function readTemplateData(c: Checker, templateId: string): Record<string, unknown> {
-  const raw = c.raw('template-data');
+  const raw = c.value('template-data');
   if (!raw) return {};
   if (!templateId) c.fail('template-data', 'is only used with "template-id"');
   let parsed: unknown;

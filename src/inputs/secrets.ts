@@ -1,6 +1,6 @@
 // Build secrets: `secrets` (values), `secret-files`, `secret-envs` and the `github-token` for Git
 // contexts on GitHub, in docker/build-push-action's formats. A problem never quotes a secret value.
-import { splitKeyValue, splitList } from '../lists.js';
+import { splitKeyValue } from '../lists.js';
 import type { Checker } from './checker.js';
 
 /** A build secret, by where its value comes from. Values never go on a command line. */
@@ -43,7 +43,7 @@ export function readSecrets(
   gitContexts: string[],
 ): BuildSecret[] {
   const secrets: BuildSecret[] = [];
-  for (const [n, item] of splitList(c.text('secrets'), { commas: false }).entries()) {
+  for (const [n, item] of c.list('secrets', { commas: false }).entries()) {
     const { key, value } = splitKeyValue(item);
     if (value === undefined || !SECRET_ID.test(key)) {
       c.fail('secrets', `item ${n + 1} is not ID=value (the value is not shown)`);
@@ -53,7 +53,7 @@ export function readSecrets(
       secrets.push({ id: key, value });
     }
   }
-  for (const item of splitList(c.text('secret-files'), { commas: false })) {
+  for (const item of c.list('secret-files', { commas: false })) {
     const { key, value } = splitKeyValue(item);
     if (value === undefined || !SECRET_ID.test(key) || value === '') {
       c.fail('secret-files', `"${item}" is not ID=path`);
@@ -63,18 +63,25 @@ export function readSecrets(
       secrets.push({ id: key, file: value });
     }
   }
-  for (const item of splitList(c.text('secret-envs'))) {
+  for (const item of c.list('secret-envs')) {
     const { key, value } = splitKeyValue(item);
     if (value === undefined || !SECRET_ID.test(key) || !ENV_NAME.test(value)) {
       c.fail('secret-envs', `"${item}" is not ID=ENVIRONMENT_VARIABLE`);
     } else if (!env.variables[value]) {
-      c.fail('secret-envs', `"${key}": environment variable ${value} is not set`);
+      c.fail('secret-envs', `"${key}": environment variable ${value} is empty or not set`);
     } else {
       secrets.push({ id: key, variable: value });
     }
   }
 
-  const token = c.raw('github-token');
+  const ids = secrets.map((secret) => secret.id);
+  for (const id of new Set(ids.filter((id, i) => ids.indexOf(id) !== i)))
+    c.fail(
+      'secrets',
+      `the secret id "${id}" is given more than once (secrets, secret-files, secret-envs)`,
+    );
+
+  const token = c.value('github-token');
   const server = env.variables.GITHUB_SERVER_URL || 'https://github.com';
   const host = /^https?:\/\/([^/:]+)/.exec(server)?.[1] ?? 'github.com';
   const setByUser = secrets.some(
