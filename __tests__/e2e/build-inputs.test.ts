@@ -28,7 +28,9 @@ let sendgrid: SendGridServer;
 const SENDGRID_TOKEN = 'SG.build-inputs-token';
 
 beforeAll(async () => {
-  [registry, sendgrid] = await Promise.all([startRegistry(), startSendGrid(SENDGRID_TOKEN)]);
+  // One after the other, so a failure leaves nothing running that afterAll cannot stop.
+  registry = await startRegistry();
+  sendgrid = await startSendGrid(SENDGRID_TOKEN);
 });
 afterAll(async () => {
   await Promise.all([registry?.stop(), sendgrid?.stop()]);

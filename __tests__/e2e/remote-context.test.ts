@@ -12,7 +12,9 @@ let registry: Registry;
 let remote: RemoteContexts;
 
 beforeAll(async () => {
-  [registry, remote] = await Promise.all([startRegistry(), startRemoteContexts()]);
+  // One after the other, so a failure leaves nothing running that afterAll cannot stop.
+  registry = await startRegistry();
+  remote = await startRemoteContexts();
 });
 afterAll(async () => {
   await Promise.all([registry?.stop(), remote?.stop()]);

@@ -80,6 +80,9 @@ export async function startRemoteContexts(): Promise<RemoteContexts> {
   fs.mkdirSync(served);
   git(dir, 'clone', '--quiet', '--bare', work, path.join(served, 'app.git'));
 
+  const tarball = execFileSync('tar', ['-C', work, '--exclude=.git', '-cf', '-', '.'], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const gitPort = await freePort();
   const daemon: ChildProcess = spawn(
     'git',
@@ -94,11 +97,13 @@ export async function startRemoteContexts(): Promise<RemoteContexts> {
     ],
     { stdio: 'ignore' },
   );
-  await waitForPort(gitPort);
+  try {
+    await waitForPort(gitPort);
+  } catch (error) {
+    daemon.kill('SIGTERM');
+    throw error;
+  }
 
-  const tarball = execFileSync('tar', ['-C', work, '--exclude=.git', '-cf', '-', '.'], {
-    maxBuffer: 64 * 1024 * 1024,
-  });
   const server = http.createServer((request, response) => {
     if (request.url !== '/context.tar') return void response.writeHead(404).end();
     response.writeHead(200, { 'Content-Type': 'application/x-tar' }).end(tarball);
