@@ -28666,14 +28666,7 @@ function fromCache(build, output) {
 }
 /** The manifest or index the registry serves for `reference`, as the exact bytes it serves. */
 function rawManifestArgs(reference, builder) {
-    return [
-        'buildx',
-        'imagetools',
-        'inspect',
-        ...(builder ? ['--builder', builder] : []),
-        '--raw',
-        reference,
-    ];
+    return ['buildx', 'imagetools', 'inspect', ...optional('--builder', builder), '--raw', reference];
 }
 function pushArgs(tag) {
     return ['push', tag];
@@ -28987,35 +28980,30 @@ function readIfPresent(file) {
 async function buildWithBuildx(inputs, report, files, labels, builderName) {
     const build = inputs.build;
     const env = buildxEnvironment(build, report.github?.commitTime, process.env);
+    // Every failure but a push's is the build's: buildx builds and pushes in one command.
     const run = async (what) => {
         try {
             return await docker(buildxBuildArgs(what, labels, files), { env });
         }
         catch (error) {
-            const tooOld = error instanceof DockerError ? unknownFlagProblem(error.logTail) : undefined;
+            if (!(error instanceof DockerError))
+                throw error;
+            const tooOld = unknownFlagProblem(error.logTail);
             if (tooOld)
                 throw new StageError('build', tooOld, error.logTail);
-            throw error;
+            if (what.push && failedWhilePushing(error.logTail))
+                throw error; // withPushRetries decides
+            throw new StageError('build', error.message, error.logTail);
         }
     };
     const start = performance.now();
     let tries = 1;
-    if (!build.push) {
-        await run(build);
+    if (build.push) {
+        // A retry pushes the result again from the cache the first run filled, without rebuilding.
+        ({ tries } = await withPushRetries('docker buildx build --push', (retry) => run(retry ? fromCache(build, 'push') : build)));
     }
     else {
-        ({ tries } = await withPushRetries('docker buildx build --push', async (retry) => {
-            try {
-                // A retry pushes the result again from the cache the first run filled, without rebuilding.
-                return await run(retry ? fromCache(build, 'push') : build);
-            }
-            catch (error) {
-                // buildx pushes inside the build: only a failure while pushing is a push failure.
-                if (error instanceof DockerError && !failedWhilePushing(error.logTail))
-                    throw new StageError('build', error.message, error.logTail);
-                throw error;
-            }
-        }));
+        await run(build);
     }
     const metadataText = readIfPresent(files.metadataFile);
     const metadata = metadataText

@@ -146,14 +146,7 @@ export function fromCache(build: BuildInputs, output: 'push' | 'load'): BuildInp
 
 /** The manifest or index the registry serves for `reference`, as the exact bytes it serves. */
 export function rawManifestArgs(reference: string, builder: string): string[] {
-  return [
-    'buildx',
-    'imagetools',
-    'inspect',
-    ...(builder ? ['--builder', builder] : []),
-    '--raw',
-    reference,
-  ];
+  return ['buildx', 'imagetools', 'inspect', ...optional('--builder', builder), '--raw', reference];
 }
 
 export function pushArgs(tag: string): string[] {
