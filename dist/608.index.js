@@ -13,25 +13,38 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: deployStatus, imagesToUpdate
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 10 modules
-var core = __webpack_require__(7264);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 14 modules
+var core = __webpack_require__(6288);
 // EXTERNAL MODULE: ./src/docker/reference.ts
 var reference = __webpack_require__(2977);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __webpack_require__(4942);
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __webpack_require__(7067);
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __webpack_require__(4708);
 ;// CONCATENATED MODULE: ./src/deploy/http.ts
 // One POST over node:http(s). Node's global fetch loads its own copy of undici on first use
 // (about 25 ms of start-up here, measured with --cpu-prof); one request per host does not need it.
+// The agent comes from the toolkit's http-client (already loaded by @actions/core): it goes
+// through HTTPS_PROXY/HTTP_PROXY and skips them for NO_PROXY hosts, as the runner and the
+// SendGrid client do.
 
+
+
+const agents = new lib/* HttpClient */.Qq('build-push-notify');
 class TimeoutError extends Error {
     name = 'TimeoutError';
 }
 async function post(url, headers, timeoutMs) {
     const target = new URL(url);
-    // TLS is loaded only for https hosts.
-    const transport = target.protocol === 'https:' ? await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 4708, 23)) : external_node_http_;
+    const transport = target.protocol === 'https:' ? external_node_https_ : external_node_http_;
     return new Promise((resolve, reject) => {
-        const request = transport.request(target, { method: 'POST', headers: { ...headers, 'Content-Length': '0' } }, (response) => {
+        const request = transport.request(target, {
+            method: 'POST',
+            headers: { ...headers, 'Content-Length': '0' },
+            agent: agents.getAgent(url),
+        }, (response) => {
             const chunks = [];
             response.on('data', (chunk) => chunks.push(chunk));
             response.on('error', reject);

@@ -13,8 +13,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: describeSendGridError
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 10 modules
-var core = __webpack_require__(7264);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 14 modules
+var core = __webpack_require__(6288);
 ;// CONCATENATED MODULE: ./src/notify/retry.ts
 // When to try a SendGrid request again, and how long to wait first. Pure, so the policy is
 // tested without clocks or servers.

@@ -28368,2151 +28368,33 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2977:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   _: () => (/* binding */ repositoryOf),
-/* harmony export */   o: () => (/* binding */ parseImageReference)
-/* harmony export */ });
-// Docker image references, checked against the grammar of distribution/reference
-// (github.com/distribution/reference, regexp.go) so a bad tag is caught before docker runs.
-const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const DOMAIN_LABEL = /^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])$/;
-const TAG = /^[\w][\w.-]{0,127}$/;
-const MAX_NAME_LENGTH = 255;
-/** `ghcr.io/acme/api:1.0` → `ghcr.io/acme/api`. */
-function repositoryOf(ref) {
-    return ref.domain ? `${ref.domain}/${ref.path}` : ref.path;
-}
-function isDomain(candidate) {
-    // Same rule as docker: the first component is a registry when it looks like a host name.
-    return candidate.includes('.') || candidate.includes(':') || candidate === 'localhost';
-}
-function validDomain(domain) {
-    const [host = '', port, ...rest] = domain.startsWith('[')
-        ? [
-            domain.slice(0, domain.indexOf(']') + 1),
-            ...domain.slice(domain.indexOf(']') + 2).split(':'),
-        ]
-        : domain.split(':');
-    if (rest.length > 0)
-        return false;
-    if (port !== undefined && !/^[0-9]+$/.test(port))
-        return false;
-    if (host.startsWith('['))
-        return /^\[[a-fA-F0-9:]+\]$/.test(host);
-    return host.split('.').every((label) => DOMAIN_LABEL.test(label));
-}
-/**
- * Parses a tag reference such as `ghcr.io/acme/api:1.0`.
- * Throws an Error whose message quotes the value and says what is wrong (the caller names the input).
- */
-function parseImageReference(value) {
-    try {
-        return parseParts(value);
-    }
-    catch (error) {
-        throw new Error(`"${value}" is not a valid image reference: ${error.message}`);
-    }
-}
-function parseParts(value) {
-    if (value.length === 0)
-        throw new Error('an image reference cannot be empty');
-    if (/\s/.test(value))
-        throw new Error('an image reference cannot contain whitespace');
-    if (value.includes('@')) {
-        throw new Error('a tag cannot contain a digest (@sha256:…); the digest is an output');
-    }
-    const slash = value.indexOf('/');
-    let domain = '';
-    let remainder = value;
-    if (slash > 0 && isDomain(value.slice(0, slash))) {
-        domain = value.slice(0, slash);
-        remainder = value.slice(slash + 1);
-        if (!validDomain(domain))
-            throw new Error(`"${domain}" is not a valid registry host[:port]`);
-    }
-    if (remainder.split(':').length > 2) {
-        throw new Error('":" may appear only once after the registry host (before the tag)');
-    }
-    const colon = remainder.lastIndexOf(':');
-    const path = colon >= 0 ? remainder.slice(0, colon) : remainder;
-    const tag = colon >= 0 ? remainder.slice(colon + 1) : '';
-    if (colon >= 0) {
-        if (tag.length === 0)
-            throw new Error('the tag after ":" is empty');
-        if (tag.length > 128)
-            throw new Error(`the tag is ${tag.length} characters, at most 128 are allowed`);
-        if (!TAG.test(tag)) {
-            throw new Error('a tag may only contain letters, digits, "_", "." and "-" and not start with "." or "-"');
-        }
-    }
-    if (path.length === 0)
-        throw new Error('the repository name is empty');
-    if (path !== path.toLowerCase())
-        throw new Error('the repository name must be lowercase');
-    for (const component of path.split('/')) {
-        if (!COMPONENT.test(component)) {
-            throw new Error(`"${component}" is not a valid repository path component (lowercase letters and digits, separated by ".", "_", "__" or "-")`);
-        }
-    }
-    if ((domain ? domain.length + 1 : 0) + path.length > MAX_NAME_LENGTH) {
-        throw new Error(`the repository name is longer than ${MAX_NAME_LENGTH} characters`);
-    }
-    return { domain, path, tag };
-}
-
-
-/***/ }),
-
-/***/ 9248:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Fu: () => (/* binding */ shortSha),
-/* harmony export */   nl: () => (/* binding */ loadGitHubFacts)
-/* harmony export */ });
-/* unused harmony export githubFacts */
-// The facts of the run that triggered the action: commit, ref, actor and the links to them.
-function githubFacts(context, repository) {
-    const serverUrl = context.serverUrl.replace(/\/+$/, '');
-    const repositoryUrl = repository ? `${serverUrl}/${repository}` : '';
-    return {
-        repository,
-        repositoryUrl,
-        sha: context.sha,
-        ref: context.ref,
-        actor: context.actor,
-        workflow: context.workflow,
-        eventName: context.eventName,
-        commitMessage: context.payload.head_commit?.message ?? '',
-        commitTime: parseTime(context.payload.head_commit?.timestamp),
-        commitUrl: repositoryUrl && context.sha ? `${repositoryUrl}/commit/${context.sha}` : '',
-        runUrl: repositoryUrl && context.runId ? `${repositoryUrl}/actions/runs/${context.runId}` : '',
-    };
-}
-/** Loaded on demand: @actions/github brings Octokit, which a run that fails on its inputs never needs. */
-async function loadGitHubFacts() {
-    const { context } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
-    // context.repo throws when GITHUB_REPOSITORY is unset (local runs); the summary then omits links.
-    const repository = process.env.GITHUB_REPOSITORY ?? context.payload.repository?.full_name ?? '';
-    return githubFacts(context, repository);
-}
-function parseTime(text) {
-    const time = text ? new Date(text) : undefined;
-    return time && !Number.isNaN(time.getTime()) ? time : undefined;
-}
-function shortSha(sha) {
-    return sha.slice(0, 7);
-}
-
-
-/***/ }),
-
 /***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6259);
-// Entry point of the bundle GitHub runs (dist/index.js).
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6288);
+// Entry point of the bundle GitHub runs (dist/index.js), twice: as the main step, then as the
+// post step, told apart by a state the main step saves (as docker/login-action does).
 
-
-try {
-    await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
+const IS_POST = 'isPost';
+if (_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(IS_POST)) {
+    const { post } = await __nccwpck_require__.e(/* import() */ 661).then(__nccwpck_require__.bind(__nccwpck_require__, 6661));
+    post();
 }
-catch (error) {
-    // A bug, not a user error: still end the step with a message instead of a crash.
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`build-push-notify: unexpected error: ${error.message}`);
+else {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(IS_POST, 'true');
+    const { run } = await __nccwpck_require__.e(/* import() */ 697).then(__nccwpck_require__.bind(__nccwpck_require__, 4697));
+    try {
+        await run();
+    }
+    catch (error) {
+        // A bug, not a user error: still end the step with a message instead of a crash.
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`build-push-notify: unexpected error: ${error.message}`);
+    }
 }
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 6259:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
-});
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 10 modules
-var core = __nccwpck_require__(7264);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/docker/args.ts
-/** A field of docker's CSV-style flag values (`--secret id=…,src=…`), quoted when it must be. */
-function csvField(field) {
-    return /[",\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
-}
-/** Flags each pair of a list gives: `flag item` for every item. */
-function repeated(flag, items) {
-    return items.flatMap((item) => [flag, item]);
-}
-function optional(flag, value) {
-    return value ? [flag, value] : [];
-}
-/** A local or tar export (`type=local`, `type=tar`, or a bare path) has no image to name. */
-function exportsFiles(build) {
-    return build.outputs.some((output) => !/(^|,)type=/.test(output) || /(^|,)type=(local|tar)\b/.test(output));
-}
-/** Flags both builders have. */
-function commonBuildFlags(build, labels, iidFile) {
-    return [
-        ...optional('--file', build.file),
-        // buildx refuses an image id file next to a local or tar export.
-        ...(exportsFiles(build) ? [] : ['--iidfile', iidFile]),
-        ...(build.pull ? ['--pull'] : []),
-        ...(build.noCache ? ['--no-cache'] : []),
-        ...optional('--target', build.target),
-        ...repeated('--build-arg', build.buildArgs),
-        ...repeated('--label', labels),
-        ...repeated('--tag', build.tags),
-        ...optional('--network', build.network),
-        ...repeated('--add-host', build.addHosts),
-        ...optional('--shm-size', build.shmSize),
-        ...repeated('--ulimit', build.ulimits),
-        ...optional('--cgroup-parent', build.cgroupParent),
-    ];
-}
-/** Classic builder (no buildx): builds into the local image store; pushing is separate. */
-function classicBuildArgs(build, labels, files) {
-    return ['build', ...commonBuildFlags(build, labels, files.iidFile), build.context];
-}
-/**
- * `--secret` flags. Values are never on the command line: a value secret names the file it was
- * written to, a file secret its file, an environment secret its variable.
- */
-function secretFlags(secrets, valueFiles) {
-    return secrets.flatMap((secret) => {
-        const source = 'value' in secret
-            ? `src=${valueFiles[secret.id]}`
-            : 'file' in secret
-                ? `src=${secret.file}`
-                : `env=${secret.variable}`;
-        return ['--secret', `${csvField(`id=${secret.id}`)},${csvField(source)}`];
-    });
-}
-/**
- * Where the result goes. Push, or the user's outputs; without either, a single-platform image is
- * loaded into docker like `docker build` does (several platforms cannot be loaded, so they stay in
- * the build cache). An evaluation (`call` other than build) makes no image.
- */
-function outputFlags(build) {
-    if (build.call && !build.call.startsWith('build'))
-        return [];
-    const load = build.load || (!build.push && build.outputs.length === 0 && build.platforms.length <= 1);
-    return [
-        ...repeated('--output', build.outputs),
-        ...(build.push ? ['--push'] : load ? ['--load'] : []),
-    ];
-}
-/** `attests` without the types `provenance` and `sbom` set, which win (as in build-push-action). */
-function attestsBesides(build) {
-    const set = [...(build.provenance ? ['provenance'] : []), ...(build.sbom ? ['sbom'] : [])];
-    return build.attests.filter((attest) => !set.some((type) => new RegExp(`(^|,)type=${type}\\b`).test(attest)));
-}
-/** Buildx: pushes in the same command and writes the pushed digest to the metadata file. */
-function buildxBuildArgs(build, labels, files) {
-    return [
-        'buildx',
-        'build',
-        ...optional('--builder', build.builder),
-        ...commonBuildFlags(build, labels, files.iidFile),
-        '--metadata-file',
-        files.metadataFile,
-        ...(build.platforms.length > 0 ? ['--platform', build.platforms.join(',')] : []),
-        ...repeated('--cache-from', build.cacheFrom),
-        ...repeated('--cache-to', build.cacheTo),
-        ...secretFlags(build.secrets, files.secretFiles),
-        ...repeated('--ssh', build.ssh),
-        ...repeated('--build-context', build.buildContexts),
-        ...optional('--provenance', build.provenance),
-        ...optional('--sbom', build.sbom),
-        ...repeated('--attest', attestsBesides(build)),
-        ...repeated('--annotation', build.annotations),
-        ...repeated('--allow', build.allow),
-        ...repeated('--no-cache-filter', build.noCacheFilters),
-        ...optional('--call', build.call),
-        ...outputFlags(build),
-        build.context,
-    ];
-}
-/**
- * The same build again, taken from the cache the first run filled, sent to `output`: to push
- * again after a transient registry error, or to load what was pushed (buildx before 0.13 cannot
- * push and load in one command). `no-cache`, `no-cache-filters` and `pull` would rebuild steps
- * and could give another image, so they are dropped.
- */
-function fromCache(build, output) {
-    return {
-        ...build,
-        noCache: false,
-        noCacheFilters: [],
-        pull: false,
-        push: output === 'push',
-        load: output === 'load',
-        outputs: output === 'push' ? build.outputs : [],
-    };
-}
-/** The manifest or index the registry serves for `reference`, as the exact bytes it serves. */
-function rawManifestArgs(reference, builder) {
-    return ['buildx', 'imagetools', 'inspect', ...optional('--builder', builder), '--raw', reference];
-}
-function pushArgs(tag) {
-    return ['push', tag];
-}
-function repoDigestsArgs(imageId) {
-    return ['image', 'inspect', '--format', '{{json .RepoDigests}}', imageId];
-}
-/** The password goes through stdin, never argv (argv is visible in `ps` and in the log). */
-function loginArgs(registry, username) {
-    return ['login', '--username', username, '--password-stdin', ...(registry ? [registry] : [])];
-}
-function logoutArgs(registry) {
-    return ['logout', ...(registry ? [registry] : [])];
-}
-/**
- * Environment for `docker buildx build`: the commit time as SOURCE_DATE_EPOCH, which buildx hands
- * to BuildKit (≥ 0.11 stamps the image config and history with it), unless the user set one.
- */
-function buildxEnvironment(build, commitTime, env) {
-    const userSet = env.SOURCE_DATE_EPOCH !== undefined ||
-        build.buildArgs.some((arg) => arg.startsWith('SOURCE_DATE_EPOCH='));
-    if (!commitTime || userSet)
-        return {};
-    return { SOURCE_DATE_EPOCH: String(Math.floor(commitTime.getTime() / 1000)) };
-}
-/** OCI labels from the run, unless the user set the same key. */
-function defaultLabels(userLabels, facts) {
-    const taken = new Set(userLabels.map((label) => label.slice(0, label.indexOf('='))));
-    const defaults = [
-        ['org.opencontainers.image.source', facts.repositoryUrl],
-        ['org.opencontainers.image.revision', facts.sha],
-        ['org.opencontainers.image.created', facts.created.toISOString()],
-    ];
-    return [
-        ...defaults
-            .filter(([key, value]) => value && !taken.has(key))
-            .map(([key, value]) => `${key}=${value}`),
-        ...userLabels,
-    ];
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 5 modules
-var exec = __nccwpck_require__(2876);
-;// CONCATENATED MODULE: ./src/docker/cli.ts
-// The one place that runs the docker CLI. Arguments are always an array (no shell), and the
-// combined output is kept so a failure can show docker's own last lines.
-
-
-const TAIL_LINES = 20;
-class DockerError extends Error {
-    command;
-    exitCode;
-    logTail;
-    constructor(command, exitCode, logTail) {
-        super(`docker ${command} failed with exit code ${exitCode}`);
-        this.command = command;
-        this.exitCode = exitCode;
-        this.logTail = logTail;
-        this.name = 'DockerError';
-    }
-}
-/** The last lines of an output, without terminal colour codes (they are noise in a summary or email). */
-function lastLines(text, count = TAIL_LINES) {
-    // eslint-disable-next-line no-control-regex
-    const plain = text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
-    return plain.trimEnd().split('\n').slice(-count).join('\n');
-}
-/**
- * Wraps output in a stop-commands block: docker's output includes whatever the Dockerfile's RUN
- * steps print, and the runner must not execute a workflow command (`::add-mask::`…) hidden in it.
- */
-async function inert(print) {
-    const resume = (0,external_node_crypto_.randomUUID)();
-    process.stdout.write(`::stop-commands::${resume}\n`);
-    try {
-        return await print();
-    }
-    finally {
-        process.stdout.write(`::${resume}::\n`);
-    }
-}
-/** Runs `docker …args`; resolves with its output, rejects with DockerError. */
-async function docker(args, options = {}) {
-    const echo = options.echo ?? 'stream';
-    const chunks = [];
-    const stdoutChunks = [];
-    const collect = (data) => {
-        chunks.push(data);
-    };
-    const run = () => (0,exec/* exec */.m)('docker', args, {
-        ignoreReturnCode: true,
-        silent: echo !== 'stream',
-        input: options.input,
-        // exec replaces the environment when given one, so extra variables are added to ours.
-        env: options.env ? { ...process.env, ...options.env } : undefined,
-        listeners: {
-            stdout: (data) => {
-                collect(data);
-                if (options.stdoutOnly)
-                    stdoutChunks.push(data);
-            },
-            stderr: collect,
-        },
-    });
-    let exitCode;
-    try {
-        exitCode = echo === 'stream' ? await inert(run) : await run();
-    }
-    catch (error) {
-        // exec rejects when the binary cannot be started at all (docker not installed).
-        throw new DockerError(args[0] ?? '', 127, error.message);
-    }
-    const output = Buffer.concat(chunks).toString('utf8');
-    if (echo === 'after') {
-        await inert(async () => process.stdout.write(`[command]docker ${args.join(' ')}\n${output}`));
-    }
-    if (exitCode !== 0) {
-        const command = args.slice(0, args[0] === 'buildx' ? 2 : 1).join(' ');
-        throw new DockerError(command, exitCode, lastLines(output));
-    }
-    return options.stdoutOnly ? Buffer.concat(stdoutChunks).toString('utf8') : output;
-}
-
-;// CONCATENATED MODULE: ./src/docker/buildx-output.ts
-// Reading a failed `docker buildx build` from its last lines: whether the push failed (buildx
-// builds and pushes in one command), and whether this buildx is too old for an input. Pure.
-/**
- * Whether a failed `docker buildx build --push` failed while pushing rather than building, from
- * its last lines: BuildKit says "failed to push <ref>", the docker driver "pushing <ref> with docker".
- */
-function failedWhilePushing(logTail) {
-    return /failed to push |> pushing \S+ with docker/.test(logTail);
-}
-/** Inputs whose flag an older buildx does not know, and the first buildx that has it. */
-const NEWER_FLAGS = {
-    '--annotation': ['annotations', '0.12'],
-    '--call': ['call', '0.15'],
-};
-/** The problem, naming the input, when buildx stopped at a flag it does not know. */
-function unknownFlagProblem(logTail) {
-    const flag = /unknown flag: (--[a-z-]+)/.exec(logTail)?.[1] ?? '';
-    const newer = NEWER_FLAGS[flag];
-    return newer
-        ? `Input "${newer[0]}": this buildx does not know ${flag} (buildx ${newer[1]} or later has it)`
-        : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/docker/manifest.ts
-// Reading what a buildx push produced: the metadata file buildx writes, and the image index and
-// manifests as the registry serves them (`docker buildx imagetools inspect --raw`). Pure.
-
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
-const INDEX_TYPES = new Set([
-    'application/vnd.oci.image.index.v1+json',
-    'application/vnd.docker.distribution.manifest.list.v2+json',
-]);
-function digestOrUndefined(value) {
-    return typeof value === 'string' && DIGEST.test(value) ? value : undefined;
-}
-function parseBuildxMetadata(json) {
-    const metadata = JSON.parse(json);
-    const descriptor = (metadata['containerimage.descriptor'] ?? {});
-    return {
-        digest: digestOrUndefined(metadata['containerimage.digest']),
-        configDigest: digestOrUndefined(metadata['containerimage.config.digest']),
-        isIndex: INDEX_TYPES.has(descriptor.mediaType ?? ''),
-    };
-}
-/** The digest of bytes as a registry computes it. */
-function sha256Digest(raw) {
-    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(raw, 'utf8').digest('hex')}`;
-}
-function formatPlatform(platform) {
-    return [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
-}
-/**
- * The image manifests an index lists. BuildKit adds an attestation manifest per image (marked
- * `vnd.docker.reference.type: attestation-manifest`, platform unknown/unknown); those are not images.
- */
-function imageManifestsOf(rawIndex) {
-    const index = JSON.parse(rawIndex);
-    return (index.manifests ?? [])
-        .filter((entry) => entry.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest' &&
-        entry.platform?.os !== 'unknown')
-        .flatMap((entry) => {
-        const digest = digestOrUndefined(entry.digest);
-        return digest ? [{ platform: formatPlatform(entry.platform ?? {}), digest }] : [];
-    });
-}
-/** The config digest an image manifest names: the image id `docker image inspect` shows. */
-function configDigestOf(rawManifest) {
-    const manifest = JSON.parse(rawManifest);
-    return digestOrUndefined(manifest.config?.digest);
-}
-const GO_ARCH = {
-    x64: 'amd64',
-    ia32: '386',
-    arm64: 'arm64',
-    arm: 'arm',
-    ppc64: 'ppc64le',
-    s390x: 's390x',
-    riscv64: 'riscv64',
-};
-/** The OCI platform of the machine the step runs on, e.g. `linux/amd64`. */
-function runnerPlatform(platform = process.platform, arch = process.arch) {
-    const os = platform === 'win32' ? 'windows' : platform;
-    return `${os}/${GO_ARCH[arch] ?? arch}`;
-}
-/** The image for the runner's platform (any variant), else the first one. */
-function imageForPlatform(images, runner) {
-    return (images.find((image) => image.platform === runner || image.platform.startsWith(`${runner}/`)) ??
-        images[0]);
-}
-
-// EXTERNAL MODULE: ./src/docker/reference.ts
-var reference = __nccwpck_require__(2977);
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/docker/retry.ts
-// Which failed pushes are tried again. A transient registry error (HTTP 429 or 5xx, a connection
-// reset, refused or timed out) is; an answer that will not change (401, 403, 404, a manifest or
-// name the registry rejects) is not. Docker and BuildKit print the registry's answer but not its
-// Retry-After header, so the waits are fixed. Pure: decided from docker's last lines.
-/** Tries in all, the first included. */
-const PUSH_TRIES = 3;
-/** The wait before the second and the third try. */
-const PUSH_WAITS_MS = [2000, 4000];
-const PERMANENT = /\b(401|403|404)\b|unauthori[sz]ed|forbidden|denied|not found|manifest invalid|MANIFEST_INVALID|name unknown|NAME_UNKNOWN|blob unknown|BLOB_UNKNOWN/i;
-const TRANSIENT = /\b(429|50[0-4])\b|toomanyrequests|too many requests|service unavailable|bad gateway|gateway time-?out|internal server error|connection reset|connection refused|broken pipe|: EOF\b|i\/o timeout|timeout|tls handshake/i;
-/** Whether a push that ended with these lines may succeed if tried again. */
-function isTransientPushFailure(logTail) {
-    // The error is in the last lines; earlier ones are progress ("Pushed", "Retrying in 5 s").
-    const ending = logTail.trimEnd().split('\n').slice(-3).join('\n');
-    return !PERMANENT.test(ending) && TRANSIENT.test(ending);
-}
-
-;// CONCATENATED MODULE: ./src/docker/steps.ts
-// What the classic and the buildx paths share: the error that ends the build half at a stage,
-// and pushes tried again after transient registry errors.
-
-
-
-
-
-class StageError extends Error {
-    stage;
-    logTail;
-    constructor(stage, message, logTail = '') {
-        super(message);
-        this.stage = stage;
-        this.logTail = logTail;
-    }
-}
-/** Runs `step` as `stage`, turning a docker failure into a StageError for that stage. */
-async function inStage(stage, step) {
-    try {
-        return await step();
-    }
-    catch (error) {
-        if (error instanceof StageError)
-            throw error;
-        if (error instanceof DockerError)
-            throw new StageError(stage, error.message, error.logTail);
-        throw new StageError(stage, error.message);
-    }
-}
-/**
- * Runs a push, and again while it fails with a transient registry error, PUSH_TRIES times in all.
- * `push` is told whether this is a retry, and ends the tries by throwing a StageError of its own
- * (a failure that is not the push's). A final docker failure becomes a push StageError that says
- * how many tries were made.
- */
-async function withPushRetries(what, push) {
-    for (let tries = 1;; tries++) {
-        try {
-            return { result: await push(tries > 1), tries };
-        }
-        catch (error) {
-            if (!(error instanceof DockerError))
-                throw error; // a StageError: not the push's to retry
-            if (tries >= PUSH_TRIES || !isTransientPushFailure(error.logTail)) {
-                const after = tries > 1 ? ` (${tries} tries)` : '';
-                throw new StageError('push', `${error.message}${after}`, error.logTail);
-            }
-            const waitMs = PUSH_WAITS_MS[tries - 1];
-            core/* warning */.$e(`${what}: the registry failed transiently (${lastLines(error.logTail, 1)}); try ${tries + 1} of ${PUSH_TRIES} in ${waitMs / 1000} s`);
-            await (0,promises_namespaceObject.setTimeout)(waitMs);
-        }
-    }
-}
-function elapsedSince(start) {
-    return performance.now() - start;
-}
-function readIfPresent(file) {
-    return external_node_fs_namespaceObject.existsSync(file) ? external_node_fs_namespaceObject.readFileSync(file, 'utf8').trim() : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/docker/buildx.ts
-// The buildx path: one `docker buildx build` builds and pushes, and its metadata file says what
-// was pushed; an index is read back from the registry for the image id.
-
-
-
-
-
-
-
-/** buildx: builds and pushes in one command, then says what it pushed in its metadata file. */
-async function buildWithBuildx(inputs, report, files, labels, builderName) {
-    const build = inputs.build;
-    const env = buildxEnvironment(build, report.github?.commitTime, process.env);
-    // Every failure but a push's is the build's: buildx builds and pushes in one command.
-    const run = async (what) => {
-        try {
-            return await docker(buildxBuildArgs(what, labels, files), { env });
-        }
-        catch (error) {
-            if (!(error instanceof DockerError))
-                throw error;
-            const tooOld = unknownFlagProblem(error.logTail);
-            if (tooOld)
-                throw new StageError('build', tooOld, error.logTail);
-            if (what.push && failedWhilePushing(error.logTail))
-                throw error; // withPushRetries decides
-            throw new StageError('build', error.message, error.logTail);
-        }
-    };
-    const start = performance.now();
-    let tries = 1;
-    if (build.push) {
-        // A retry pushes the result again from the cache the first run filled, without rebuilding.
-        ({ tries } = await withPushRetries('docker buildx build --push', (retry) => run(retry ? fromCache(build, 'push') : build)));
-    }
-    else {
-        await run(build);
-    }
-    const metadataText = readIfPresent(files.metadataFile);
-    const metadata = metadataText
-        ? parseBuildxMetadata(metadataText)
-        : { digest: undefined, configDigest: undefined, isIndex: false };
-    // The iidfile holds the config digest for a single image, the index digest for an index.
-    const iid = readIfPresent(files.iidFile) ?? '';
-    report.build = {
-        builder: 'buildx',
-        builderName,
-        imageId: metadata.configDigest ?? (metadata.isIndex ? '' : iid),
-        durationMs: elapsedSince(start),
-    };
-    if (!build.push) {
-        if (build.platforms.length > 1)
-            core/* warning */.$e(`${build.platforms.length} platforms were built without push: the result is only in the build cache (no image to load into docker, no image id)`);
-        return;
-    }
-    if (!metadata.digest)
-        throw new StageError('push', 'buildx pushed the image but its metadata file has no containerimage.digest');
-    report.push = {
-        digest: metadata.digest,
-        digests: Object.fromEntries(build.tags.map((tag) => [tag, metadata.digest])),
-        kind: metadata.isIndex ? 'index' : 'manifest',
-        platforms: [],
-        durationMs: undefined,
-        tries,
-    };
-    if (metadata.isIndex)
-        await readPushedIndex(build, report);
-    // Pushed, and loaded into docker as asked: from the same cache, so the same image.
-    if (build.load)
-        await run(fromCache(build, 'load'));
-}
-/**
- * An index (several platforms, or BuildKit's attestations) has no single image id: read it back
- * from the registry, record each platform's manifest and config digest, and take the runner's
- * platform as the image id. The push itself succeeded, so a failed read is only a warning.
- */
-async function readPushedIndex(build, report) {
-    const repository = (0,reference/* repositoryOf */._)((0,reference/* parseImageReference */.o)(build.tags[0]));
-    const fetchRaw = async (digest) => {
-        const raw = await docker(rawManifestArgs(`${repository}@${digest}`, build.builder), {
-            echo: 'none',
-            stdoutOnly: true,
-        });
-        if (sha256Digest(raw) !== digest)
-            throw new Error(`the registry served other content than ${digest} for ${repository}`);
-        return raw;
-    };
-    try {
-        const index = await fetchRaw(report.push.digest);
-        const platforms = await Promise.all(imageManifestsOf(index).map(async ({ platform, digest }) => ({
-            platform,
-            manifest: digest,
-            config: configDigestOf(await fetchRaw(digest)) ?? '',
-        })));
-        report.push.platforms = platforms;
-        report.build.imageId = imageForPlatform(platforms, runnerPlatform())?.config ?? '';
-    }
-    catch (error) {
-        const detail = error instanceof DockerError ? `${error.message}: ${error.logTail}` : String(error);
-        core/* warning */.$e(`pushed ${report.push.digest}, but could not read the index back for the image id: ${detail}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/docker/digest.ts
-// Reading digests back from what docker wrote, in the formats docker really writes them.
-
-/** `v1: digest: sha256:… size: 943`, the last line `docker push` prints for a tag. */
-function digestFromPushOutput(output) {
-    const matches = [...output.matchAll(/: digest: (sha256:[a-f0-9]{64}) size: \d+/g)];
-    return matches.at(-1)?.[1];
-}
-/** Docker's short ("familiar") repository name: `docker.io/library/x` → `x`. */
-function familiarRepository(repository) {
-    return repository.replace(/^(docker\.io|index\.docker\.io)\//, '').replace(/^library\//, '');
-}
-/** `docker image inspect --format '{{json .RepoDigests}}'` → repository → digests. */
-function parseRepoDigests(json) {
-    const entries = JSON.parse(json);
-    const byRepository = new Map();
-    if (!Array.isArray(entries))
-        return byRepository;
-    for (const entry of entries) {
-        const [repository = '', digest = ''] = String(entry).split('@');
-        const key = familiarRepository(repository);
-        byRepository.set(key, [...(byRepository.get(key) ?? []), digest]);
-    }
-    return byRepository;
-}
-/**
- * Checks the digest `docker push` printed for a tag against the daemon's RepoDigests.
- * Returns a problem description, or undefined when they agree.
- */
-function crossCheckDigest(tag, pushed, repoDigests) {
-    const repository = familiarRepository((0,reference/* repositoryOf */._)((0,reference/* parseImageReference */.o)(tag)));
-    const recorded = repoDigests.get(repository) ?? [];
-    if (recorded.includes(pushed))
-        return undefined;
-    return recorded.length === 0
-        ? `docker push printed ${pushed} for ${tag}, but docker image inspect records no digest for ${repository}`
-        : `docker push printed ${pushed} for ${tag}, but docker image inspect records ${recorded.join(', ')}`;
-}
-
-;// CONCATENATED MODULE: ./src/docker/classic.ts
-
-
-
-
-
-/** Classic builder: builds into dockerd's store; the tags are pushed afterwards (pushTags). */
-async function buildClassic(inputs, report, files, labels) {
-    const start = performance.now();
-    await docker(classicBuildArgs(inputs.build, labels, files));
-    report.build = {
-        builder: 'docker',
-        builderName: '',
-        imageId: readIfPresent(files.iidFile) ?? '',
-        durationMs: elapsedSince(start),
-    };
-}
-/** The first tag of each repository, and the others. */
-function splitFirstTags(tags) {
-    const seen = new Set();
-    const firsts = [];
-    const others = [];
-    for (const tag of tags) {
-        const repository = (0,reference/* repositoryOf */._)((0,reference/* parseImageReference */.o)(tag));
-        (seen.has(repository) ? others : firsts).push(tag);
-        seen.add(repository);
-    }
-    return { firsts, others };
-}
-/**
- * Classic path: push every tag, read the digests docker printed, cross-check them with the
- * daemon's RepoDigests. The first tag of each repository uploads the layers, one push at a time
- * (two pushes uploading the same new layers at once can fail with "blob unknown to registry",
- * as the benchmark's cold build showed). The other tags only add a manifest, so they go side by
- * side, while RepoDigests (complete once every repository has been pushed) is read.
- */
-async function pushTags(tags, report) {
-    const start = performance.now();
-    const { firsts, others } = splitFirstTags(tags);
-    const outputs = new Map();
-    let tries = 1;
-    const push = async (tag, echo) => {
-        const pushed = await withPushRetries(`docker push ${tag}`, () => docker(pushArgs(tag), { echo }));
-        outputs.set(tag, pushed.result);
-        tries = Math.max(tries, pushed.tries);
-    };
-    for (const tag of firsts)
-        await push(tag, 'stream');
-    const [pushes, inspected] = await Promise.all([
-        Promise.allSettled(others.map((tag) => push(tag, 'after'))),
-        docker(repoDigestsArgs(report.build.imageId), { echo: 'none' }),
-    ]);
-    for (const pushed of pushes)
-        if (pushed.status === 'rejected')
-            throw pushed.reason;
-    const repoDigests = parseRepoDigests(inspected);
-    const digests = {};
-    for (const tag of tags) {
-        const digest = digestFromPushOutput(outputs.get(tag));
-        if (!digest)
-            throw new StageError('push', `docker push ${tag} succeeded but printed no digest`);
-        const disagreement = crossCheckDigest(tag, digest, repoDigests);
-        if (disagreement)
-            throw new StageError('push', disagreement);
-        digests[tag] = digest;
-    }
-    report.push = {
-        digest: digests[tags[0]],
-        digests,
-        kind: 'manifest',
-        platforms: [],
-        durationMs: elapsedSince(start),
-        tries,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/docker/stage.ts
-// The build half: log in, build, push, read the digest, log out. Records what happened in the
-// report; a failure is recorded too (with docker's last lines) and ends the build half.
-
-
-
-
-
-
-
-
-
-/**
- * The step's own folder under RUNNER_TEMP (mode 0700): the files docker writes back, and the
- * secret values, each in a file of mode 0600 that docker reads (never on a command line).
- */
-function prepareFiles(workDir, inputs) {
-    const secretFiles = {};
-    for (const [i, secret] of inputs.build.secrets.entries()) {
-        if (!('value' in secret))
-            continue;
-        secretFiles[secret.id] = external_node_path_namespaceObject.join(workDir, `secret-${i}`);
-        external_node_fs_namespaceObject.writeFileSync(secretFiles[secret.id], secret.value, { mode: 0o600 });
-    }
-    return {
-        iidFile: external_node_path_namespaceObject.join(workDir, 'iid'),
-        metadataFile: external_node_path_namespaceObject.join(workDir, 'metadata.json'),
-        secretFiles,
-    };
-}
-/** Login, build, push, logout. Never throws: a failure is recorded in `report.failure`. */
-async function buildAndPush(inputs, report, builder) {
-    const workDir = external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(process.env.RUNNER_TEMP || external_node_os_namespaceObject.tmpdir(), 'build-push-notify-'));
-    const removeWorkDir = () => external_node_fs_namespaceObject.rmSync(workDir, { recursive: true, force: true });
-    // A cancelled run (the runner sends SIGINT, then SIGTERM) never reaches `finally`: the secret
-    // files go first, then the signal takes its course.
-    const onSignal = (signal) => {
-        removeWorkDir();
-        process.kill(process.pid, signal);
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    const login = inputs.login;
-    let loggedIn = false;
-    try {
-        const files = prepareFiles(workDir, inputs);
-        if (login) {
-            await inStage('login', () => docker(loginArgs(login.registry, login.username), { input: Buffer.from(login.password) }));
-            loggedIn = true;
-        }
-        const facts = report.github;
-        const labels = defaultLabels(inputs.build.labels, {
-            repositoryUrl: facts?.repositoryUrl ?? '',
-            sha: facts?.sha ?? '',
-            created: facts?.commitTime ?? report.startedAt,
-        });
-        await inStage('build', () => builder.kind === 'buildx'
-            ? buildWithBuildx(inputs, report, files, labels, inputs.build.builder || builder.name)
-            : buildClassic(inputs, report, files, labels));
-        if (inputs.build.push && !report.push)
-            await inStage('push', () => pushTags(inputs.build.tags, report));
-    }
-    catch (error) {
-        const failure = error;
-        report.failure = { stage: failure.stage, message: failure.message, logTail: failure.logTail };
-    }
-    finally {
-        if (loggedIn) {
-            await docker(logoutArgs(login.registry)).catch((error) => core/* warning */.$e(`docker logout failed, credentials may remain in the Docker config: ${error.message}`));
-        }
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        removeWorkDir();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/docker/builder.ts
-// Which builder a build runs on, decided the way the docker CLI decides it: buildx when its CLI
-// plugin is where docker looks for plugins, unless DOCKER_BUILDKIT turns BuildKit off. Pure given
-// the environment and a file reader, so it is tested without docker.
-
-/** Go's strconv.ParseBool, which docker applies to DOCKER_BUILDKIT. */
-function parseGoBool(value) {
-    if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value))
-        return true;
-    if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value))
-        return false;
-    return undefined;
-}
-/** `cliPluginsExtraDirs` of the CLI's config.json; a missing or unreadable file has none. */
-function extraPluginDirs(configFile, lookup) {
-    const text = lookup.read(configFile);
-    if (!text)
-        return [];
-    try {
-        const dirs = JSON.parse(text).cliPluginsExtraDirs;
-        return Array.isArray(dirs) ? dirs.filter((dir) => typeof dir === 'string') : [];
-    }
-    catch {
-        return [];
-    }
-}
-/** Paths as the machine the step runs on writes them. */
-function pathsOf(platform) {
-    return platform === 'win32' ? external_node_path_namespaceObject.win32 : external_node_path_namespaceObject.posix;
-}
-/** Where the docker CLI looks for plugins (docker/cli, cli-plugins/manager), in its order. */
-function pluginFolders(env, lookup) {
-    const { join } = pathsOf(lookup.platform);
-    const configDir = env.DOCKER_CONFIG || join(lookup.homedir, '.docker');
-    const system = lookup.platform === 'win32'
-        ? [
-            join(env.ProgramData ?? 'C:\\ProgramData', 'Docker', 'cli-plugins'),
-            join(env.ProgramFiles ?? 'C:\\Program Files', 'Docker', 'cli-plugins'),
-        ]
-        : [
-            '/usr/local/lib/docker/cli-plugins',
-            '/usr/local/libexec/docker/cli-plugins',
-            '/usr/lib/docker/cli-plugins',
-            '/usr/libexec/docker/cli-plugins',
-        ];
-    return [
-        join(configDir, 'cli-plugins'),
-        ...extraPluginDirs(join(configDir, 'config.json'), lookup),
-        ...system,
-    ];
-}
-/**
- * buildx or the classic builder. A few stat calls instead of a docker process (`docker buildx
- * version` costs about 45 ms here). An unparsable DOCKER_BUILDKIT is a problem docker itself
- * would fail on later, so it is reported before anything runs.
- */
-function chooseBuilder(env, lookup) {
-    const plugin = lookup.platform === 'win32' ? 'docker-buildx.exe' : 'docker-buildx';
-    const { join } = pathsOf(lookup.platform);
-    const hasBuildx = pluginFolders(env, lookup).some((dir) => lookup.exists(join(dir, plugin)));
-    const name = env.BUILDX_BUILDER ?? '';
-    const raw = env.DOCKER_BUILDKIT ?? '';
-    if (raw === '')
-        return { kind: hasBuildx ? 'buildx' : 'classic', name };
-    const enabled = parseGoBool(raw);
-    if (enabled === undefined) {
-        return {
-            kind: 'classic',
-            name,
-            problem: `Environment variable DOCKER_BUILDKIT: expected a boolean as docker reads it (1, 0, true, false, t, f), got "${raw}"`,
-        };
-    }
-    // Asked for BuildKit without buildx: the classic path runs `docker build`, and docker itself
-    // says what is missing (or, before CLI 23, builds with its built-in BuildKit).
-    return { kind: enabled && hasBuildx ? 'buildx' : 'classic', name };
-}
-
-// EXTERNAL MODULE: ./src/github.ts
-var github = __nccwpck_require__(9248);
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ./src/lists.ts
-// Splitting of multi-value inputs, kept in one place so every input splits the same way, and the
-// way docker/build-push-action splits them (actions-toolkit's getInputList: CSV records, one per
-// line, where a field that starts with `"` may hold commas and line breaks and `""` is a quote).
-/** CSV records: lines of comma-separated fields, with quoted fields. */
-function records(raw, quotes) {
-    const rows = [];
-    let row = [];
-    let field = '';
-    let quoted = false;
-    let fieldStart = true;
-    const text = raw.replace(/\r\n?/g, '\n');
-    const endField = () => {
-        row.push(field);
-        field = '';
-        fieldStart = true;
-    };
-    for (let i = 0; i < text.length; i++) {
-        const char = text[i];
-        if (quoted) {
-            if (char !== '"')
-                field += char;
-            else if (text[i + 1] === '"')
-                field += text[i++];
-            else
-                quoted = false;
-        }
-        else if (char === '"' && fieldStart && quotes) {
-            quoted = true;
-            fieldStart = false;
-        }
-        else if (char === ',') {
-            endField();
-        }
-        else if (char === '\n') {
-            endField();
-            rows.push(row);
-            row = [];
-        }
-        else {
-            field += char;
-            fieldStart = false;
-        }
-    }
-    if (quoted)
-        throw new Error('has a " that is never closed (double it, "", for a quote inside a quoted item)');
-    endField();
-    rows.push(row);
-    return rows;
-}
-/**
- * Items one per line (and comma-separated unless `commas` is false); blanks dropped, items
- * trimmed. Throws on an unclosed quote, which would otherwise swallow the lines after it.
- */
-function splitList(raw, { commas = true, quotes = true } = {}) {
-    return records(raw, quotes)
-        .flatMap((fields) => commas ? fields.flatMap((field) => field.split(',')) : [fields.join(',')])
-        .map((item) => item.trim())
-        .filter((item) => item.length > 0);
-}
-/** `KEY=value` at the first `=`; `value` is undefined without one. */
-function splitKeyValue(item) {
-    const eq = item.indexOf('=');
-    return eq < 0
-        ? { key: item, value: undefined }
-        : { key: item.slice(0, eq), value: item.slice(eq + 1) };
-}
-
-;// CONCATENATED MODULE: ./src/inputs/secrets.ts
-// Build secrets: `secrets` (values), `secret-files`, `secret-envs` and the `github-token` for Git
-// contexts on GitHub, in docker/build-push-action's formats. A problem never quotes a secret value.
-
-const SECRET_ID = /^[A-Za-z0-9_.-]+$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** The host of a Git URL docker builds from, or undefined for anything else. */
-function gitHost(url) {
-    const scp = /^git@([^:/]+):/.exec(url);
-    if (scp)
-        return scp[1];
-    if (/^github\.com\//.test(url))
-        return 'github.com';
-    const match = /^(?:https?|git|ssh):\/\/(?:[^@/]+@)?([^/:#]+)/.exec(url);
-    if (!match)
-        return undefined;
-    // An http(s) URL is a Git context only when it names a repository.
-    return /^https?:/.test(url) && !/\.git(#|$)/.test(url) ? undefined : match[1];
-}
-/**
- * The secrets of a build. The github token is added for Git contexts on the GitHub server (as
- * docker/build-push-action does), under BuildKit's host-scoped id `GIT_AUTH_TOKEN.<host>` so it is
- * never sent to another host, unless `secrets` already sets a GIT_AUTH_TOKEN.
- */
-function readSecrets(c, env, gitContexts) {
-    const secrets = [];
-    for (const [n, item] of c.list('secrets', { commas: false }).entries()) {
-        const { key, value } = splitKeyValue(item);
-        if (value === undefined || !SECRET_ID.test(key)) {
-            c.fail('secrets', `item ${n + 1} is not ID=value (the value is not shown)`);
-        }
-        else if (value === '') {
-            c.fail('secrets', `"${key}" has an empty value`);
-        }
-        else {
-            secrets.push({ id: key, value });
-        }
-    }
-    for (const item of c.list('secret-files', { commas: false })) {
-        const { key, value } = splitKeyValue(item);
-        if (value === undefined || !SECRET_ID.test(key) || value === '') {
-            c.fail('secret-files', `"${item}" is not ID=path`);
-        }
-        else if (!env.isFile(value)) {
-            c.fail('secret-files', `"${key}": file "${value}" does not exist`);
-        }
-        else {
-            secrets.push({ id: key, file: value });
-        }
-    }
-    for (const item of c.list('secret-envs')) {
-        const { key, value } = splitKeyValue(item);
-        if (value === undefined || !SECRET_ID.test(key) || !ENV_NAME.test(value)) {
-            c.fail('secret-envs', `"${item}" is not ID=ENVIRONMENT_VARIABLE`);
-        }
-        else if (!env.variables[value]) {
-            c.fail('secret-envs', `"${key}": environment variable ${value} is empty or not set`);
-        }
-        else {
-            secrets.push({ id: key, variable: value });
-        }
-    }
-    const ids = secrets.map((secret) => secret.id);
-    for (const id of new Set(ids.filter((id, i) => ids.indexOf(id) !== i)))
-        c.fail('secrets', `the secret id "${id}" is given more than once (secrets, secret-files, secret-envs)`);
-    const token = c.value('github-token');
-    const server = env.variables.GITHUB_SERVER_URL || 'https://github.com';
-    const host = /^https?:\/\/([^/:]+)/.exec(server)?.[1] ?? 'github.com';
-    const setByUser = secrets.some((s) => s.id === 'GIT_AUTH_TOKEN' || s.id === `GIT_AUTH_TOKEN.${host}`);
-    if (token && !setByUser && gitContexts.some((context) => gitHost(context) === host)) {
-        secrets.push({ id: `GIT_AUTH_TOKEN.${host}`, value: token });
-    }
-    return secrets;
-}
-
-;// CONCATENATED MODULE: ./src/inputs/build.ts
-// The build inputs: context, Dockerfile, tags and everything docker build / buildx build takes,
-// with docker/build-push-action's names, formats and meanings.
-
-
-
-
-
-/** Inputs only buildx has; the classic builder rejects them. (`load` is what it does anyway.) */
-const BUILDX_ONLY = [
-    'platforms',
-    'cache-from',
-    'cache-to',
-    'builder',
-    'secrets',
-    'secret-files',
-    'secret-envs',
-    'ssh',
-    'build-contexts',
-    'provenance',
-    'sbom',
-    'attests',
-    'annotations',
-    'outputs',
-    'call',
-    'allow',
-    'no-cache-filters',
-];
-/** The names `--ulimit` takes (docker/go-units ulimit.go). */
-const ULIMITS = [
-    'core',
-    'cpu',
-    'data',
-    'fsize',
-    'locks',
-    'memlock',
-    'msgqueue',
-    'nice',
-    'nofile',
-    'nproc',
-    'rss',
-    'rtprio',
-    'rttime',
-    'sigpending',
-    'stack',
-];
-const CALLS = ['build', 'check', 'outline', 'targets'];
-const STAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-/** A context docker fetches itself: a Git repository or a tarball URL (docker/cli's urlutil rules). */
-function isRemoteContext(context) {
-    return /^(https?:\/\/|git:\/\/|git@|github\.com\/)/.test(context);
-}
-function readBuild(c, env) {
-    const context = c.value('context') || '.';
-    const remote = isRemoteContext(context);
-    if (!remote && !env.isDirectory(context)) {
-        c.fail('context', `"${context}" is not a directory (expected the build context path)`);
-    }
-    // A remote context's `file` is a path inside it, which only the builder can check.
-    const file = c.value('file') || (remote ? '' : external_node_path_namespaceObject.join(context, 'Dockerfile'));
-    if (!remote && !env.isFile(file)) {
-        c.fail(c.value('file') ? 'file' : 'context', `Dockerfile "${file}" does not exist`);
-    }
-    const push = c.boolean('push', true);
-    const tags = c.list('tags');
-    for (const tag of tags)
-        c.attempt('tags', () => (0,reference/* parseImageReference */.o)(tag));
-    if (push && tags.length === 0)
-        c.fail('tags', 'at least one tag is required when push is true');
-    const keyValues = (name) => c
-        .list(name, { commas: false })
-        .map(splitKeyValue)
-        .flatMap(({ key, value }) => {
-        if (value === undefined || !/^[^\s=]+$/.test(key)) {
-            c.fail(name, `"${key}" is not KEY=value (one per line)`);
-            return [];
-        }
-        return [`${key}=${value}`];
-    });
-    const build = {
-        context,
-        file,
-        builder: c.value('builder'),
-        target: c.value('target'),
-        tags,
-        buildArgs: keyValues('build-args'),
-        labels: keyValues('labels'),
-        push,
-        pull: c.boolean('pull', false),
-        noCache: c.boolean('no-cache', false),
-        platforms: c.list('platforms'),
-        cacheFrom: c.list('cache-from', { commas: false }),
-        cacheTo: c.list('cache-to', { commas: false }),
-        secrets: [],
-        ssh: checkedList(c, 'ssh', { commas: true }, /^[A-Za-z0-9_.-]+(=.+)?$/, 'default or ID[=socket|key,…]'),
-        buildContexts: checkedList(c, 'build-contexts', { commas: false }, /^[^\s=]+=\S+$/, 'NAME=path, NAME=docker-image://…, NAME=https://… or NAME=target:…'),
-        provenance: oneLine(c, 'provenance'),
-        sbom: oneLine(c, 'sbom'),
-        attests: checkedList(c, 'attests', { commas: false }, /(^|,)type=[a-z]+/, 'type=sbom|provenance[,…] per line'),
-        annotations: checkedList(c, 'annotations', { commas: false }, /^[^=\s]+=/, 'KEY=value, or TYPE[PLATFORM]:KEY=value, per line'),
-        load: c.boolean('load', false),
-        network: checkedValue(c, 'network', /^[A-Za-z0-9][\w.:-]*$/, 'default, none, host or a network name'),
-        addHosts: readAddHosts(c),
-        // docker/go-units RAMInBytes: a number, an optional space, a unit with optional i and b.
-        shmSize: checkedValue(c, 'shm-size', /^\d+(\.\d+)? ?[kmgtp]?i?b?$/i, 'a size such as 2g, 512m or 1073741824'),
-        ulimits: readUlimits(c),
-        cgroupParent: checkedValue(c, 'cgroup-parent', /^[\w./:-]+$/, 'a cgroup path'),
-        outputs: c.list('outputs', { commas: false, quotes: false }),
-        call: readCall(c, push),
-        allow: checkedList(c, 'allow', { commas: true }, /^[a-z]+(\.[a-z]+)?(=\S+)?$/, 'an entitlement such as network.host or security.insecure'),
-        noCacheFilters: checkedList(c, 'no-cache-filters', { commas: true }, STAGE_NAME, 'a build stage name'),
-    };
-    // The github token is for BuildKit's Git fetches; the classic builder clones with the runner's git.
-    const gitContexts = env.builder.kind === 'buildx' ? [context, ...build.buildContexts.map(contextValue)] : [];
-    build.secrets = readSecrets(c, env, gitContexts);
-    if (build.load && build.platforms.length > 1) {
-        c.fail('load', `docker's image store holds one platform; ${build.platforms.length} are built (load one platform, or drop load)`);
-    }
-    if (build.target && !STAGE_NAME.test(build.target)) {
-        c.fail('target', `"${build.target}" is not a build stage name`);
-    }
-    if (build.builder && !STAGE_NAME.test(build.builder)) {
-        c.fail('builder', `"${build.builder}" is not a buildx builder name`);
-    }
-    if (env.builder.problem)
-        c.problems.push(env.builder.problem);
-    if (env.builder.kind !== 'buildx') {
-        for (const name of BUILDX_ONLY) {
-            if (c.value(name)) {
-                // What the input says matters less than that nothing here can use it.
-                c.failOnly(name, 'needs docker buildx, which is not installed on this runner or is turned off by DOCKER_BUILDKIT (use docker/setup-buildx-action, or remove the input)');
-            }
-        }
-    }
-    return build;
-}
-/** The value of a `build-contexts` item, `NAME=value`. */
-function contextValue(item) {
-    return item.slice(item.indexOf('=') + 1);
-}
-/** A one-line input, as written. */
-function oneLine(c, name) {
-    const value = c.value(name);
-    if (/[\r\n]/.test(value))
-        c.fail(name, 'must be one line');
-    return value;
-}
-/** A single value that must match `pattern`; empty when not set. */
-function checkedValue(c, name, pattern, expected) {
-    const value = c.value(name);
-    if (value && !pattern.test(value))
-        c.fail(name, `"${value}" is not ${expected}`);
-    return value;
-}
-/** A list whose every item must match `pattern`. */
-function checkedList(c, name, split, pattern, expected) {
-    const items = c.list(name, split);
-    for (const item of items)
-        if (!pattern.test(item))
-            c.fail(name, `"${item}" is not ${expected}`);
-    return items;
-}
-/** `host:ip`, ip being IPv4, IPv6 (not in brackets) or docker's `host-gateway`. */
-function readAddHosts(c) {
-    const items = c.list('add-hosts');
-    for (const item of items) {
-        // docker splits at the first colon: the rest may be an IPv6 address.
-        const colon = item.indexOf(':');
-        const [host, ip] = [item.slice(0, colon), item.slice(colon + 1)];
-        if (colon < 1 || !/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(host)) {
-            c.fail('add-hosts', `"${item}" is not host:ip`);
-        }
-        else if (ip !== 'host-gateway' && !(0,external_node_net_.isIP)(ip)) {
-            c.fail('add-hosts', `"${item}": "${ip}" is not an IP address (or host-gateway)`);
-        }
-    }
-    return items;
-}
-/** `name=soft[:hard]`, one per line, with the names docker knows; -1 means unlimited. */
-function readUlimits(c) {
-    const items = c.list('ulimit', { commas: false });
-    for (const item of items) {
-        const match = /^([a-z]+)=(-?\d+)(?::(-?\d+))?$/.exec(item);
-        if (!match) {
-            c.fail('ulimit', `"${item}" is not name=soft[:hard] (e.g. nofile=1024:2048)`);
-        }
-        else if (!ULIMITS.includes(match[1])) {
-            c.fail('ulimit', `"${match[1]}" is not a ulimit name (expected one of ${ULIMITS.join(', ')})`);
-        }
-        else if (match[3] !== undefined && Number(match[2]) > Number(match[3]) && match[3] !== '-1') {
-            c.fail('ulimit', `"${item}": the soft limit is above the hard limit`);
-        }
-    }
-    return items;
-}
-/** `--call`: build (the default) or an evaluation that builds no image, so nothing to push. */
-function readCall(c, push) {
-    const value = c.value('call');
-    if (!value)
-        return '';
-    const method = value.split(',')[0];
-    if (!CALLS.includes(method)) {
-        c.fail('call', `"${value}" is not one of ${CALLS.join(', ')}`);
-    }
-    else if (method !== 'build' && push) {
-        c.fail('call', `"${method}" evaluates the build without making an image; set push: false`);
-    }
-    return value;
-}
-
-;// CONCATENATED MODULE: ./src/inputs/checker.ts
-// The reader every input goes through: it collects problems, so the user sees all of them in
-// one run, and each problem names its input and what is expected.
-
-class InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(problems.length === 1
-            ? problems[0]
-            : `${problems.length} inputs are invalid:\n${problems.join('\n')}`);
-        this.problems = problems;
-        this.name = 'InputError';
-    }
-}
-/** Collects problems so the user sees all of them in one run. */
-class Checker {
-    read;
-    problems = [];
-    constructor(read) {
-        this.read = read;
-    }
-    /** A single-value input, trimmed. */
-    value(name) {
-        return this.read(name).trim();
-    }
-    /** The input as written (multi-line inputs keep their lines). */
-    text(name) {
-        return this.read(name);
-    }
-    /** A list input, split as docker/build-push-action splits it (lists.ts). */
-    list(name, options) {
-        return this.attempt(name, () => splitList(this.read(name), options)) ?? [];
-    }
-    fail(name, message) {
-        this.problems.push(`Input "${name}": ${message}`);
-    }
-    /** Records `message` as the one problem of `name`, in place of what was found before. */
-    failOnly(name, message) {
-        const prefix = `Input "${name}": `;
-        const kept = this.problems.filter((problem) => !problem.startsWith(prefix));
-        this.problems.splice(0, this.problems.length, ...kept);
-        this.fail(name, message);
-    }
-    /** Runs `parse` and records its Error as a problem of `name`. */
-    attempt(name, parse) {
-        try {
-            return parse();
-        }
-        catch (error) {
-            this.fail(name, error.message);
-            return undefined;
-        }
-    }
-    boolean(name, fallback) {
-        const value = this.value(name);
-        if (value === '')
-            return fallback;
-        // YAML 1.2 core schema, as core.getBooleanInput accepts.
-        if (['true', 'True', 'TRUE'].includes(value))
-            return true;
-        if (['false', 'False', 'FALSE'].includes(value))
-            return false;
-        this.fail(name, `expected true or false, got "${value}"`);
-        return fallback;
-    }
-    seconds(name, fallback) {
-        const value = this.value(name);
-        if (value === '')
-            return fallback;
-        const parsed = Number(value);
-        if (!/^\d+(\.\d+)?$/.test(value) || !(parsed > 0) || parsed > 3600) {
-            this.fail(name, `expected a number of seconds between 0 and 3600, got "${value}"`);
-            return fallback;
-        }
-        return parsed;
-    }
-    httpUrl(name, value) {
-        let url;
-        try {
-            url = new URL(value);
-        }
-        catch {
-            this.fail(name, `"${value}" is not a URL (expected http:// or https://…)`);
-            return value;
-        }
-        if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-            this.fail(name, `"${value}" must be an http:// or https:// URL`);
-        }
-        else if (url.username || url.password) {
-            // Credentials in a URL end up in logs and summaries; tokens have their own inputs.
-            this.fail(name, 'a URL must not contain credentials; use the token input instead');
-        }
-        else if (url.search || url.hash) {
-            this.fail(name, `"${value}" must be a base URL without ?query or #fragment`);
-        }
-        return value.replace(/\/+$/, '');
-    }
-    choice(name, options, fallback) {
-        const value = this.value(name);
-        if (value === '')
-            return fallback;
-        if (options.includes(value))
-            return value;
-        this.fail(name, `expected one of ${options.join(', ')}, got "${value}"`);
-        return fallback;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/inputs/deploy.ts
-// The deployment inputs: Watchtower hosts, token, images and timeouts.
-
-function readDeploy(c) {
-    const urls = c.list('watchtower-url');
-    if (urls.length === 0) {
-        for (const name of ['watchtower-token', 'watchtower-images']) {
-            if (c.value(name))
-                c.fail('watchtower-url', `is required when "${name}" is set`);
-        }
-        return undefined;
-    }
-    const images = c.list('watchtower-images');
-    for (const image of images) {
-        const ref = c.attempt('watchtower-images', () => (0,reference/* parseImageReference */.o)(image));
-        if (ref?.tag) {
-            c.fail('watchtower-images', `"${image}" has a tag; Watchtower matches repositories, give "${(0,reference/* repositoryOf */._)(ref)}"`);
-        }
-    }
-    return {
-        urls: urls.map((url) => c.httpUrl('watchtower-url', url)),
-        token: c.value('watchtower-token'),
-        images,
-        timeoutSeconds: c.seconds('watchtower-timeout', 300),
-        failOnError: c.boolean('fail-on-deploy-error', true),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/inputs/login.ts
-/** What `docker login` accepts as a server: host[:port][/path], or a URL. */
-const REGISTRY = /^[A-Za-z0-9.-]+(:\d+)?(\/[\w./-]*)?$|^https?:\/\/\S+$/;
-function readLogin(c) {
-    const registry = c.value('registry');
-    const username = c.value('username');
-    const password = c.text('password');
-    if (!registry && !username && !password)
-        return undefined;
-    if (!username)
-        c.fail('username', 'is required when "registry" or "password" is set');
-    if (!password)
-        c.fail('password', 'is required when "username" or "registry" is set (is the secret available to this workflow?)');
-    if (registry && !REGISTRY.test(registry)) {
-        c.fail('registry', `"${registry}" is not a registry host (expected e.g. ghcr.io or registry.example.com:5000)`);
-    }
-    return { registry, username, password };
-}
-
-;// CONCATENATED MODULE: ./src/notify/address.ts
-// Email addresses as people write them in workflow inputs: `a@x.io`, `Ann <a@x.io>`, `"Doe, Ann" <a@x.io>`.
-// Pragmatic check (what SendGrid accepts in practice): local@domain.tld, no spaces or brackets.
-const EMAIL = /^[^\s@<>()[\]",;:\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
-/** Splits on commas, semicolons and newlines that are not inside quotes or angle brackets. */
-function splitAddresses(raw) {
-    const parts = [];
-    let current = '';
-    let quoted = false;
-    let angled = false;
-    for (const char of raw) {
-        if (char === '"')
-            quoted = !quoted;
-        else if (char === '<' && !quoted)
-            angled = true;
-        else if (char === '>' && !quoted)
-            angled = false;
-        if (!quoted && !angled && /[,;\n\r]/.test(char)) {
-            parts.push(current);
-            current = '';
-        }
-        else {
-            current += char;
-        }
-    }
-    parts.push(current);
-    return parts.map((part) => part.trim()).filter((part) => part.length > 0);
-}
-/** Parses one address; throws an Error saying what is wrong with it. */
-function parseAddress(text) {
-    const angled = /^(.*?)\s*<([^<>]*)>$/.exec(text);
-    const email = (angled ? angled[2] : text).trim();
-    const name = angled
-        ? angled[1]
-            .trim()
-            .replace(/^"(.*)"$/, '$1')
-            .trim()
-        : '';
-    if (!EMAIL.test(email)) {
-        throw new Error(`"${text}" is not an email address (expected name@example.com or Name <name@example.com>)`);
-    }
-    return name ? { email, name } : { email };
-}
-/** Parses a list of addresses; duplicates within the list are an error (SendGrid rejects them). */
-function parseAddressList(raw) {
-    const addresses = splitAddresses(raw).map(parseAddress);
-    const seen = new Set();
-    for (const { email } of addresses) {
-        const key = email.toLowerCase();
-        if (seen.has(key))
-            throw new Error(`${email} is listed twice`);
-        seen.add(key);
-    }
-    return addresses;
-}
-/** `alice@example.com` → `a***@example.com`: enough to recognise, not enough to harvest. */
-function maskEmail(email) {
-    const at = email.indexOf('@');
-    return `${email.slice(0, 1)}***${email.slice(at)}`;
-}
-
-// EXTERNAL MODULE: ./src/notify/placeholders.ts
-var placeholders = __nccwpck_require__(1259);
-;// CONCATENATED MODULE: ./src/inputs/mail.ts
-// The email inputs: recipients, content, template and SendGrid settings.
-
-
-const NOTIFY_ON = ['always', 'success', 'failure', 'never'];
-const DEFAULT_SENDGRID_URL = 'https://api.sendgrid.com';
-function readAddresses(c, name) {
-    return c.attempt(name, () => parseAddressList(c.text(name))) ?? [];
-}
-function readMail(c) {
-    const token = c.value('sendgrid-token');
-    const recipients = c.text('mail');
-    if (!recipients.trim() && !token)
-        return undefined;
-    const to = readAddresses(c, 'mail');
-    if (!recipients.trim())
-        c.fail('mail', 'at least one recipient is required when "sendgrid-token" is set');
-    const fromRaw = c.value('from');
-    if (!fromRaw)
-        c.fail('from', 'the verified sender address is required to send email');
-    const from = fromRaw ? c.attempt('from', () => parseAddress(fromRaw)) : undefined;
-    const replyToRaw = c.value('reply-to');
-    const replyTo = replyToRaw ? c.attempt('reply-to', () => parseAddress(replyToRaw)) : undefined;
-    const subject = c.value('subject');
-    if (/[\r\n]/.test(subject))
-        c.fail('subject', 'must be one line (no line breaks)');
-    const text = c.text('text');
-    const html = c.text('html');
-    const templateId = c.value('template-id');
-    if (templateId && !/^d-[0-9a-f]{32}$/i.test(templateId)) {
-        c.fail('template-id', `"${templateId}" is not a SendGrid dynamic template id (d- followed by 32 hex digits)`);
-    }
-    if (templateId && (text.trim() || html.trim())) {
-        c.fail('template-id', 'cannot be combined with "text" or "html" (the template supplies the body)');
-    }
-    const templateData = readTemplateData(c, templateId);
-    for (const [name, value] of [
-        ['subject', subject],
-        ['text', text],
-        ['html', html],
-    ]) {
-        const unknown = (0,placeholders/* unknownPlaceholders */.hX)(value);
-        if (unknown.length > 0) {
-            c.fail(name, `unknown placeholder ${unknown.map((u) => `{{ ${u} }}`).join(', ')} (known: ${placeholders/* PLACEHOLDERS */.je.join(', ')})`);
-        }
-    }
-    return {
-        token,
-        to,
-        from: from ?? { email: '' },
-        cc: readAddresses(c, 'cc'),
-        bcc: readAddresses(c, 'bcc'),
-        replyTo,
-        subject,
-        text,
-        html,
-        templateId,
-        templateData,
-        notifyOn: c.choice('notify-on', NOTIFY_ON, 'always'),
-        individual: c.boolean('individual', false),
-        apiUrl: c.httpUrl('sendgrid-api-url', c.value('sendgrid-api-url') || DEFAULT_SENDGRID_URL),
-        sandbox: c.boolean('sandbox', false),
-        failOnError: c.boolean('fail-on-notify-error', true),
-        timeoutSeconds: c.seconds('sendgrid-timeout', 30),
-    };
-}
-function readTemplateData(c, templateId) {
-    const raw = c.value('template-data');
-    if (!raw)
-        return {};
-    if (!templateId)
-        c.fail('template-data', 'is only used with "template-id"');
-    let parsed;
-    try {
-        parsed = JSON.parse(raw);
-    }
-    catch {
-        c.fail('template-data', 'is not valid JSON (expected a JSON object such as {"team":"api"})');
-        return {};
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        c.fail('template-data', 'must be a JSON object such as {"team":"api"}');
-        return {};
-    }
-    return parsed;
-}
-
-;// CONCATENATED MODULE: ./src/inputs/index.ts
-// Reads every input once, validates it, and returns one typed object. Pure given its reader and
-// environment, so tests drive it without a runner. Every problem names the input and what is
-// expected; all problems are reported together, before any docker command or network call.
-
-
-
-
-
-
-/** Inputs whose values are masked before anything is logged, and never echoed in a message. */
-const SECRET_INPUTS = [
-    'password',
-    'sendgrid-token',
-    'watchtower-token',
-    'github-token',
-    'secrets',
-];
-/** Reads and validates every input; throws InputError listing every problem found. */
-function readInputs(read, env) {
-    const c = new Checker(read);
-    const inputs = {
-        build: readBuild(c, env),
-        login: readLogin(c),
-        mail: readMail(c),
-        deploy: readDeploy(c),
-    };
-    if (c.problems.length > 0)
-        throw new InputError(c.problems);
-    return inputs;
-}
-
-// EXTERNAL MODULE: ./src/report.ts
-var src_report = __nccwpck_require__(665);
-;// CONCATENATED MODULE: ./src/outputs.ts
-// The step outputs, as a pure function of the report.
-
-function stepOutputs(report) {
-    const outputs = {
-        tags: report.tags.join('\n'),
-        'deploy-status': report.deploy?.status ?? 'skipped',
-        'mail-status': report.mail?.status ?? 'skipped',
-    };
-    if (report.build) {
-        outputs.imageid = report.build.imageId;
-        outputs.metadata = JSON.stringify({
-            tags: report.tags,
-            digest: report.push?.digest ?? '',
-            digestKind: report.push?.kind ?? null,
-            digests: report.push?.digests ?? {},
-            imageid: report.build.imageId,
-            platforms: report.push?.platforms ?? [],
-            image: (0,src_report/* pinnedImage */.QJ)(report),
-            builder: report.build.builder,
-            builderName: report.build.builderName,
-            durations: {
-                buildMs: Math.round(report.build.durationMs),
-                pushMs: roundOrNull(report.push?.durationMs),
-            },
-            pushTries: report.push?.tries ?? null,
-        });
-    }
-    if (report.push) {
-        outputs.digest = report.push.digest;
-        outputs.image = (0,src_report/* pinnedImage */.QJ)(report);
-    }
-    if (report.deploy) {
-        outputs['deploy-result'] = JSON.stringify(report.deploy.hosts.map(({ url, status, httpStatus, durationMs, message, counts }) => ({
-            url,
-            status,
-            httpStatus: httpStatus ?? null,
-            durationMs: Math.round(durationMs),
-            message,
-            ...(counts ? { counts } : {}),
-        })));
-    }
-    if (report.mail) {
-        outputs['message-id'] = report.mail.messageIds.join('\n');
-    }
-    return outputs;
-}
-function roundOrNull(ms) {
-    return ms === undefined ? null : Math.round(ms);
-}
-
-;// CONCATENATED MODULE: ./src/redaction.ts
-/**
- * The texts to hide for secret values: each value, and each line of a multi-line one (a log line
- * shows one line of it).
- */
-function secretTexts(values) {
-    const texts = values.flatMap((value) => [value, ...value.split(/\r?\n/)]);
-    return [...new Set(texts.map((text) => text.trim()).filter((text) => text.length >= 3))];
-}
-/** The values behind build secrets: literal values, the variables' values, the files' contents. */
-function buildSecretValues(secrets, variables, readText) {
-    return secrets.flatMap((secret) => {
-        const value = 'value' in secret
-            ? secret.value
-            : 'variable' in secret
-                ? variables[secret.variable]
-                : readText(secret.file);
-        return value ? [value] : [];
-    });
-}
-function redactor(secrets) {
-    const values = secrets.filter((secret) => secret.length >= 3).sort((a, b) => b.length - a.length);
-    return (text) => values.reduce((result, secret) => result.split(secret).join('***'), text);
-}
-/** Redacts the free text in a report: failure messages, docker's output, host answers. */
-function redactReport(report, redact) {
-    if (report.failure) {
-        report.failure.message = redact(report.failure.message);
-        report.failure.logTail = redact(report.failure.logTail);
-    }
-    for (const host of report.deploy?.hosts ?? [])
-        host.message = redact(host.message);
-    if (report.mail)
-        report.mail.message = redact(report.mail.message);
-}
-
-;// CONCATENATED MODULE: ./src/summary.ts
-// The job summary (GitHub-flavoured markdown), as a pure function of the report.
-
-
-
-/** Text for a table cell: no HTML, no pipes, line breaks kept as <br>. */
-function cell(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/\|/g, '&#124;')
-        .replace(/`/g, '&#96;')
-        .replace(/\r?\n/g, '<br>');
-}
-function code(text) {
-    return text ? `<code>${cell(text)}</code>` : '';
-}
-function summary_link(text, url) {
-    return url ? `[${cell(text)}](${url})` : cell(text);
-}
-function table(header, rows) {
-    const line = (cells) => `| ${cells.join(' | ')} |`;
-    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
-function headline(report) {
-    const stage = (0,src_report/* failedStage */.g4)(report);
-    const first = report.tags[0] ?? 'image';
-    if (stage)
-        return `❌ ${stage} failed`;
-    if (!report.pushRequested)
-        return `✅ built ${code(first)} (not pushed)`;
-    return `✅ pushed ${code(first)}`;
-}
-function builderText(report) {
-    if (!report.build)
-        return '';
-    if (report.build.builder === 'docker')
-        return 'docker build (classic)';
-    return `docker buildx build${report.build.builderName ? ` (builder ${code(report.build.builderName)})` : ''}`;
-}
-function digestText(report) {
-    if (!report.push)
-        return '';
-    if (report.push.kind === 'manifest')
-        return code(report.push.digest);
-    const platforms = report.push.platforms.map((p) => p.platform).join(', ');
-    return `${code(report.push.digest)}<br>image index${platforms ? ` of ${cell(platforms)}` : ''}`;
-}
-function buildRows(report) {
-    const gh = report.github;
-    const labels = (0,src_report/* digestLabels */.Of)(report);
-    const rows = [
-        [
-            'Status',
-            (0,src_report/* overallStatus */.gX)(report) === 'success' ? '✅ success' : `❌ failure in ${(0,src_report/* failedStage */.g4)(report)}`,
-        ],
-        [
-            'Image',
-            code((0,src_report/* pinnedImage */.QJ)(report)) || (report.pushRequested ? '_not pushed_' : '_push disabled_'),
-        ],
-        [labels.digest, digestText(report)],
-        ['Tags', report.tags.map(code).join('<br>') || '_none_'],
-        [labels.imageId, code(report.build?.imageId ?? '')],
-        ['Builder', builderText(report)],
-        ['Commit', gh?.sha ? summary_link((0,github/* shortSha */.Fu)(gh.sha), gh.commitUrl) : ''],
-        ['Ref', code(gh?.ref ?? '')],
-        ['Actor', gh?.actor ? cell(`@${gh.actor}`) : ''],
-        ['Run', gh?.runUrl ? summary_link('workflow run', gh.runUrl) : ''],
-        ['Build', (0,src_report/* formatDuration */.a3)(report.build?.durationMs)],
-        [
-            'Push',
-            report.push
-                ? `${report.push.durationMs === undefined ? 'included in build' : (0,src_report/* formatDuration */.a3)(report.push.durationMs)}, ${report.push.tries === 1 ? '1 try' : `${report.push.tries} tries`}`
-                : '',
-        ],
-    ];
-    return rows.filter(([, value]) => value !== '');
-}
-function failureSection(report) {
-    const error = (0,src_report/* errorText */.kc)(report);
-    if (!error)
-        return [];
-    const lines = [`### What failed`, '', cell(error)];
-    if (report.failure?.logTail) {
-        // A fenced block keeps docker's output verbatim; fences inside it are broken up.
-        lines.push('', '<details><summary>Last lines of docker output</summary>', '', '```text', report.failure.logTail.replace(/```/g, "'''"), '```', '', '</details>');
-    }
-    return lines;
-}
-function deploySection(report) {
-    const deploy = report.deploy;
-    if (!deploy)
-        return [];
-    const lines = [
-        '### Deployment',
-        '',
-        `**${deploy.status}**${deploy.reason ? `: ${cell(deploy.reason)}` : ''}`,
-    ];
-    if (deploy.hosts.length > 0) {
-        lines.push('', table(['Host', 'Result', 'HTTP', 'Time', 'Details'], deploy.hosts.map((host) => [
-            cell(host.url),
-            host.status,
-            host.httpStatus === undefined ? '–' : String(host.httpStatus),
-            (0,src_report/* formatDuration */.a3)(host.durationMs),
-            cell(host.message),
-        ])));
-    }
-    return lines;
-}
-function mailSection(report) {
-    const mail = report.mail;
-    if (!mail)
-        return [];
-    // Summaries are readable by everyone who can read the run, so addresses are masked.
-    const recipients = mail.recipients.map(maskEmail);
-    const shown = recipients.slice(0, 10).join(', ') +
-        (recipients.length > 10 ? `, … (${recipients.length - 10} more)` : '');
-    return [
-        '### Email',
-        '',
-        table(['Status', 'Recipients', 'Message ID', 'Details'], [
-            [
-                mail.status,
-                cell(`${mail.recipients.length}: ${shown}`),
-                cell(mail.messageIds.join(', ')),
-                cell(mail.message),
-            ],
-        ]),
-    ];
-}
-function renderSummary(report) {
-    return [
-        `## ${headline(report)}`,
-        '',
-        table(['', ''], buildRows(report)),
-        '',
-        ...failureSection(report),
-        '',
-        ...deploySection(report),
-        '',
-        ...mailSection(report),
-        '',
-    ]
-        .join('\n')
-        .replace(/\n{3,}/g, '\n\n');
-}
-/** The summary when the inputs were rejected: nothing ran, so only the problems. */
-function renderInputErrorSummary(problems) {
-    return [
-        '## ❌ inputs rejected',
-        '',
-        'Nothing was built or pushed. Fix these first:',
-        '',
-        ...problems.map((p) => `- ${cell(p)}`),
-        '',
-    ].join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/main.ts
-// Runs the stages in order and is the only place that ends the step.
-
-
-
-
-
-
-
-
-
-
-
-const filesystem = {
-    isDirectory: (p) => external_node_fs_namespaceObject.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false,
-    isFile: (p) => external_node_fs_namespaceObject.statSync(p, { throwIfNoEntry: false })?.isFile() ?? false,
-    variables: process.env,
-};
-/** A secret file's text, to mask it; larger files are keys or archives nobody would log. */
-function secretFileText(file) {
-    const size = external_node_fs_namespaceObject.statSync(file, { throwIfNoEntry: false })?.size ?? Infinity;
-    return size <= 65_536 ? readable(file) : undefined;
-}
-/** Masks in the log (the runner does) the texts of `values` not masked yet; returns all masked. */
-function mask(values, masked = []) {
-    const texts = secretTexts(values).filter((text) => !masked.includes(text));
-    for (const text of texts)
-        core/* setSecret */.Pq(text);
-    return [...masked, ...texts];
-}
-function readable(file) {
-    try {
-        return external_node_fs_namespaceObject.readFileSync(file, 'utf8');
-    }
-    catch {
-        return undefined;
-    }
-}
-async function writeSummary(markdown) {
-    // Locally (no GITHUB_STEP_SUMMARY) there is nowhere to write it; that is not a failure.
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    await core/* summary */.z.addRaw(markdown).write();
-}
-/** The reasons the step fails, in the order the stages ran; later-stage errors the user chose to tolerate become warnings. */
-function failures(inputs, report) {
-    const reasons = [];
-    const failOrWarn = (reason, fail) => {
-        if (fail)
-            reasons.push(reason);
-        else
-            core/* warning */.$e(reason);
-    };
-    if (report.failure) {
-        const tail = report.failure.logTail ? `\n${report.failure.logTail}` : '';
-        reasons.push(`${report.failure.stage} failed: ${report.failure.message}${tail}`);
-    }
-    if (report.deploy?.status === 'failed' || report.deploy?.status === 'partial') {
-        const failed = report.deploy.hosts.filter((host) => host.status === 'failed');
-        const hosts = failed.map((host) => `${host.url} (${host.message})`).join(', ');
-        failOrWarn(`deploy failed on ${hosts}`, inputs.deploy?.failOnError ?? true);
-    }
-    if (report.mail?.status === 'failed') {
-        failOrWarn(`email failed: ${report.mail.message}`, inputs.mail?.failOnError ?? true);
-    }
-    return reasons;
-}
-async function run() {
-    // Masked before anything else is read or logged.
-    let masked = mask(SECRET_INPUTS.map((name) => core/* getInput */.V4(name)));
-    // The summary, outputs and email are not masked by the runner: they are redacted.
-    let redact = redactor(masked);
-    const builder = chooseBuilder(process.env, {
-        exists: external_node_fs_namespaceObject.existsSync,
-        read: readable,
-        homedir: external_node_os_namespaceObject.homedir(),
-        platform: process.platform,
-    });
-    let inputs;
-    try {
-        inputs = readInputs((name) => core/* getInput */.V4(name, { trimWhitespace: false }), {
-            ...filesystem,
-            builder,
-        });
-    }
-    catch (error) {
-        if (!(error instanceof InputError))
-            throw error;
-        await writeSummary(redact(renderInputErrorSummary(error.problems)));
-        core/* setFailed */.C1(redact(error.message));
-        return;
-    }
-    // The values behind the build secrets, now that they are parsed: each line of a `secrets`
-    // value, the variables `secret-envs` names, the files `secret-files` names.
-    masked = mask(buildSecretValues(inputs.build.secrets, process.env, secretFileText), masked);
-    redact = redactor(masked);
-    const report = (0,src_report/* newReport */.bQ)(inputs.build.tags, inputs.build.push, await (0,github/* loadGitHubFacts */.nl)());
-    try {
-        await buildAndPush(inputs, report, builder);
-        if (inputs.deploy) {
-            const { deploy } = await __nccwpck_require__.e(/* import() */ 608).then(__nccwpck_require__.bind(__nccwpck_require__, 9608));
-            report.deploy = await deploy(inputs.deploy, report);
-        }
-        redactReport(report, redact);
-        // The email reports the time until it is sent; the outputs below, the whole step's.
-        report.durationMs = Date.now() - report.startedAt.getTime();
-        if (inputs.mail) {
-            const { notify } = await __nccwpck_require__.e(/* import() */ 827).then(__nccwpck_require__.bind(__nccwpck_require__, 827));
-            report.mail = await notify(inputs.mail, report);
-            redactReport(report, redact);
-        }
-    }
-    finally {
-        // Whatever happened, what did succeed is reported.
-        report.durationMs = Date.now() - report.startedAt.getTime();
-        for (const [name, value] of Object.entries(stepOutputs(report)))
-            core/* setOutput */.uH(name, redact(value));
-        await writeSummary(redact(renderSummary(report)));
-    }
-    const reasons = failures(inputs, report);
-    if (reasons.length > 0)
-        core/* setFailed */.C1(redact(reasons.join('\n')));
-}
-
-
-/***/ }),
-
-/***/ 1259:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Ct: () => (/* binding */ fillPlaceholders),
-/* harmony export */   hX: () => (/* binding */ unknownPlaceholders),
-/* harmony export */   je: () => (/* binding */ PLACEHOLDERS)
-/* harmony export */ });
-// `{{ name }}` placeholders in the subject, text and HTML inputs.
-const PLACEHOLDERS = [
-    'status',
-    'image',
-    'digest',
-    'short-digest',
-    'imageid',
-    'short-imageid',
-    'tags',
-    'repository',
-    'ref',
-    'sha',
-    'short-sha',
-    'actor',
-    'commit-message',
-    'run-url',
-    'commit-url',
-    'workflow',
-    'duration',
-    'failed-stage',
-    'error',
-    'deploy-status',
-    'deploy-result',
-];
-const PATTERN = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
-/** Names used in `template` that are not placeholders. */
-function unknownPlaceholders(template) {
-    const known = new Set(PLACEHOLDERS);
-    return [...template.matchAll(PATTERN)].map((m) => m[1]).filter((name) => !known.has(name));
-}
-/** Replaces every placeholder; `escape` is applied to each value (e.g. HTML escaping). */
-function fillPlaceholders(template, values, escape = (value) => value) {
-    return template.replace(PATTERN, (whole, name) => name in values ? escape(values[name]) : whole);
-}
-
-
-/***/ }),
-
-/***/ 665:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Of: () => (/* binding */ digestLabels),
-/* harmony export */   QJ: () => (/* binding */ pinnedImage),
-/* harmony export */   a3: () => (/* binding */ formatDuration),
-/* harmony export */   bQ: () => (/* binding */ newReport),
-/* harmony export */   g4: () => (/* binding */ failedStage),
-/* harmony export */   gX: () => (/* binding */ overallStatus),
-/* harmony export */   kc: () => (/* binding */ errorText)
-/* harmony export */ });
-/* harmony import */ var _docker_reference_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2977);
-// What happened in this run, stage by stage. The outputs, the job summary and the email are
-// all pure functions of a Report, so they always agree with each other.
-
-function newReport(tags, pushRequested, github) {
-    return { startedAt: new Date(), tags, pushRequested, github };
-}
-/** Success means the image was built, pushed when asked, and every deploy host took it. */
-function overallStatus(report) {
-    return failedStage(report) ? 'failure' : 'success';
-}
-function failedStage(report) {
-    if (report.failure)
-        return report.failure.stage;
-    if (report.deploy?.status === 'failed' || report.deploy?.status === 'partial')
-        return 'deploy';
-    return undefined;
-}
-/** `repo@digest` of the first tag, the reference that pins exactly what was pushed. */
-function pinnedImage(report) {
-    const first = report.tags[0];
-    if (!first || !report.push)
-        return '';
-    const digest = report.push.digests[first] ?? report.push.digest;
-    return `${(0,_docker_reference_js__WEBPACK_IMPORTED_MODULE_0__/* .repositoryOf */ ._)((0,_docker_reference_js__WEBPACK_IMPORTED_MODULE_0__/* .parseImageReference */ .o)(first))}@${digest}`;
-}
-/**
- * Labels that say what the digest and the image id are: an index digest is not an image, and
- * the image id of an index build belongs to one platform.
- */
-function digestLabels(report) {
-    if (report.push?.kind !== 'index')
-        return { digest: 'Digest', imageId: 'Image ID' };
-    const platform = report.push.platforms.find((p) => p.config === report.build?.imageId)?.platform;
-    return { digest: 'Index digest', imageId: platform ? `Image ID (${platform})` : 'Image ID' };
-}
-function formatDuration(ms) {
-    if (ms === undefined)
-        return '';
-    return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-function errorText(report) {
-    if (report.failure)
-        return report.failure.message;
-    const failedHosts = report.deploy?.hosts.filter((host) => host.status === 'failed') ?? [];
-    return failedHosts.map((host) => `${host.url}: ${host.message}`).join('\n');
-}
-
 
 /***/ }),
 
@@ -30593,6 +28475,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer"
 
 /***/ }),
 
+/***/ 1421:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+
+/***/ }),
+
 /***/ 7540:
 /***/ ((module) => {
 
@@ -30628,6 +28517,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
 /***/ 7067:
 /***/ ((module) => {
 
@@ -30656,6 +28552,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 
 /***/ }),
 
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
 /***/ 643:
 /***/ ((module) => {
 
@@ -30674,6 +28584,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:queryst
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 6193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
+
+/***/ }),
+
+/***/ 8500:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 
 /***/ }),
 
@@ -30782,14 +28706,16 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 7264:
+/***/ 6288:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   V4: () => (/* binding */ getInput),
+  Gu: () => (/* binding */ getState),
   pq: () => (/* binding */ info),
+  LZ: () => (/* binding */ saveState),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
@@ -30797,7 +28723,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, debug, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, debug, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, group, isDebug, markdownSummary, notice, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -30970,804 +28896,10 @@ function file_command_prepareKeyValueMessage(key, value) {
 //# sourceMappingURL=file-command.js.map
 // EXTERNAL MODULE: external "path"
 var external_path_ = __nccwpck_require__(6928);
-// EXTERNAL MODULE: external "http"
-var external_http_ = __nccwpck_require__(8611);
-// EXTERNAL MODULE: external "https"
-var external_https_ = __nccwpck_require__(5692);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-function getProxyUrl(reqUrl) {
-    const usingSsl = reqUrl.protocol === 'https:';
-    if (checkBypass(reqUrl)) {
-        return undefined;
-    }
-    const proxyVar = (() => {
-        if (usingSsl) {
-            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
-        }
-        else {
-            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
-        }
-    })();
-    if (proxyVar) {
-        try {
-            return new DecodedURL(proxyVar);
-        }
-        catch (_a) {
-            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
-                return new DecodedURL(`http://${proxyVar}`);
-        }
-    }
-    else {
-        return undefined;
-    }
-}
-function checkBypass(reqUrl) {
-    if (!reqUrl.hostname) {
-        return false;
-    }
-    const reqHost = reqUrl.hostname;
-    if (isLoopbackAddress(reqHost)) {
-        return true;
-    }
-    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
-    if (!noProxy) {
-        return false;
-    }
-    // Determine the request port
-    let reqPort;
-    if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-    }
-    else if (reqUrl.protocol === 'http:') {
-        reqPort = 80;
-    }
-    else if (reqUrl.protocol === 'https:') {
-        reqPort = 443;
-    }
-    // Format the request hostname and hostname with port
-    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-    if (typeof reqPort === 'number') {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-    }
-    // Compare request host against noproxy
-    for (const upperNoProxyItem of noProxy
-        .split(',')
-        .map(x => x.trim().toUpperCase())
-        .filter(x => x)) {
-        if (upperNoProxyItem === '*' ||
-            upperReqHosts.some(x => x === upperNoProxyItem ||
-                x.endsWith(`.${upperNoProxyItem}`) ||
-                (upperNoProxyItem.startsWith('.') &&
-                    x.endsWith(`${upperNoProxyItem}`)))) {
-            return true;
-        }
-    }
-    return false;
-}
-function isLoopbackAddress(host) {
-    const hostLower = host.toLowerCase();
-    return (hostLower === 'localhost' ||
-        hostLower.startsWith('127.') ||
-        hostLower.startsWith('[::1]') ||
-        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
-}
-class DecodedURL extends URL {
-    constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-    }
-    get username() {
-        return this._decodedUsername;
-    }
-    get password() {
-        return this._decodedPassword;
-    }
-}
-//# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
-/* eslint-disable @typescript-eslint/no-explicit-any */
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-var HttpCodes;
-(function (HttpCodes) {
-    HttpCodes[HttpCodes["OK"] = 200] = "OK";
-    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
-    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
-    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
-    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
-    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
-    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
-    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
-    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
-    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
-    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
-    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
-    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
-    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
-    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
-    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
-    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
-    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
-    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
-    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
-    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
-    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
-    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
-    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
-    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
-    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
-    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
-})(HttpCodes || (HttpCodes = {}));
-var Headers;
-(function (Headers) {
-    Headers["Accept"] = "accept";
-    Headers["ContentType"] = "content-type";
-})(Headers || (Headers = {}));
-var MediaTypes;
-(function (MediaTypes) {
-    MediaTypes["ApplicationJson"] = "application/json";
-})(MediaTypes || (MediaTypes = {}));
-/**
- * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
- * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
- */
-function lib_getProxyUrl(serverUrl) {
-    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
-    return proxyUrl ? proxyUrl.href : '';
-}
-const HttpRedirectCodes = [
-    HttpCodes.MovedPermanently,
-    HttpCodes.ResourceMoved,
-    HttpCodes.SeeOther,
-    HttpCodes.TemporaryRedirect,
-    HttpCodes.PermanentRedirect
-];
-const HttpResponseRetryCodes = [
-    HttpCodes.BadGateway,
-    HttpCodes.ServiceUnavailable,
-    HttpCodes.GatewayTimeout
-];
-const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
-const ExponentialBackoffCeiling = 10;
-const ExponentialBackoffTimeSlice = 5;
-class HttpClientError extends Error {
-    constructor(message, statusCode) {
-        super(message);
-        this.name = 'HttpClientError';
-        this.statusCode = statusCode;
-        Object.setPrototypeOf(this, HttpClientError.prototype);
-    }
-}
-class HttpClientResponse {
-    constructor(message) {
-        this.message = message;
-    }
-    readBody() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                let output = Buffer.alloc(0);
-                this.message.on('data', (chunk) => {
-                    output = Buffer.concat([output, chunk]);
-                });
-                this.message.on('end', () => {
-                    resolve(output.toString());
-                });
-            }));
-        });
-    }
-    readBodyBuffer() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                const chunks = [];
-                this.message.on('data', (chunk) => {
-                    chunks.push(chunk);
-                });
-                this.message.on('end', () => {
-                    resolve(Buffer.concat(chunks));
-                });
-            }));
-        });
-    }
-}
-function isHttps(requestUrl) {
-    const parsedUrl = new URL(requestUrl);
-    return parsedUrl.protocol === 'https:';
-}
-class lib_HttpClient {
-    constructor(userAgent, handlers, requestOptions) {
-        this._ignoreSslError = false;
-        this._allowRedirects = true;
-        this._allowRedirectDowngrade = false;
-        this._maxRedirects = 50;
-        this._allowRetries = false;
-        this._maxRetries = 1;
-        this._keepAlive = false;
-        this._disposed = false;
-        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
-        this.handlers = handlers || [];
-        this.requestOptions = requestOptions;
-        if (requestOptions) {
-            if (requestOptions.ignoreSslError != null) {
-                this._ignoreSslError = requestOptions.ignoreSslError;
-            }
-            this._socketTimeout = requestOptions.socketTimeout;
-            if (requestOptions.allowRedirects != null) {
-                this._allowRedirects = requestOptions.allowRedirects;
-            }
-            if (requestOptions.allowRedirectDowngrade != null) {
-                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
-            }
-            if (requestOptions.maxRedirects != null) {
-                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
-            }
-            if (requestOptions.keepAlive != null) {
-                this._keepAlive = requestOptions.keepAlive;
-            }
-            if (requestOptions.allowRetries != null) {
-                this._allowRetries = requestOptions.allowRetries;
-            }
-            if (requestOptions.maxRetries != null) {
-                this._maxRetries = requestOptions.maxRetries;
-            }
-        }
-    }
-    options(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    get(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('GET', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    del(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    post(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('POST', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    patch(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    put(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PUT', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    head(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    sendStream(verb, requestUrl, stream, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request(verb, requestUrl, stream, additionalHeaders);
-        });
-    }
-    /**
-     * Gets a typed object from an endpoint
-     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
-     */
-    getJson(requestUrl_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            const res = yield this.get(requestUrl, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    postJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.post(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    putJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.put(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    patchJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.patch(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    /**
-     * Makes a raw http request.
-     * All other methods such as get, post, patch, and request ultimately call this.
-     * Prefer get, del, post and patch
-     */
-    request(verb, requestUrl, data, headers) {
-        return __awaiter(this, void 0, void 0, function* () {
-            if (this._disposed) {
-                throw new Error('Client has already been disposed.');
-            }
-            const parsedUrl = new URL(requestUrl);
-            let info = this._prepareRequest(verb, parsedUrl, headers);
-            // Only perform retries on reads since writes may not be idempotent.
-            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
-                ? this._maxRetries + 1
-                : 1;
-            let numTries = 0;
-            let response;
-            do {
-                response = yield this.requestRaw(info, data);
-                // Check if it's an authentication challenge
-                if (response &&
-                    response.message &&
-                    response.message.statusCode === HttpCodes.Unauthorized) {
-                    let authenticationHandler;
-                    for (const handler of this.handlers) {
-                        if (handler.canHandleAuthentication(response)) {
-                            authenticationHandler = handler;
-                            break;
-                        }
-                    }
-                    if (authenticationHandler) {
-                        return authenticationHandler.handleAuthentication(this, info, data);
-                    }
-                    else {
-                        // We have received an unauthorized response but have no handlers to handle it.
-                        // Let the response return to the caller.
-                        return response;
-                    }
-                }
-                let redirectsRemaining = this._maxRedirects;
-                while (response.message.statusCode &&
-                    HttpRedirectCodes.includes(response.message.statusCode) &&
-                    this._allowRedirects &&
-                    redirectsRemaining > 0) {
-                    const redirectUrl = response.message.headers['location'];
-                    if (!redirectUrl) {
-                        // if there's no location to redirect to, we won't
-                        break;
-                    }
-                    const parsedRedirectUrl = new URL(redirectUrl);
-                    if (parsedUrl.protocol === 'https:' &&
-                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
-                        !this._allowRedirectDowngrade) {
-                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
-                    }
-                    // we need to finish reading the response before reassigning response
-                    // which will leak the open socket.
-                    yield response.readBody();
-                    // strip authorization header if redirected to a different hostname
-                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-                        for (const header in headers) {
-                            // header names are case insensitive
-                            if (header.toLowerCase() === 'authorization') {
-                                delete headers[header];
-                            }
-                        }
-                    }
-                    // let's make the request with the new redirectUrl
-                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
-                    response = yield this.requestRaw(info, data);
-                    redirectsRemaining--;
-                }
-                if (!response.message.statusCode ||
-                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
-                    // If not a retry code, return immediately instead of retrying
-                    return response;
-                }
-                numTries += 1;
-                if (numTries < maxTries) {
-                    yield response.readBody();
-                    yield this._performExponentialBackoff(numTries);
-                }
-            } while (numTries < maxTries);
-            return response;
-        });
-    }
-    /**
-     * Needs to be called if keepAlive is set to true in request options.
-     */
-    dispose() {
-        if (this._agent) {
-            this._agent.destroy();
-        }
-        this._disposed = true;
-    }
-    /**
-     * Raw request.
-     * @param info
-     * @param data
-     */
-    requestRaw(info, data) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => {
-                function callbackForResult(err, res) {
-                    if (err) {
-                        reject(err);
-                    }
-                    else if (!res) {
-                        // If `err` is not passed, then `res` must be passed.
-                        reject(new Error('Unknown error'));
-                    }
-                    else {
-                        resolve(res);
-                    }
-                }
-                this.requestRawWithCallback(info, data, callbackForResult);
-            });
-        });
-    }
-    /**
-     * Raw request with callback.
-     * @param info
-     * @param data
-     * @param onResult
-     */
-    requestRawWithCallback(info, data, onResult) {
-        if (typeof data === 'string') {
-            if (!info.options.headers) {
-                info.options.headers = {};
-            }
-            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
-        }
-        let callbackCalled = false;
-        function handleResult(err, res) {
-            if (!callbackCalled) {
-                callbackCalled = true;
-                onResult(err, res);
-            }
-        }
-        const req = info.httpModule.request(info.options, (msg) => {
-            const res = new HttpClientResponse(msg);
-            handleResult(undefined, res);
-        });
-        let socket;
-        req.on('socket', sock => {
-            socket = sock;
-        });
-        // If we ever get disconnected, we want the socket to timeout eventually
-        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
-            if (socket) {
-                socket.end();
-            }
-            handleResult(new Error(`Request timeout: ${info.options.path}`));
-        });
-        req.on('error', function (err) {
-            // err has statusCode property
-            // res should have headers
-            handleResult(err);
-        });
-        if (data && typeof data === 'string') {
-            req.write(data, 'utf8');
-        }
-        if (data && typeof data !== 'string') {
-            data.on('close', function () {
-                req.end();
-            });
-            data.pipe(req);
-        }
-        else {
-            req.end();
-        }
-    }
-    /**
-     * Gets an http agent. This function is useful when you need an http agent that handles
-     * routing through a proxy server - depending upon the url and proxy environment variables.
-     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
-     */
-    getAgent(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        return this._getAgent(parsedUrl);
-    }
-    getAgentDispatcher(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (!useProxy) {
-            return;
-        }
-        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
-    }
-    _prepareRequest(method, requestUrl, headers) {
-        const info = {};
-        info.parsedUrl = requestUrl;
-        const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
-        const defaultPort = usingSsl ? 443 : 80;
-        info.options = {};
-        info.options.host = info.parsedUrl.hostname;
-        info.options.port = info.parsedUrl.port
-            ? parseInt(info.parsedUrl.port)
-            : defaultPort;
-        info.options.path =
-            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
-        info.options.method = method;
-        info.options.headers = this._mergeHeaders(headers);
-        if (this.userAgent != null) {
-            info.options.headers['user-agent'] = this.userAgent;
-        }
-        info.options.agent = this._getAgent(info.parsedUrl);
-        // gives handlers an opportunity to participate
-        if (this.handlers) {
-            for (const handler of this.handlers) {
-                handler.prepareRequest(info.options);
-            }
-        }
-        return info;
-    }
-    _mergeHeaders(headers) {
-        if (this.requestOptions && this.requestOptions.headers) {
-            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
-        }
-        return lowercaseKeys(headers || {});
-    }
-    /**
-     * Gets an existing header value or returns a default.
-     * Handles converting number header values to strings since HTTP headers must be strings.
-     * Note: This returns string | string[] since some headers can have multiple values.
-     * For headers that must always be a single string (like Content-Type), use the
-     * specialized _getExistingOrDefaultContentTypeHeader method instead.
-     */
-    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
-            if (headerValue) {
-                clientHeader =
-                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
-            }
-        }
-        const additionalValue = additionalHeaders[header];
-        if (additionalValue !== undefined) {
-            return typeof additionalValue === 'number'
-                ? additionalValue.toString()
-                : additionalValue;
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    /**
-     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
-     * Always returns a single string (not an array) since Content-Type should be a single value.
-     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
-     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
-     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
-     */
-    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
-            if (headerValue) {
-                if (typeof headerValue === 'number') {
-                    clientHeader = String(headerValue);
-                }
-                else if (Array.isArray(headerValue)) {
-                    clientHeader = headerValue.join(', ');
-                }
-                else {
-                    clientHeader = headerValue;
-                }
-            }
-        }
-        const additionalValue = additionalHeaders[Headers.ContentType];
-        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
-        if (additionalValue !== undefined) {
-            if (typeof additionalValue === 'number') {
-                return String(additionalValue);
-            }
-            else if (Array.isArray(additionalValue)) {
-                return additionalValue.join(', ');
-            }
-            else {
-                return additionalValue;
-            }
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    _getAgent(parsedUrl) {
-        let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (this._keepAlive && useProxy) {
-            agent = this._proxyAgent;
-        }
-        if (!useProxy) {
-            agent = this._agent;
-        }
-        // if agent is already assigned use that agent.
-        if (agent) {
-            return agent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        let maxSockets = 100;
-        if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
-        }
-        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
-        if (proxyUrl && proxyUrl.hostname) {
-            const agentOptions = {
-                maxSockets,
-                keepAlive: this._keepAlive,
-                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
-                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
-                })), { host: proxyUrl.hostname, port: proxyUrl.port })
-            };
-            let tunnelAgent;
-            const overHttps = proxyUrl.protocol === 'https:';
-            if (usingSsl) {
-                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
-            }
-            else {
-                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
-            }
-            agent = tunnelAgent(agentOptions);
-            this._proxyAgent = agent;
-        }
-        // if tunneling agent isn't assigned create a new agent
-        if (!agent) {
-            const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
-            this._agent = agent;
-        }
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            agent.options = Object.assign(agent.options || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return agent;
-    }
-    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
-        let proxyAgent;
-        if (this._keepAlive) {
-            proxyAgent = this._proxyAgentDispatcher;
-        }
-        // if agent is already assigned use that agent.
-        if (proxyAgent) {
-            return proxyAgent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
-            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
-        })));
-        this._proxyAgentDispatcher = proxyAgent;
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return proxyAgent;
-    }
-    _getUserAgentWithOrchestrationId(userAgent) {
-        const baseUserAgent = userAgent || 'actions/http-client';
-        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
-        if (orchId) {
-            // Sanitize the orchestration ID to ensure it contains only valid characters
-            // Valid characters: 0-9, a-z, _, -, .
-            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
-            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
-        }
-        return baseUserAgent;
-    }
-    _performExponentialBackoff(retryNumber) {
-        return __awaiter(this, void 0, void 0, function* () {
-            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
-            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-            return new Promise(resolve => setTimeout(() => resolve(), ms));
-        });
-    }
-    _processResponse(res, options) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
-                const statusCode = res.message.statusCode || 0;
-                const response = {
-                    statusCode,
-                    result: null,
-                    headers: {}
-                };
-                // not found leads to null obj returned
-                if (statusCode === HttpCodes.NotFound) {
-                    resolve(response);
-                }
-                // get the result from the body
-                function dateTimeDeserializer(key, value) {
-                    if (typeof value === 'string') {
-                        const a = new Date(value);
-                        if (!isNaN(a.valueOf())) {
-                            return a;
-                        }
-                    }
-                    return value;
-                }
-                let obj;
-                let contents;
-                try {
-                    contents = yield res.readBody();
-                    if (contents && contents.length > 0) {
-                        if (options && options.deserializeDates) {
-                            obj = JSON.parse(contents, dateTimeDeserializer);
-                        }
-                        else {
-                            obj = JSON.parse(contents);
-                        }
-                        response.result = obj;
-                    }
-                    response.headers = res.message.headers;
-                }
-                catch (err) {
-                    // Invalid resource (contents not json);  leaving result obj null
-                }
-                // note that 3xx redirects are handled by the http layer.
-                if (statusCode > 299) {
-                    let msg;
-                    // if exception/error in body, attempt to get better error
-                    if (obj && obj.message) {
-                        msg = obj.message;
-                    }
-                    else if (contents && contents.length > 0) {
-                        // it may be the case that the exception is in the body message as string
-                        msg = contents;
-                    }
-                    else {
-                        msg = `Failed request: (${statusCode})`;
-                    }
-                    const err = new HttpClientError(msg, statusCode);
-                    err.result = response.result;
-                    reject(err);
-                }
-                else {
-                    resolve(response);
-                }
-            }));
-        });
-    }
-}
-const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
-//# sourceMappingURL=index.js.map
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(4942);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -31792,7 +28924,7 @@ class BasicCredentialHandler {
         return false;
     }
     handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             throw new Error('not implemented');
         });
     }
@@ -31814,7 +28946,7 @@ class auth_BearerCredentialHandler {
         return false;
     }
     handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             throw new Error('not implemented');
         });
     }
@@ -31836,7 +28968,7 @@ class PersonalAccessTokenCredentialHandler {
         return false;
     }
     handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             throw new Error('not implemented');
         });
     }
@@ -32231,421 +29363,16 @@ function toPlatformPath(pth) {
     return pth.replace(/[/\\]/g, path.sep);
 }
 //# sourceMappingURL=path-utils.js.map
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 5 modules
-var lib_exec = __nccwpck_require__(2876);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
-var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
-        silent: true
-    });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
-        silent: true
-    });
-    return {
-        name: name.trim(),
-        version: version.trim()
-    };
-});
-const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
-        silent: true
-    });
-    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
-    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
-    return {
-        name,
-        version
-    };
-});
-const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
-        silent: true
-    });
-    const [name, version] = stdout.trim().split('\n');
-    return {
-        name,
-        version
-    };
-});
-const platform = external_os_.platform();
-const arch = external_os_.arch();
-const isWindows = platform === 'win32';
-const isMacOS = platform === 'darwin';
-const isLinux = platform === 'linux';
-function getDetails() {
-    return platform_awaiter(this, void 0, void 0, function* () {
-        return Object.assign(Object.assign({}, (yield (isWindows
-            ? getWindowsInfo()
-            : isMacOS
-                ? getMacOsInfo()
-                : getLinuxInfo()))), { platform,
-            arch,
-            isWindows,
-            isMacOS,
-            isLinux });
-    });
-}
-//# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
-var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-/**
- * The code to exit an action
- */
-var ExitCode;
-(function (ExitCode) {
-    /**
-     * A code indicating that the action was successful
-     */
-    ExitCode[ExitCode["Success"] = 0] = "Success";
-    /**
-     * A code indicating that the action was a failure
-     */
-    ExitCode[ExitCode["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-//-----------------------------------------------------------------------
-// Variables
-//-----------------------------------------------------------------------
-/**
- * Sets env variable for this action and future actions in the job
- * @param name the name of the variable to set
- * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
-    process.env[name] = convertedVal;
-    const filePath = process.env['GITHUB_ENV'] || '';
-    if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
-    }
-    issueCommand('set-env', { name }, convertedVal);
-}
-/**
- * Registers a secret which will get masked from logs
- *
- * @param secret - Value of the secret to be masked
- * @remarks
- * This function instructs the Actions runner to mask the specified value in any
- * logs produced during the workflow run. Once registered, the secret value will
- * be replaced with asterisks (***) whenever it appears in console output, logs,
- * or error messages.
- *
- * This is useful for protecting sensitive information such as:
- * - API keys
- * - Access tokens
- * - Authentication credentials
- * - URL parameters containing signatures (SAS tokens)
- *
- * Note that masking only affects future logs; any previous appearances of the
- * secret in logs before calling this function will remain unmasked.
- *
- * @example
- * ```typescript
- * // Register an API token as a secret
- * const apiToken = "abc123xyz456";
- * setSecret(apiToken);
- *
- * // Now any logs containing this value will show *** instead
- * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
- * ```
- */
-function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
-}
-/**
- * Prepends inputPath to the PATH (for this action and future actions)
- * @param inputPath
- */
-function addPath(inputPath) {
-    const filePath = process.env['GITHUB_PATH'] || '';
-    if (filePath) {
-        issueFileCommand('PATH', inputPath);
-    }
-    else {
-        issueCommand('add-path', {}, inputPath);
-    }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
-}
-/**
- * Gets the value of an input.
- * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
- * Returns an empty string if the value is not defined.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string
- */
-function getInput(name, options) {
-    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
-    if (options && options.required && !val) {
-        throw new Error(`Input required and not supplied: ${name}`);
-    }
-    if (options && options.trimWhitespace === false) {
-        return val;
-    }
-    return val.trim();
-}
-/**
- * Gets the values of an multiline input.  Each value is also trimmed.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string[]
- *
- */
-function getMultilineInput(name, options) {
-    const inputs = getInput(name, options)
-        .split('\n')
-        .filter(x => x !== '');
-    if (options && options.trimWhitespace === false) {
-        return inputs;
-    }
-    return inputs.map(input => input.trim());
-}
-/**
- * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
- * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
- * The return value is also in boolean type.
- * ref: https://yaml.org/spec/1.2/spec.html#id2804923
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   boolean
- */
-function getBooleanInput(name, options) {
-    const trueValue = ['true', 'True', 'TRUE'];
-    const falseValue = ['false', 'False', 'FALSE'];
-    const val = getInput(name, options);
-    if (trueValue.includes(val))
-        return true;
-    if (falseValue.includes(val))
-        return false;
-    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
-        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
-}
-/**
- * Sets the value of an output.
- *
- * @param     name     name of the output to set
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function setOutput(name, value) {
-    const filePath = process.env['GITHUB_OUTPUT'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
-    }
-    process.stdout.write(external_os_.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
-}
-/**
- * Enables or disables the echoing of commands into stdout for the rest of the step.
- * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
- *
- */
-function setCommandEcho(enabled) {
-    issue('echo', enabled ? 'on' : 'off');
-}
-//-----------------------------------------------------------------------
-// Results
-//-----------------------------------------------------------------------
-/**
- * Sets the action status to failed.
- * When the action exits it will be with an exit code of 1
- * @param message add error issue message
- */
-function setFailed(message) {
-    process.exitCode = ExitCode.Failure;
-    error(message);
-}
-//-----------------------------------------------------------------------
-// Logging Commands
-//-----------------------------------------------------------------------
-/**
- * Gets whether Actions Step Debug is on or not
- */
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
-}
-/**
- * Writes debug message to user log
- * @param message debug message
- */
-function core_debug(message) {
-    issueCommand('debug', {}, message);
-}
-/**
- * Adds an error issue
- * @param message error issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a warning issue
- * @param message warning issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a notice issue
- * @param message notice issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Writes info to log with console.log.
- * @param message info message
- */
-function info(message) {
-    process.stdout.write(message + external_os_.EOL);
-}
-/**
- * Begin an output group.
- *
- * Output until the next `groupEnd` will be foldable in this group
- *
- * @param name The name of the output group
- */
-function startGroup(name) {
-    issue('group', name);
-}
-/**
- * End an output group.
- */
-function endGroup() {
-    issue('endgroup');
-}
-/**
- * Wrap an asynchronous function call in a group.
- *
- * Returns the same type as the function itself.
- *
- * @param name The name of the group
- * @param fn The function to wrap in the group
- */
-function group(name, fn) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        startGroup(name);
-        let result;
-        try {
-            result = yield fn();
-        }
-        finally {
-            endGroup();
-        }
-        return result;
-    });
-}
-//-----------------------------------------------------------------------
-// Wrapper action state
-//-----------------------------------------------------------------------
-/**
- * Saves state for current action, the state can only be retrieved by this action's post job execution.
- *
- * @param     name     name of the state to store
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function saveState(name, value) {
-    const filePath = process.env['GITHUB_STATE'] || '';
-    if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
-    }
-    issueCommand('save-state', { name }, toCommandValue(value));
-}
-/**
- * Gets the value of an state set by this action's main execution.
- *
- * @param     name     name of the state to get
- * @returns   string
- */
-function getState(name) {
-    return process.env[`STATE_${name}`] || '';
-}
-function getIDToken(aud) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        return yield OidcClient.getIDToken(aud);
-    });
-}
-/**
- * Summary exports
- */
-
-/**
- * @deprecated use core.summary
- */
-
-/**
- * Path exports
- */
-
-/**
- * Platform utilities exports
- */
-
-//# sourceMappingURL=core.js.map
-
-/***/ }),
-
-/***/ 2876:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  m: () => (/* binding */ exec)
-});
-
-// UNUSED EXPORTS: getExecOutput
-
 // EXTERNAL MODULE: external "string_decoder"
 var external_string_decoder_ = __nccwpck_require__(3193);
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
 // EXTERNAL MODULE: external "events"
 var external_events_ = __nccwpck_require__(4434);
 ;// CONCATENATED MODULE: external "child_process"
 const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-// EXTERNAL MODULE: external "path"
-var external_path_ = __nccwpck_require__(6928);
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -32671,7 +29398,7 @@ const IS_WINDOWS = process.platform === 'win32';
  * backslash to all junction results on Windows.
  */
 function readlink(fsPath) {
-    return __awaiter(this, void 0, void 0, function* () {
+    return io_util_awaiter(this, void 0, void 0, function* () {
         const result = yield fs.promises.readlink(fsPath);
         // On Windows, restore Node 20 behavior: add trailing backslash to all results
         // since junctions on Windows are always directory links
@@ -32685,7 +29412,7 @@ function readlink(fsPath) {
 const UV_FS_O_EXLOCK = 0x10000000;
 const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
-    return __awaiter(this, void 0, void 0, function* () {
+    return io_util_awaiter(this, void 0, void 0, function* () {
         try {
             yield stat(fsPath);
         }
@@ -32699,7 +29426,7 @@ function exists(fsPath) {
     });
 }
 function isDirectory(fsPath_1) {
-    return __awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
         const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
         return stats.isDirectory();
     });
@@ -32726,7 +29453,7 @@ function isRooted(p) {
  * @return if file exists and is executable, returns the file path. otherwise empty string.
  */
 function tryGetExecutablePath(filePath, extensions) {
-    return __awaiter(this, void 0, void 0, function* () {
+    return io_util_awaiter(this, void 0, void 0, function* () {
         let stats = undefined;
         try {
             // test file exists
@@ -33708,16 +30435,16 @@ var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arg
  * @param     options            optional exec options.  See ExecOptions
  * @returns   Promise<number>    exit code
  */
-function exec(commandLine, args, options) {
+function exec_exec(commandLine, args, options) {
     return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = argStringToArray(commandLine);
+        const commandArgs = tr.argStringToArray(commandLine);
         if (commandArgs.length === 0) {
             throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
         }
         // Path to tool to execute should be first arg
         const toolPath = commandArgs[0];
         args = commandArgs.slice(1).concat(args || []);
-        const runner = new ToolRunner(toolPath, args, options);
+        const runner = new tr.ToolRunner(toolPath, args, options);
         return runner.exec();
     });
 }
@@ -33754,7 +30481,7 @@ function getExecOutput(commandLine, args, options) {
             }
         };
         const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
         //flush any remaining characters
         stdout += stdoutDecoder.end();
         stderr += stderrDecoder.end();
@@ -33766,6 +30493,1201 @@ function getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+        silent: true
+    });
+    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+        silent: true
+    });
+    return {
+        name: name.trim(),
+        version: version.trim()
+    };
+});
+const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    var _a, _b, _c, _d;
+    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+        silent: true
+    });
+    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
+    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
+    return {
+        name,
+        version
+    };
+});
+const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+        silent: true
+    });
+    const [name, version] = stdout.trim().split('\n');
+    return {
+        name,
+        version
+    };
+});
+const platform = external_os_.platform();
+const arch = external_os_.arch();
+const isWindows = platform === 'win32';
+const isMacOS = platform === 'darwin';
+const isLinux = platform === 'linux';
+function getDetails() {
+    return platform_awaiter(this, void 0, void 0, function* () {
+        return Object.assign(Object.assign({}, (yield (isWindows
+            ? getWindowsInfo()
+            : isMacOS
+                ? getMacOsInfo()
+                : getLinuxInfo()))), { platform,
+            arch,
+            isWindows,
+            isMacOS,
+            isLinux });
+    });
+}
+//# sourceMappingURL=platform.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+/**
+ * The code to exit an action
+ */
+var ExitCode;
+(function (ExitCode) {
+    /**
+     * A code indicating that the action was successful
+     */
+    ExitCode[ExitCode["Success"] = 0] = "Success";
+    /**
+     * A code indicating that the action was a failure
+     */
+    ExitCode[ExitCode["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+//-----------------------------------------------------------------------
+// Variables
+//-----------------------------------------------------------------------
+/**
+ * Sets env variable for this action and future actions in the job
+ * @param name the name of the variable to set
+ * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function exportVariable(name, val) {
+    const convertedVal = toCommandValue(val);
+    process.env[name] = convertedVal;
+    const filePath = process.env['GITHUB_ENV'] || '';
+    if (filePath) {
+        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+    }
+    issueCommand('set-env', { name }, convertedVal);
+}
+/**
+ * Registers a secret which will get masked from logs
+ *
+ * @param secret - Value of the secret to be masked
+ * @remarks
+ * This function instructs the Actions runner to mask the specified value in any
+ * logs produced during the workflow run. Once registered, the secret value will
+ * be replaced with asterisks (***) whenever it appears in console output, logs,
+ * or error messages.
+ *
+ * This is useful for protecting sensitive information such as:
+ * - API keys
+ * - Access tokens
+ * - Authentication credentials
+ * - URL parameters containing signatures (SAS tokens)
+ *
+ * Note that masking only affects future logs; any previous appearances of the
+ * secret in logs before calling this function will remain unmasked.
+ *
+ * @example
+ * ```typescript
+ * // Register an API token as a secret
+ * const apiToken = "abc123xyz456";
+ * setSecret(apiToken);
+ *
+ * // Now any logs containing this value will show *** instead
+ * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
+ * ```
+ */
+function core_setSecret(secret) {
+    command_issueCommand('add-mask', {}, secret);
+}
+/**
+ * Prepends inputPath to the PATH (for this action and future actions)
+ * @param inputPath
+ */
+function addPath(inputPath) {
+    const filePath = process.env['GITHUB_PATH'] || '';
+    if (filePath) {
+        issueFileCommand('PATH', inputPath);
+    }
+    else {
+        issueCommand('add-path', {}, inputPath);
+    }
+    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+}
+/**
+ * Gets the value of an input.
+ * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
+ * Returns an empty string if the value is not defined.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string
+ */
+function getInput(name, options) {
+    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options && options.required && !val) {
+        throw new Error(`Input required and not supplied: ${name}`);
+    }
+    if (options && options.trimWhitespace === false) {
+        return val;
+    }
+    return val.trim();
+}
+/**
+ * Gets the values of an multiline input.  Each value is also trimmed.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string[]
+ *
+ */
+function getMultilineInput(name, options) {
+    const inputs = getInput(name, options)
+        .split('\n')
+        .filter(x => x !== '');
+    if (options && options.trimWhitespace === false) {
+        return inputs;
+    }
+    return inputs.map(input => input.trim());
+}
+/**
+ * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
+ * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
+ * The return value is also in boolean type.
+ * ref: https://yaml.org/spec/1.2/spec.html#id2804923
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   boolean
+ */
+function getBooleanInput(name, options) {
+    const trueValue = ['true', 'True', 'TRUE'];
+    const falseValue = ['false', 'False', 'FALSE'];
+    const val = getInput(name, options);
+    if (trueValue.includes(val))
+        return true;
+    if (falseValue.includes(val))
+        return false;
+    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
+        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
+}
+/**
+ * Sets the value of an output.
+ *
+ * @param     name     name of the output to set
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setOutput(name, value) {
+    const filePath = process.env['GITHUB_OUTPUT'] || '';
+    if (filePath) {
+        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+    }
+    process.stdout.write(external_os_.EOL);
+    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+}
+/**
+ * Enables or disables the echoing of commands into stdout for the rest of the step.
+ * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
+ *
+ */
+function setCommandEcho(enabled) {
+    issue('echo', enabled ? 'on' : 'off');
+}
+//-----------------------------------------------------------------------
+// Results
+//-----------------------------------------------------------------------
+/**
+ * Sets the action status to failed.
+ * When the action exits it will be with an exit code of 1
+ * @param message add error issue message
+ */
+function setFailed(message) {
+    process.exitCode = ExitCode.Failure;
+    error(message);
+}
+//-----------------------------------------------------------------------
+// Logging Commands
+//-----------------------------------------------------------------------
+/**
+ * Gets whether Actions Step Debug is on or not
+ */
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+/**
+ * Writes debug message to user log
+ * @param message debug message
+ */
+function core_debug(message) {
+    issueCommand('debug', {}, message);
+}
+/**
+ * Adds an error issue
+ * @param message error issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function error(message, properties = {}) {
+    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a warning issue
+ * @param message warning issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function warning(message, properties = {}) {
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a notice issue
+ * @param message notice issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function notice(message, properties = {}) {
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Writes info to log with console.log.
+ * @param message info message
+ */
+function info(message) {
+    process.stdout.write(message + external_os_.EOL);
+}
+/**
+ * Begin an output group.
+ *
+ * Output until the next `groupEnd` will be foldable in this group
+ *
+ * @param name The name of the output group
+ */
+function startGroup(name) {
+    issue('group', name);
+}
+/**
+ * End an output group.
+ */
+function endGroup() {
+    issue('endgroup');
+}
+/**
+ * Wrap an asynchronous function call in a group.
+ *
+ * Returns the same type as the function itself.
+ *
+ * @param name The name of the group
+ * @param fn The function to wrap in the group
+ */
+function group(name, fn) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        startGroup(name);
+        let result;
+        try {
+            result = yield fn();
+        }
+        finally {
+            endGroup();
+        }
+        return result;
+    });
+}
+//-----------------------------------------------------------------------
+// Wrapper action state
+//-----------------------------------------------------------------------
+/**
+ * Saves state for current action, the state can only be retrieved by this action's post job execution.
+ *
+ * @param     name     name of the state to store
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function saveState(name, value) {
+    const filePath = process.env['GITHUB_STATE'] || '';
+    if (filePath) {
+        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
+    }
+    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
+}
+/**
+ * Gets the value of an state set by this action's main execution.
+ *
+ * @param     name     name of the state to get
+ * @returns   string
+ */
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+function getIDToken(aud) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        return yield OidcClient.getIDToken(aud);
+    });
+}
+/**
+ * Summary exports
+ */
+
+/**
+ * @deprecated use core.summary
+ */
+
+/**
+ * Path exports
+ */
+
+/**
+ * Platform utilities exports
+ */
+
+//# sourceMappingURL=core.js.map
+
+/***/ }),
+
+/***/ 4942:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Qq: () => (/* binding */ HttpClient)
+});
+
+// UNUSED EXPORTS: Headers, HttpClientError, HttpClientResponse, HttpCodes, MediaTypes, getProxyUrl, isHttps
+
+// EXTERNAL MODULE: external "http"
+var external_http_ = __nccwpck_require__(8611);
+var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
+// EXTERNAL MODULE: external "https"
+var external_https_ = __nccwpck_require__(5692);
+var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(770);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+/* eslint-disable @typescript-eslint/no-explicit-any */
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+var HttpCodes;
+(function (HttpCodes) {
+    HttpCodes[HttpCodes["OK"] = 200] = "OK";
+    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
+    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
+    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
+    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
+    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
+    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
+    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
+    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
+    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
+    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
+    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
+    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
+    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
+    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
+    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
+    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
+    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
+    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
+    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
+    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
+    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
+    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (HttpCodes = {}));
+var Headers;
+(function (Headers) {
+    Headers["Accept"] = "accept";
+    Headers["ContentType"] = "content-type";
+})(Headers || (Headers = {}));
+var MediaTypes;
+(function (MediaTypes) {
+    MediaTypes["ApplicationJson"] = "application/json";
+})(MediaTypes || (MediaTypes = {}));
+/**
+ * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
+ * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+ */
+function lib_getProxyUrl(serverUrl) {
+    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    return proxyUrl ? proxyUrl.href : '';
+}
+const HttpRedirectCodes = [
+    HttpCodes.MovedPermanently,
+    HttpCodes.ResourceMoved,
+    HttpCodes.SeeOther,
+    HttpCodes.TemporaryRedirect,
+    HttpCodes.PermanentRedirect
+];
+const HttpResponseRetryCodes = [
+    HttpCodes.BadGateway,
+    HttpCodes.ServiceUnavailable,
+    HttpCodes.GatewayTimeout
+];
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+const ExponentialBackoffCeiling = 10;
+const ExponentialBackoffTimeSlice = 5;
+class HttpClientError extends Error {
+    constructor(message, statusCode) {
+        super(message);
+        this.name = 'HttpClientError';
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, HttpClientError.prototype);
+    }
+}
+class HttpClientResponse {
+    constructor(message) {
+        this.message = message;
+    }
+    readBody() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                let output = Buffer.alloc(0);
+                this.message.on('data', (chunk) => {
+                    output = Buffer.concat([output, chunk]);
+                });
+                this.message.on('end', () => {
+                    resolve(output.toString());
+                });
+            }));
+        });
+    }
+    readBodyBuffer() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                const chunks = [];
+                this.message.on('data', (chunk) => {
+                    chunks.push(chunk);
+                });
+                this.message.on('end', () => {
+                    resolve(Buffer.concat(chunks));
+                });
+            }));
+        });
+    }
+}
+function isHttps(requestUrl) {
+    const parsedUrl = new URL(requestUrl);
+    return parsedUrl.protocol === 'https:';
+}
+class HttpClient {
+    constructor(userAgent, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+            if (requestOptions.ignoreSslError != null) {
+                this._ignoreSslError = requestOptions.ignoreSslError;
+            }
+            this._socketTimeout = requestOptions.socketTimeout;
+            if (requestOptions.allowRedirects != null) {
+                this._allowRedirects = requestOptions.allowRedirects;
+            }
+            if (requestOptions.allowRedirectDowngrade != null) {
+                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+            }
+            if (requestOptions.maxRedirects != null) {
+                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+            }
+            if (requestOptions.keepAlive != null) {
+                this._keepAlive = requestOptions.keepAlive;
+            }
+            if (requestOptions.allowRetries != null) {
+                this._allowRetries = requestOptions.allowRetries;
+            }
+            if (requestOptions.maxRetries != null) {
+                this._maxRetries = requestOptions.maxRetries;
+            }
+        }
+    }
+    options(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    get(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('GET', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    del(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    post(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('POST', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    patch(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    put(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PUT', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    head(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+    }
+    /**
+     * Gets a typed object from an endpoint
+     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+     */
+    getJson(requestUrl_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            const res = yield this.get(requestUrl, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    postJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.post(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    putJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.put(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    patchJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.patch(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    /**
+     * Makes a raw http request.
+     * All other methods such as get, post, patch, and request ultimately call this.
+     * Prefer get, del, post and patch
+     */
+    request(verb, requestUrl, data, headers) {
+        return __awaiter(this, void 0, void 0, function* () {
+            if (this._disposed) {
+                throw new Error('Client has already been disposed.');
+            }
+            const parsedUrl = new URL(requestUrl);
+            let info = this._prepareRequest(verb, parsedUrl, headers);
+            // Only perform retries on reads since writes may not be idempotent.
+            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
+                ? this._maxRetries + 1
+                : 1;
+            let numTries = 0;
+            let response;
+            do {
+                response = yield this.requestRaw(info, data);
+                // Check if it's an authentication challenge
+                if (response &&
+                    response.message &&
+                    response.message.statusCode === HttpCodes.Unauthorized) {
+                    let authenticationHandler;
+                    for (const handler of this.handlers) {
+                        if (handler.canHandleAuthentication(response)) {
+                            authenticationHandler = handler;
+                            break;
+                        }
+                    }
+                    if (authenticationHandler) {
+                        return authenticationHandler.handleAuthentication(this, info, data);
+                    }
+                    else {
+                        // We have received an unauthorized response but have no handlers to handle it.
+                        // Let the response return to the caller.
+                        return response;
+                    }
+                }
+                let redirectsRemaining = this._maxRedirects;
+                while (response.message.statusCode &&
+                    HttpRedirectCodes.includes(response.message.statusCode) &&
+                    this._allowRedirects &&
+                    redirectsRemaining > 0) {
+                    const redirectUrl = response.message.headers['location'];
+                    if (!redirectUrl) {
+                        // if there's no location to redirect to, we won't
+                        break;
+                    }
+                    const parsedRedirectUrl = new URL(redirectUrl);
+                    if (parsedUrl.protocol === 'https:' &&
+                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
+                        !this._allowRedirectDowngrade) {
+                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
+                    }
+                    // we need to finish reading the response before reassigning response
+                    // which will leak the open socket.
+                    yield response.readBody();
+                    // strip authorization header if redirected to a different hostname
+                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                        for (const header in headers) {
+                            // header names are case insensitive
+                            if (header.toLowerCase() === 'authorization') {
+                                delete headers[header];
+                            }
+                        }
+                    }
+                    // let's make the request with the new redirectUrl
+                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+                    response = yield this.requestRaw(info, data);
+                    redirectsRemaining--;
+                }
+                if (!response.message.statusCode ||
+                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
+                    // If not a retry code, return immediately instead of retrying
+                    return response;
+                }
+                numTries += 1;
+                if (numTries < maxTries) {
+                    yield response.readBody();
+                    yield this._performExponentialBackoff(numTries);
+                }
+            } while (numTries < maxTries);
+            return response;
+        });
+    }
+    /**
+     * Needs to be called if keepAlive is set to true in request options.
+     */
+    dispose() {
+        if (this._agent) {
+            this._agent.destroy();
+        }
+        this._disposed = true;
+    }
+    /**
+     * Raw request.
+     * @param info
+     * @param data
+     */
+    requestRaw(info, data) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => {
+                function callbackForResult(err, res) {
+                    if (err) {
+                        reject(err);
+                    }
+                    else if (!res) {
+                        // If `err` is not passed, then `res` must be passed.
+                        reject(new Error('Unknown error'));
+                    }
+                    else {
+                        resolve(res);
+                    }
+                }
+                this.requestRawWithCallback(info, data, callbackForResult);
+            });
+        });
+    }
+    /**
+     * Raw request with callback.
+     * @param info
+     * @param data
+     * @param onResult
+     */
+    requestRawWithCallback(info, data, onResult) {
+        if (typeof data === 'string') {
+            if (!info.options.headers) {
+                info.options.headers = {};
+            }
+            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+            if (!callbackCalled) {
+                callbackCalled = true;
+                onResult(err, res);
+            }
+        }
+        const req = info.httpModule.request(info.options, (msg) => {
+            const res = new HttpClientResponse(msg);
+            handleResult(undefined, res);
+        });
+        let socket;
+        req.on('socket', sock => {
+            socket = sock;
+        });
+        // If we ever get disconnected, we want the socket to timeout eventually
+        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
+            if (socket) {
+                socket.end();
+            }
+            handleResult(new Error(`Request timeout: ${info.options.path}`));
+        });
+        req.on('error', function (err) {
+            // err has statusCode property
+            // res should have headers
+            handleResult(err);
+        });
+        if (data && typeof data === 'string') {
+            req.write(data, 'utf8');
+        }
+        if (data && typeof data !== 'string') {
+            data.on('close', function () {
+                req.end();
+            });
+            data.pipe(req);
+        }
+        else {
+            req.end();
+        }
+    }
+    /**
+     * Gets an http agent. This function is useful when you need an http agent that handles
+     * routing through a proxy server - depending upon the url and proxy environment variables.
+     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+     */
+    getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+    }
+    getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+            return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+    }
+    _prepareRequest(method, requestUrl, headers) {
+        const info = {};
+        info.parsedUrl = requestUrl;
+        const usingSsl = info.parsedUrl.protocol === 'https:';
+        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
+        const defaultPort = usingSsl ? 443 : 80;
+        info.options = {};
+        info.options.host = info.parsedUrl.hostname;
+        info.options.port = info.parsedUrl.port
+            ? parseInt(info.parsedUrl.port)
+            : defaultPort;
+        info.options.path =
+            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
+        info.options.method = method;
+        info.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+            info.options.headers['user-agent'] = this.userAgent;
+        }
+        info.options.agent = this._getAgent(info.parsedUrl);
+        // gives handlers an opportunity to participate
+        if (this.handlers) {
+            for (const handler of this.handlers) {
+                handler.prepareRequest(info.options);
+            }
+        }
+        return info;
+    }
+    _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
+        }
+        return lowercaseKeys(headers || {});
+    }
+    /**
+     * Gets an existing header value or returns a default.
+     * Handles converting number header values to strings since HTTP headers must be strings.
+     * Note: This returns string | string[] since some headers can have multiple values.
+     * For headers that must always be a single string (like Content-Type), use the
+     * specialized _getExistingOrDefaultContentTypeHeader method instead.
+     */
+    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+            if (headerValue) {
+                clientHeader =
+                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
+            }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== undefined) {
+            return typeof additionalValue === 'number'
+                ? additionalValue.toString()
+                : additionalValue;
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    /**
+     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+     * Always returns a single string (not an array) since Content-Type should be a single value.
+     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+     */
+    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            if (headerValue) {
+                if (typeof headerValue === 'number') {
+                    clientHeader = String(headerValue);
+                }
+                else if (Array.isArray(headerValue)) {
+                    clientHeader = headerValue.join(', ');
+                }
+                else {
+                    clientHeader = headerValue;
+                }
+            }
+        }
+        const additionalValue = additionalHeaders[Headers.ContentType];
+        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
+        if (additionalValue !== undefined) {
+            if (typeof additionalValue === 'number') {
+                return String(additionalValue);
+            }
+            else if (Array.isArray(additionalValue)) {
+                return additionalValue.join(', ');
+            }
+            else {
+                return additionalValue;
+            }
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+            agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+            agent = this._agent;
+        }
+        // if agent is already assigned use that agent.
+        if (agent) {
+            return agent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        let maxSockets = 100;
+        if (this.requestOptions) {
+            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
+        }
+        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
+        if (proxyUrl && proxyUrl.hostname) {
+            const agentOptions = {
+                maxSockets,
+                keepAlive: this._keepAlive,
+                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
+                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+                })), { host: proxyUrl.hostname, port: proxyUrl.port })
+            };
+            let tunnelAgent;
+            const overHttps = proxyUrl.protocol === 'https:';
+            if (usingSsl) {
+                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
+            }
+            else {
+                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
+            }
+            agent = tunnelAgent(agentOptions);
+            this._proxyAgent = agent;
+        }
+        // if tunneling agent isn't assigned create a new agent
+        if (!agent) {
+            const options = { keepAlive: this._keepAlive, maxSockets };
+            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
+            this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            agent.options = Object.assign(agent.options || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return agent;
+    }
+    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+            proxyAgent = this._proxyAgentDispatcher;
+        }
+        // if agent is already assigned use that agent.
+        if (proxyAgent) {
+            return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        proxyAgent = new undici.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
+        })));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return proxyAgent;
+    }
+    _getUserAgentWithOrchestrationId(userAgent) {
+        const baseUserAgent = userAgent || 'actions/http-client';
+        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
+        if (orchId) {
+            // Sanitize the orchestration ID to ensure it contains only valid characters
+            // Valid characters: 0-9, a-z, _, -, .
+            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+    }
+    _performExponentialBackoff(retryNumber) {
+        return __awaiter(this, void 0, void 0, function* () {
+            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+            return new Promise(resolve => setTimeout(() => resolve(), ms));
+        });
+    }
+    _processResponse(res, options) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                const statusCode = res.message.statusCode || 0;
+                const response = {
+                    statusCode,
+                    result: null,
+                    headers: {}
+                };
+                // not found leads to null obj returned
+                if (statusCode === HttpCodes.NotFound) {
+                    resolve(response);
+                }
+                // get the result from the body
+                function dateTimeDeserializer(key, value) {
+                    if (typeof value === 'string') {
+                        const a = new Date(value);
+                        if (!isNaN(a.valueOf())) {
+                            return a;
+                        }
+                    }
+                    return value;
+                }
+                let obj;
+                let contents;
+                try {
+                    contents = yield res.readBody();
+                    if (contents && contents.length > 0) {
+                        if (options && options.deserializeDates) {
+                            obj = JSON.parse(contents, dateTimeDeserializer);
+                        }
+                        else {
+                            obj = JSON.parse(contents);
+                        }
+                        response.result = obj;
+                    }
+                    response.headers = res.message.headers;
+                }
+                catch (err) {
+                    // Invalid resource (contents not json);  leaving result obj null
+                }
+                // note that 3xx redirects are handled by the http layer.
+                if (statusCode > 299) {
+                    let msg;
+                    // if exception/error in body, attempt to get better error
+                    if (obj && obj.message) {
+                        msg = obj.message;
+                    }
+                    else if (contents && contents.length > 0) {
+                        // it may be the case that the exception is in the body message as string
+                        msg = contents;
+                    }
+                    else {
+                        msg = `Failed request: (${statusCode})`;
+                    }
+                    const err = new HttpClientError(msg, statusCode);
+                    err.result = response.result;
+                    reject(err);
+                }
+                else {
+                    resolve(response);
+                }
+            }));
+        });
+    }
+}
+const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
+//# sourceMappingURL=index.js.map
 
 /***/ })
 

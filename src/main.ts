@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { buildAndPush } from './docker/stage.js';
 import { chooseBuilder } from './docker/builder.js';
+import { stopDockerCommands } from './docker/cli.js';
 import { loadGitHubFacts } from './github.js';
 import {
   type InputEnvironment,
@@ -13,9 +14,14 @@ import {
   SECRET_INPUTS,
 } from './inputs/index.js';
 import { stepOutputs } from './outputs.js';
-import { type Report, newReport } from './report.js';
+import { type Report, type Stage, newReport } from './report.js';
 import { buildSecretValues, redactor, redactReport, secretTexts } from './redaction.js';
 import { renderInputErrorSummary, renderSummary } from './summary.js';
+import { cutText, MESSAGE_LIMIT } from './text.js';
+import { createWorkspace, removeWorkspace, WORKSPACE_STATE } from './workspace.js';
+
+/** How long a cancelled step waits for its stages to stop before it reports and exits. */
+const CANCEL_GRACE_MS = 4000;
 
 const filesystem: Omit<InputEnvironment, 'builder'> = {
   isDirectory: (p) => fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false,
@@ -57,6 +63,11 @@ function failures(inputs: Inputs, report: Report): string[] {
     if (fail) reasons.push(reason);
     else core.warning(reason);
   };
+  if (report.cancelled) {
+    // What docker said when it was stopped is in the summary; the reason is the cancellation.
+    reasons.push(`cancelled (${report.cancelled.signal}) during ${report.cancelled.stage}`);
+    return reasons;
+  }
   if (report.failure) {
     const tail = report.failure.logTail ? `\n${report.failure.logTail}` : '';
     reasons.push(`${report.failure.stage} failed: ${report.failure.message}${tail}`);
@@ -103,28 +114,59 @@ export async function run(): Promise<void> {
   redact = redactor(masked);
 
   const report = newReport(inputs.build.tags, inputs.build.push, await loadGitHubFacts());
+  const workspace = createWorkspace(process.env, inputs.login?.registry);
+  // Saved first, so that the post step removes the workspace if this step is killed.
+  core.saveState(WORKSPACE_STATE, workspace.dir);
+  // Every docker command of the step uses the step's own config (the login goes there).
+  process.env.DOCKER_CONFIG = workspace.dockerConfig;
+
+  let ending: Promise<void> | undefined;
+  /** Reports what did happen and ends the step; once, whether the run ends or is cancelled. */
+  const end = (): Promise<void> => (ending ??= endStep());
+  const endStep = async (): Promise<void> => {
+    report.durationMs = Date.now() - report.startedAt.getTime();
+    for (const [name, value] of Object.entries(stepOutputs(report)))
+      core.setOutput(name, redact(value));
+    await writeSummary(redact(renderSummary(report)));
+    removeWorkspace(workspace.dir);
+    const reasons = failures(inputs, report);
+    if (reasons.length > 0) core.setFailed(redact(cutText(reasons.join('\n'), MESSAGE_LIMIT)));
+  };
+  let stage: Stage = 'build';
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (report.cancelled) {
+      // The runner's second signal (SIGTERM 7.5 s after SIGINT): end now.
+      void end().finally(() => process.exit(1));
+      return;
+    }
+    report.cancelled = { signal, stage };
+    stopDockerCommands(`the step was cancelled (${signal})`);
+    // The build half ends within the grace period once docker stops; a deploy or an email in
+    // flight is not waited for, the runner kills the step 7.5 s after its SIGINT.
+    setTimeout(() => void end().finally(() => process.exit(1)), CANCEL_GRACE_MS).unref();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
   try {
-    await buildAndPush(inputs, report, builder);
-    if (inputs.deploy) {
+    await buildAndPush(inputs, report, builder, workspace);
+    if (report.cancelled && report.failure) report.cancelled.stage = report.failure.stage;
+    if (inputs.deploy && !report.cancelled) {
+      stage = 'deploy';
       const { deploy } = await import('./deploy/stage.js');
       report.deploy = await deploy(inputs.deploy, report);
     }
     redactReport(report, redact);
-    // The email reports the time until it is sent; the outputs below, the whole step's.
+    // The email reports the time until it is sent; the outputs, the whole step's.
     report.durationMs = Date.now() - report.startedAt.getTime();
-    if (inputs.mail) {
+    if (inputs.mail && !report.cancelled) {
+      stage = 'notify';
       const { notify } = await import('./notify/stage.js');
       report.mail = await notify(inputs.mail, report);
       redactReport(report, redact);
     }
   } finally {
     // Whatever happened, what did succeed is reported.
-    report.durationMs = Date.now() - report.startedAt.getTime();
-    for (const [name, value] of Object.entries(stepOutputs(report)))
-      core.setOutput(name, redact(value));
-    await writeSummary(redact(renderSummary(report)));
+    await end();
   }
-
-  const reasons = failures(inputs, report);
-  if (reasons.length > 0) core.setFailed(redact(reasons.join('\n')));
 }

@@ -3,6 +3,7 @@
 import { parseImageReference, repositoryOf } from './docker/reference.js';
 import type { PlatformImage } from './docker/manifest.js';
 import type { GitHubFacts } from './github.js';
+import { cutText, MESSAGE_LIMIT } from './text.js';
 
 export type Stage = 'inputs' | 'login' | 'build' | 'push' | 'deploy' | 'notify';
 
@@ -88,6 +89,8 @@ export interface Report {
   push?: PushResult;
   /** The failure that stopped the build half (login, build or push). */
   failure?: StageFailure;
+  /** Set when the runner cancelled the step (SIGINT or SIGTERM), with the stage then running. */
+  cancelled?: { signal: string; stage: Stage };
   deploy?: DeployResult;
   mail?: MailResult;
   /** Filled when the run ends. */
@@ -108,6 +111,7 @@ export function overallStatus(report: Report): 'success' | 'failure' {
 }
 
 export function failedStage(report: Report): Stage | undefined {
+  if (report.cancelled) return report.cancelled.stage;
   if (report.failure) return report.failure.stage;
   if (report.deploy?.status === 'failed' || report.deploy?.status === 'partial') return 'deploy';
   return undefined;
@@ -136,8 +140,16 @@ export function formatDuration(ms: number | undefined): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** What went wrong, in a sentence or a line per host; bounded, as it goes in the summary and email. */
 export function errorText(report: Report): string {
-  if (report.failure) return report.failure.message;
+  if (report.cancelled) {
+    const { signal, stage } = report.cancelled;
+    return `cancelled (${signal}) during ${stage}${report.failure ? `: ${report.failure.message}` : ''}`;
+  }
+  if (report.failure) return cutText(report.failure.message, MESSAGE_LIMIT);
   const failedHosts = report.deploy?.hosts.filter((host) => host.status === 'failed') ?? [];
-  return failedHosts.map((host) => `${host.url}: ${host.message}`).join('\n');
+  return cutText(
+    failedHosts.map((host) => `${host.url}: ${host.message}`).join('\n'),
+    MESSAGE_LIMIT,
+  );
 }

@@ -10,6 +10,7 @@ import {
   overallStatus,
   pinnedImage,
 } from './report.js';
+import { cutText, SUMMARY_LIMIT } from './text.js';
 
 /** Text for a table cell: no HTML, no pipes, line breaks kept as <br>. */
 export function cell(text: string): string {
@@ -38,6 +39,7 @@ function table(header: string[], rows: string[][]): string {
 function headline(report: Report): string {
   const stage = failedStage(report);
   const first = report.tags[0] ?? 'image';
+  if (report.cancelled) return `❌ cancelled during ${report.cancelled.stage}`;
   if (stage) return `❌ ${stage} failed`;
   if (!report.pushRequested) return `✅ built ${code(first)} (not pushed)`;
   return `✅ pushed ${code(first)}`;
@@ -62,7 +64,11 @@ function buildRows(report: Report): string[][] {
   const rows: [string, string][] = [
     [
       'Status',
-      overallStatus(report) === 'success' ? '✅ success' : `❌ failure in ${failedStage(report)}`,
+      report.cancelled
+        ? `❌ cancelled (${report.cancelled.signal}) during ${report.cancelled.stage}`
+        : overallStatus(report) === 'success'
+          ? '✅ success'
+          : `❌ failure in ${failedStage(report)}`,
     ],
     [
       'Image',
@@ -158,31 +164,48 @@ function mailSection(report: Report): string[] {
   ];
 }
 
+/**
+ * The summary cut under GitHub's limit (it drops a larger one whole, so nothing would show): an
+ * open code block and details element are closed after the cut.
+ */
+export function fitSummary(markdown: string): string {
+  if (Buffer.byteLength(markdown) <= SUMMARY_LIMIT) return markdown;
+  const cut = cutText(markdown, SUMMARY_LIMIT - 64);
+  const openFence = (cut.match(/^```/gm)?.length ?? 0) % 2 === 1;
+  const openDetails =
+    (cut.match(/<details>/g)?.length ?? 0) > (cut.match(/<\/details>/g)?.length ?? 0);
+  return `${cut}${openFence ? '\n```' : ''}${openDetails ? '\n\n</details>' : ''}\n`;
+}
+
 export function renderSummary(report: Report): string {
-  return [
-    `## ${headline(report)}`,
-    '',
-    table(['', ''], buildRows(report)),
-    '',
-    ...failureSection(report),
-    '',
-    ...deploySection(report),
-    '',
-    ...mailSection(report),
-    '',
-  ]
-    .join('\n')
-    .replace(/\n{3,}/g, '\n\n');
+  return fitSummary(
+    [
+      `## ${headline(report)}`,
+      '',
+      table(['', ''], buildRows(report)),
+      '',
+      ...failureSection(report),
+      '',
+      ...deploySection(report),
+      '',
+      ...mailSection(report),
+      '',
+    ]
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n'),
+  );
 }
 
 /** The summary when the inputs were rejected: nothing ran, so only the problems. */
 export function renderInputErrorSummary(problems: string[]): string {
-  return [
-    '## ❌ inputs rejected',
-    '',
-    'Nothing was built or pushed. Fix these first:',
-    '',
-    ...problems.map((p) => `- ${cell(p)}`),
-    '',
-  ].join('\n');
+  return fitSummary(
+    [
+      '## ❌ inputs rejected',
+      '',
+      'Nothing was built or pushed. Fix these first:',
+      '',
+      ...problems.map((p) => `- ${cell(p)}`),
+      '',
+    ].join('\n'),
+  );
 }

@@ -1,6 +1,13 @@
 // One POST over node:http(s). Node's global fetch loads its own copy of undici on first use
 // (about 25 ms of start-up here, measured with --cpu-prof); one request per host does not need it.
+// The agent comes from the toolkit's http-client (already loaded by @actions/core): it goes
+// through HTTPS_PROXY/HTTP_PROXY and skips them for NO_PROXY hosts, as the runner and the
+// SendGrid client do.
+import { HttpClient } from '@actions/http-client';
 import * as http from 'node:http';
+import * as https from 'node:https';
+
+const agents = new HttpClient('build-push-notify');
 
 export interface HttpAnswer {
   status: number;
@@ -18,12 +25,15 @@ export async function post(
   timeoutMs: number,
 ): Promise<HttpAnswer> {
   const target = new URL(url);
-  // TLS is loaded only for https hosts.
-  const transport = target.protocol === 'https:' ? await import('node:https') : http;
+  const transport = target.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     const request = transport.request(
       target,
-      { method: 'POST', headers: { ...headers, 'Content-Length': '0' } },
+      {
+        method: 'POST',
+        headers: { ...headers, 'Content-Length': '0' },
+        agent: agents.getAgent(url),
+      },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));

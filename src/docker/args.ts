@@ -162,10 +162,6 @@ export function loginArgs(registry: string, username: string): string[] {
   return ['login', '--username', username, '--password-stdin', ...(registry ? [registry] : [])];
 }
 
-export function logoutArgs(registry: string): string[] {
-  return ['logout', ...(registry ? [registry] : [])];
-}
-
 /**
  * Environment for `docker buildx build`: the commit time as SOURCE_DATE_EPOCH, which buildx hands
  * to BuildKit (≥ 0.11 stamps the image config and history with it), unless the user set one.

@@ -34,9 +34,9 @@ export async function buildWithBuildx(
   const build = inputs.build;
   const env = buildxEnvironment(build, report.github?.commitTime, process.env);
   // Every failure but a push's is the build's: buildx builds and pushes in one command.
-  const run = async (what: BuildInputs): Promise<string> => {
+  const run = async (what: BuildInputs): Promise<void> => {
     try {
-      return await docker(buildxBuildArgs(what, labels, files), { env });
+      await docker(buildxBuildArgs(what, labels, files), { env });
     } catch (error) {
       if (!(error instanceof DockerError)) throw error;
       const tooOld = unknownFlagProblem(error.logTail);
@@ -103,7 +103,7 @@ async function readPushedIndex(build: BuildInputs, report: Report): Promise<void
   const fetchRaw = async (digest: string): Promise<string> => {
     const raw = await docker(rawManifestArgs(`${repository}@${digest}`, build.builder), {
       echo: 'none',
-      stdoutOnly: true,
+      capture: true,
     });
     if (sha256Digest(raw) !== digest)
       throw new Error(`the registry served other content than ${digest} for ${repository}`);

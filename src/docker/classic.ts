@@ -48,26 +48,30 @@ function splitFirstTags(tags: string[]): { firsts: string[]; others: string[] } 
 export async function pushTags(tags: string[], report: Report): Promise<void> {
   const start = performance.now();
   const { firsts, others } = splitFirstTags(tags);
-  const outputs = new Map<string, string>();
+  const printed = new Map<string, string>();
   let tries = 1;
   const push = async (tag: string, echo: Echo): Promise<void> => {
+    // The digest is on the last line docker prints for the tag; a retry prints it again.
+    const onLine = (line: string): void => {
+      const digest = digestFromPushOutput(line);
+      if (digest) printed.set(tag, digest);
+    };
     const pushed = await withPushRetries(`docker push ${tag}`, () =>
-      docker(pushArgs(tag), { echo }),
+      docker(pushArgs(tag), { echo, onLine }),
     );
-    outputs.set(tag, pushed.result);
     tries = Math.max(tries, pushed.tries);
   };
   for (const tag of firsts) await push(tag, 'stream');
   const [pushes, inspected] = await Promise.all([
     Promise.allSettled(others.map((tag) => push(tag, 'after'))),
-    docker(repoDigestsArgs(report.build!.imageId), { echo: 'none' }),
+    docker(repoDigestsArgs(report.build!.imageId), { echo: 'none', capture: true }),
   ]);
   for (const pushed of pushes) if (pushed.status === 'rejected') throw pushed.reason;
 
   const repoDigests = parseRepoDigests(inspected);
   const digests: Record<string, string> = {};
   for (const tag of tags) {
-    const digest = digestFromPushOutput(outputs.get(tag)!);
+    const digest = printed.get(tag);
     if (!digest) throw new StageError('push', `docker push ${tag} succeeded but printed no digest`);
     const disagreement = crossCheckDigest(tag, digest, repoDigests);
     if (disagreement) throw new StageError('push', disagreement);

@@ -1,9 +1,19 @@
-// The one place that runs the docker CLI. Arguments are always an array (no shell), and the
-// combined output is kept so a failure can show docker's own last lines.
+// The one place that runs the docker CLI. Arguments are always an array (no shell). docker's
+// output streams to the log; only a bounded tail of it is kept (for a failure report), so memory
+// stays flat however much a build prints. Running commands can be stopped when the step is
+// cancelled, which is why this spawns docker itself (@actions/exec gives no handle on the child).
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { exec } from '@actions/exec';
+import { StringDecoder } from 'node:string_decoder';
+import { LineTail } from './output.js';
 
-const TAIL_LINES = 20;
+/** Stdout kept for a command whose output is data (a manifest, JSON): far above any real one. */
+const CAPTURE_LIMIT = 8 * 1024 * 1024;
+/** What a side-by-side command (echo `after`) prints once it ends: its last lines. */
+const AFTER_LINES = 200;
+const AFTER_LINE_CHARS = 2000;
+/** How long a stopped docker command gets to cancel its build or push before it is killed. */
+const STOP_GRACE_MS = 2000;
 
 export class DockerError extends Error {
   constructor(
@@ -16,18 +26,47 @@ export class DockerError extends Error {
   }
 }
 
-/** The last lines of an output, without terminal colour codes (they are noise in a summary or email). */
-export function lastLines(text: string, count = TAIL_LINES): string {
-  // eslint-disable-next-line no-control-regex
-  const plain = text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
-  return plain.trimEnd().split('\n').slice(-count).join('\n');
-}
-
 /**
  * How docker's output reaches the log: `stream` as it comes, `after` in one block when the
  * command ends (for commands that run side by side), `none` for commands whose output is data.
  */
 export type Echo = 'stream' | 'after' | 'none';
+
+export interface DockerOptions {
+  /** Written to docker's stdin (a password, never an argument). */
+  input?: Buffer;
+  echo?: Echo;
+  /** Variables added to the step's environment for this command. */
+  env?: Record<string, string>;
+  /** Resolve with stdout, byte for byte (data such as a raw manifest); otherwise with ''. */
+  capture?: boolean;
+  /** Called with each line of output as it comes (cut like the tail), to find e.g. a digest. */
+  onLine?: (line: string) => void;
+}
+
+const running = new Set<ChildProcess>();
+let stoppedBy: string | undefined;
+
+/**
+ * Stops every running docker command and refuses to start more. Each runs in a process group of
+ * its own, which gets SIGINT as a terminal's Ctrl-C would send it: docker and its plugins (buildx
+ * is a process of its own under docker) cancel the build or push. SIGKILL follows if the group
+ * is still there after a grace period.
+ */
+export function stopDockerCommands(reason: string): void {
+  stoppedBy = reason;
+  const signalGroup = (child: ChildProcess, signal: NodeJS.Signals): void => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // The group has ended.
+    }
+  };
+  for (const child of running) {
+    signalGroup(child, 'SIGINT');
+    setTimeout(() => signalGroup(child, 'SIGKILL'), STOP_GRACE_MS).unref();
+  }
+}
 
 /**
  * Wraps output in a stop-commands block: docker's output includes whatever the Dockerfile's RUN
@@ -43,53 +82,77 @@ async function inert<T>(print: () => Promise<T>): Promise<T> {
   }
 }
 
-export interface DockerOptions {
-  /** Written to docker's stdin (a password, never an argument). */
-  input?: Buffer;
-  echo?: Echo;
-  /** Variables added to the step's environment for this command. */
-  env?: Record<string, string>;
-  /** Resolve with stdout alone, byte for byte (data such as a raw manifest), not the combined output. */
-  stdoutOnly?: boolean;
-}
-
-/** Runs `docker …args`; resolves with its output, rejects with DockerError. */
+/** Runs `docker …args`; resolves with its stdout when `capture` is set, rejects with DockerError. */
 export async function docker(args: string[], options: DockerOptions = {}): Promise<string> {
   const echo = options.echo ?? 'stream';
-  const chunks: Buffer[] = [];
-  const stdoutChunks: Buffer[] = [];
-  const collect = (data: Buffer): void => {
-    chunks.push(data);
-  };
+  const command = args.slice(0, args[0] === 'buildx' ? 2 : 1).join(' ');
+  if (stoppedBy) throw new DockerError(command, 130, `not started: ${stoppedBy}`);
+  const tail = new LineTail(undefined, undefined, options.onLine);
+  const after = echo === 'after' ? new LineTail(AFTER_LINES, AFTER_LINE_CHARS) : undefined;
+  const captured: Buffer[] = [];
+  let capturedBytes = 0;
+
   const run = (): Promise<number> =>
-    exec('docker', args, {
-      ignoreReturnCode: true,
-      silent: echo !== 'stream',
-      input: options.input,
-      // exec replaces the environment when given one, so extra variables are added to ours.
-      env: options.env ? ({ ...process.env, ...options.env } as Record<string, string>) : undefined,
-      listeners: {
-        stdout: (data) => {
-          collect(data);
-          if (options.stdoutOnly) stdoutChunks.push(data);
-        },
-        stderr: collect,
-      },
+    new Promise((resolve, reject) => {
+      if (echo === 'stream') process.stdout.write(`[command]docker ${args.join(' ')}\n`);
+      const child = spawn('docker', args, {
+        // Extra variables are added to the step's environment, not put in its place.
+        env: options.env ? { ...process.env, ...options.env } : process.env,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        // A process group of its own, so that stopDockerCommands reaches buildx under docker.
+        detached: true,
+      });
+      running.add(child);
+      const follow = (stream: NodeJS.ReadableStream, isStdout: boolean): void => {
+        const decoder = new StringDecoder('utf8');
+        stream.on('data', (data: Buffer) => {
+          if (isStdout && options.capture) {
+            capturedBytes += data.length;
+            if (capturedBytes <= CAPTURE_LIMIT) captured.push(data);
+          }
+          const text = decoder.write(data);
+          tail.push(text);
+          after?.push(text);
+          // A slow log reader holds docker back instead of filling this process's memory.
+          if (echo === 'stream' && !process.stdout.write(data)) {
+            stream.pause();
+            process.stdout.once('drain', () => stream.resume());
+          }
+        });
+        stream.on('end', () => {
+          const rest = decoder.end();
+          tail.push(rest);
+          after?.push(rest);
+        });
+      };
+      follow(child.stdout, true);
+      follow(child.stderr, false);
+      child.on('error', reject);
+      child.on('close', (code, signal) => {
+        running.delete(child);
+        resolve(code ?? (signal ? 128 : 1));
+      });
+      child.stdin.on('error', () => {}); // docker may exit before reading its input
+      child.stdin.end(options.input);
     });
+
   let exitCode: number;
   try {
     exitCode = echo === 'stream' ? await inert(run) : await run();
   } catch (error) {
-    // exec rejects when the binary cannot be started at all (docker not installed).
-    throw new DockerError(args[0] ?? '', 127, (error as Error).message);
+    // spawn fails when the binary cannot be started at all (docker not installed).
+    throw new DockerError(command, 127, (error as Error).message);
   }
-  const output = Buffer.concat(chunks).toString('utf8');
-  if (echo === 'after') {
-    await inert(async () => process.stdout.write(`[command]docker ${args.join(' ')}\n${output}`));
+  tail.end();
+  if (after) {
+    after.end();
+    const text = after.text();
+    await inert(async () =>
+      process.stdout.write(`[command]docker ${args.join(' ')}\n${text ? `${text}\n` : ''}`),
+    );
   }
-  if (exitCode !== 0) {
-    const command = args.slice(0, args[0] === 'buildx' ? 2 : 1).join(' ');
-    throw new DockerError(command, exitCode, lastLines(output));
-  }
-  return options.stdoutOnly ? Buffer.concat(stdoutChunks).toString('utf8') : output;
+  if (exitCode !== 0) throw new DockerError(command, exitCode, tail.text());
+  if (capturedBytes > CAPTURE_LIMIT)
+    throw new DockerError(command, 0, `printed more than ${CAPTURE_LIMIT} bytes of data`);
+  return options.capture ? Buffer.concat(captured).toString('utf8') : '';
 }

@@ -4,7 +4,8 @@ import * as core from '@actions/core';
 import * as fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Stage } from '../report.js';
-import { DockerError, lastLines } from './cli.js';
+import { DockerError } from './cli.js';
+import { lastLines } from './output.js';
 import { isTransientPushFailure, PUSH_TRIES, PUSH_WAITS_MS } from './retry.js';
 
 export class StageError extends Error {

@@ -1,0 +1,84 @@
+// What is kept of a docker command's output: the last lines, each cut to a fixed length, so that
+// a build printing gigabytes, or one line of megabytes, costs the same memory as any other and
+// its failure report fits a job summary and an email. Pure: text in, bounded lines out.
+
+/** Lines kept for a failure report. */
+export const TAIL_LINES = 20;
+/** Characters kept of one line; the rest is counted and replaced by a marker. */
+export const LINE_CHARS = 600;
+
+/** Terminal colour and cursor codes: noise in a summary or an email. */
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
+
+/** A line cut to `max` characters, saying how many were left out. */
+export function cutLine(line: string, max = LINE_CHARS, dropped = 0): string {
+  const extra = Math.max(0, line.length - max) + dropped;
+  return extra > 0
+    ? `${line.slice(0, max)} … [${extra.toLocaleString('en-US')} more characters cut]`
+    : line;
+}
+
+/**
+ * Splits a stream of text into lines, holding at most `maxChars` of a line not yet ended, and
+ * keeps the last `maxLines` of them. Each complete line also goes to `onLine` (cut the same way).
+ */
+export class LineTail {
+  private lines: string[] = [];
+  private partial = '';
+  private partialDropped = 0;
+
+  constructor(
+    private readonly maxLines = TAIL_LINES,
+    private readonly maxChars = LINE_CHARS,
+    private readonly onLine?: (line: string) => void,
+  ) {}
+
+  push(text: string): void {
+    let start = 0;
+    for (let end = text.indexOf('\n', start); end !== -1; end = text.indexOf('\n', start)) {
+      this.append(text.slice(start, end));
+      this.finishLine();
+      start = end + 1;
+    }
+    this.append(text.slice(start));
+  }
+
+  /** Ends the output: a last line without a newline still counts. */
+  end(): void {
+    if (this.partial || this.partialDropped) this.finishLine();
+  }
+
+  text(): string {
+    return this.lines.join('\n').trimEnd();
+  }
+
+  private append(piece: string): void {
+    // Room is kept for a colour code cut in half; codes are removed once the line is whole.
+    const room = this.maxChars + 64 - this.partial.length;
+    this.partial += piece.slice(0, Math.max(0, room));
+    this.partialDropped += Math.max(0, piece.length - Math.max(0, room));
+  }
+
+  private finishLine(): void {
+    const line = cutLine(
+      this.partial.replace(ANSI, '').replace(/\r$/, ''),
+      this.maxChars,
+      this.partialDropped,
+    );
+    this.partial = '';
+    this.partialDropped = 0;
+    this.onLine?.(line);
+    if (!line.trim()) return; // blank lines would only take the place of useful ones
+    this.lines.push(line);
+    if (this.lines.length > this.maxLines) this.lines.shift();
+  }
+}
+
+/** The last `count` lines of a text, cut like a docker tail (for texts already in memory). */
+export function lastLines(text: string, count = TAIL_LINES): string {
+  const tail = new LineTail(count);
+  tail.push(text);
+  tail.end();
+  return tail.text();
+}

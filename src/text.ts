@@ -1,0 +1,20 @@
+// Bounds on what the step writes for people, whatever docker or the inputs gave it: GitHub drops
+// a job summary over 1 MiB whole, and an error annotation or an email of megabytes helps nobody.
+
+/** The `::error::` message, and the failure text in the summary and the email. */
+export const MESSAGE_LIMIT = 16 * 1024;
+/** The job summary: under GitHub's 1 MiB, with room for the note that says it was cut. */
+export const SUMMARY_LIMIT = 1_000_000;
+
+/** `text` cut to at most `maxBytes` UTF-8 bytes, at a line end when there is one, saying so. */
+export function cutText(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text;
+  const marker = `\n… [cut: ${Buffer.byteLength(text).toLocaleString('en-US')} bytes in all; the log has everything]`;
+  // A character cut in half decodes as U+FFFD; it is dropped with the partial line after it.
+  const kept = Buffer.from(text)
+    .subarray(0, maxBytes - Buffer.byteLength(marker))
+    .toString('utf8');
+  const lineEnd = kept.lastIndexOf('\n');
+  const whole = lineEnd > 0 ? kept.slice(0, lineEnd) : kept.replace(/\uFFFD$/, '');
+  return whole + marker;
+}
