@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorAnnotations, runAction } from '../helpers/action.js';
 import { BUSYBOX_BASE, dockerCli, makeContext, uniqueName } from '../helpers/context.js';
 import { freePort, type Registry, startRegistry } from '../helpers/registry.js';
+import { startRecordingProxy } from '../helpers/recording-proxy.js';
 import { leakedSecrets, PLANTED } from '../helpers/secrets.js';
+import { STEP_CASES } from '../hostile/step-cases.js';
 import { type SendGridServer, startSendGrid } from '../helpers/sendgrid-server.js';
 import {
   startWatchtower,
@@ -233,5 +235,39 @@ describe('deployment through Watchtower', () => {
     expect(run.exitCode).toBe(1);
     expect(watchtower.requestCount()).toBe(0);
     expect(run.outputs['deploy-status']).toBe('skipped');
+  });
+});
+
+describe('behind a proxy', () => {
+  it(STEP_CASES.proxy.outcome, async () => {
+    const watchtower = await host({ flavour: 'fork', token: PLANTED.watchtowerToken });
+    const proxy = await startRecordingProxy({
+      'watchtower.invalid:8080': new URL(watchtower.url).host,
+    });
+    try {
+      const run = await runAction({
+        inputs: deployInputs(uniqueName('proxied'), [
+          'http://watchtower.invalid:8080',
+          'http://direct.invalid:8080',
+        ]),
+        env: { HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, NO_PROXY: 'direct.invalid' },
+      });
+      const hosts = JSON.parse(run.outputs['deploy-result']!) as {
+        url: string;
+        status: string;
+        message: string;
+      }[];
+      // Through the proxy: the only way to reach watchtower.invalid.
+      expect(hosts[0]).toMatchObject({ url: 'http://watchtower.invalid:8080', status: 'updated' });
+      expect(watchtower.calls).toHaveLength(1);
+      // NO_PROXY: straight to a name that does not resolve, so it fails, and the proxy never saw it.
+      expect(hosts[1]).toMatchObject({ url: 'http://direct.invalid:8080', status: 'failed' });
+      expect(hosts[1]!.message).toMatch(/could not reach the host: (ENOTFOUND|EAI_AGAIN)/);
+      expect(proxy.passed).toEqual(['CONNECT watchtower.invalid:8080']);
+      expect(run.outputs['deploy-status']).toBe('partial');
+      expect(leakedSecrets(run)).toEqual([]);
+    } finally {
+      await proxy.stop();
+    }
   });
 });

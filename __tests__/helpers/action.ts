@@ -31,8 +31,18 @@ export interface ActionRun {
   durationMs: number;
   /** Every text the run produced for people: the log, outputs file and summary. */
   everything: string;
-  /** Files the run left in RUNNER_TEMP (it should leave none). */
+  /** Files the run left in RUNNER_TEMP (it should leave none): after the post step, if it ran. */
   leftovers: string[];
+  /** Files in RUNNER_TEMP when the main step had ended, before the post step. */
+  leftoversAfterMain: string[];
+  /** What the main step saved with core.saveState (the GITHUB_STATE file). */
+  state: Record<string, string>;
+  /** The post step, when asked for (`post: true`). */
+  post?: { exitCode: number; stdout: string; stderr: string };
+  /** When the interrupt was sent, in ms from the start of the main step. */
+  interruptedAfterMs?: number;
+  /** Peak resident memory of the node process (VmHWM), when asked for (`measureMemory: true`). */
+  peakRssKb?: number;
 }
 
 export interface RunOptions {
@@ -46,11 +56,21 @@ export interface RunOptions {
   nodeArgs?: string[];
   /** What selects the builder; default: the running vitest project's builder. `{}` lets the action choose. */
   builderEnv?: Record<string, string>;
-  /** Send `signal` once the log matches `when`, as the runner does when a run is cancelled. */
+  /**
+   * Send `signal` once the log matches `when`, as the runner does when a run is cancelled
+   * (SIGINT to the step's process). SIGKILL goes to the whole process tree, as the runner's last
+   * resort does.
+   */
   interrupt?: { when: RegExp; signal: NodeJS.Signals };
+  /** Then run the post step (`post:` in action.yml) with the saved state, as the runner does. */
+  post?: boolean;
+  /** Keep only this many bytes of the end of stdout (for runs that print hundreds of MB). */
+  keepStdoutBytes?: number;
+  measureMemory?: boolean;
 }
 
-/** Parses the GITHUB_OUTPUT file format `name<<DELIMITER\nvalue\nDELIMITER`. */
+/** The runner's file formats for GITHUB_OUTPUT and GITHUB_STATE: `name<<DELIMITER\nvalue\nDELIMITER`. */
+
 export function parseOutputFile(text: string): Record<string, string> {
   const outputs: Record<string, string> = {};
   const lines = text.split('\n');
@@ -70,6 +90,8 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   const outputFile = path.join(dir, 'output');
   const summaryFile = path.join(dir, 'summary');
   const eventFile = path.join(dir, 'event.json');
+  const stateFile = path.join(dir, 'state');
+  fs.writeFileSync(stateFile, '');
   fs.writeFileSync(outputFile, '');
   fs.writeFileSync(summaryFile, '');
   fs.writeFileSync(eventFile, JSON.stringify(options.event ?? {}));
@@ -85,39 +107,40 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
     GITHUB_EVENT_PATH: eventFile,
+    GITHUB_STATE: stateFile,
     ...GITHUB_CONTEXT,
     ...inputEnv,
     ...options.env,
   };
   const start = performance.now();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BUNDLE], {
-    cwd: options.cwd ?? ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  let interrupted = false;
-  child.stdout.on('data', (data: Buffer) => {
-    stdout += data.toString();
-    if (options.interrupt && !interrupted && options.interrupt.when.test(stdout)) {
-      interrupted = true;
-      child.kill(options.interrupt.signal);
-    }
-  });
-  child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 150_000);
-  const exitCode = await new Promise<number>((resolve) =>
-    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : -1))),
-  );
-  clearTimeout(timer);
+  const main = await runNode(options, env);
   const durationMs = performance.now() - start;
   const outputText = fs.readFileSync(outputFile, 'utf8');
   const summary = fs.readFileSync(summaryFile, 'utf8');
-  const ours = new Set(['output', 'summary', 'event.json']);
-  const leftovers = fs.readdirSync(dir).filter((name) => !ours.has(name));
+  const state = parseOutputFile(fs.readFileSync(stateFile, 'utf8'));
+  const ours = new Set(['output', 'summary', 'event.json', 'state']);
+  const leftoversNow = (): string[] => fs.readdirSync(dir).filter((name) => !ours.has(name));
+  const leftoversAfterMain = leftoversNow();
+  let post: ActionRun['post'];
+  if (options.post) {
+    // The runner gives the post step the main step's state as STATE_<name> variables.
+    const stateEnv = Object.fromEntries(
+      Object.entries(state).map(([name, value]) => [`STATE_${name}`, value]),
+    );
+    post = await runNode(
+      { ...options, interrupt: undefined, measureMemory: false },
+      { ...env, ...stateEnv },
+    );
+  }
+  const leftovers = leftoversNow();
   fs.rmSync(dir, { recursive: true, force: true });
+  const { exitCode, stdout, stderr, peakRssKb, interruptedAfterMs } = main;
   return {
+    leftoversAfterMain,
+    state,
+    post,
+    peakRssKb,
+    interruptedAfterMs,
     leftovers,
     exitCode,
     stdout,
@@ -125,7 +148,9 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     outputs: parseOutputFile(outputText),
     summary,
     durationMs,
-    everything: [stdout, stderr, outputText, summary].join('\n'),
+    everything: [stdout, stderr, outputText, summary, post?.stdout ?? '', post?.stderr ?? ''].join(
+      '\n',
+    ),
   };
 }
 
@@ -142,4 +167,87 @@ export function annotations(run: ActionRun, kind: 'error' | 'warning'): string[]
 
 export function errorAnnotations(run: ActionRun): string[] {
   return annotations(run, 'error');
+}
+
+/**
+ * SIGKILL to a process and all its descendants, found by parent id as the runner's last resort
+ * (.NET's Process.Kill(entireProcessTree)) finds them, whatever process group they are in.
+ */
+function killTree(pid: number): void {
+  const children = new Map<number, number[]>();
+  for (const entry of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      // "pid (comm) state ppid …": comm may hold spaces, so read after the last ")".
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // Ended meanwhile.
+    }
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i]!) ?? []));
+  for (const member of tree) {
+    try {
+      process.kill(member, 'SIGKILL');
+    } catch {
+      // Ended meanwhile.
+    }
+  }
+}
+
+interface NodeRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  peakRssKb: number | undefined;
+  interruptedAfterMs: number | undefined;
+}
+
+/** Runs the bundle once (the main or the post step) and waits for it. */
+async function runNode(options: RunOptions, env: Record<string, string>): Promise<NodeRun> {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BUNDLE], {
+    cwd: options.cwd ?? ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const start = performance.now();
+  let interruptedAfterMs: number | undefined;
+  child.stdout.on('data', (data: Buffer) => {
+    stdout += data.toString();
+    if (
+      options.interrupt &&
+      interruptedAfterMs === undefined &&
+      options.interrupt.when.test(stdout)
+    ) {
+      interruptedAfterMs = performance.now() - start;
+      if (options.interrupt.signal === 'SIGKILL') killTree(child.pid!);
+      else child.kill(options.interrupt.signal);
+    }
+    const keep = options.keepStdoutBytes;
+    if (keep && stdout.length > 2 * keep) stdout = stdout.slice(-keep);
+  });
+  child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+  let peakRssKb: number | undefined;
+  const memory = options.measureMemory
+    ? setInterval(() => {
+        // VmHWM: the highest resident set size the process has had, read while it lives.
+        try {
+          const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+          const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+          peakRssKb = Math.max(peakRssKb ?? 0, hwm);
+        } catch {
+          // The process has just ended.
+        }
+      }, 50)
+    : undefined;
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 150_000);
+  const exitCode = await new Promise<number>((resolve) =>
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : -1))),
+  );
+  clearTimeout(timer);
+  clearInterval(memory);
+  return { exitCode, stdout, stderr, peakRssKb, interruptedAfterMs };
 }

@@ -2,6 +2,7 @@
 // faults.test.ts runs every line against the real daemon and registry and the contract servers;
 // the README's "Failure behaviour" table is rendered from these lines (readme.test.ts checks).
 import type { Fault } from '../helpers/http.js';
+import { STEP_CASES, type StepCase } from './step-cases.js';
 
 interface FaultExpectation {
   exit: 0 | 1;
@@ -492,6 +493,10 @@ export function renderFailureTable(): string {
     ].join('');
     return `| ${c.stage} | ${c.fault} | ${c.expect.exit === 0 ? 'success' : 'failure'} | ${c.outcome}${differs} |`;
   });
+  for (const c of Object.values(STEP_CASES) as StepCase[])
+    rows.push(
+      `| ${c.stage} | ${c.fault} | ${c.exit === 0 ? 'success' : 'failure'} | ${c.outcome} |`,
+    );
   return ['| Stage | Fault | Step | What happens |', '| --- | --- | --- | --- |', ...rows].join(
     '\n',
   );

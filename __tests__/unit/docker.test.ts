@@ -8,7 +8,6 @@ import {
   classicBuildArgs,
   defaultLabels,
   loginArgs,
-  logoutArgs,
   rawManifestArgs,
   fromCache,
   secretFlags,
@@ -156,7 +155,6 @@ describe('argv builders', () => {
       'ghcr.io',
     ]);
     expect(loginArgs('', 'bot')).toEqual(['login', '--username', 'bot', '--password-stdin']);
-    expect(logoutArgs('ghcr.io')).toEqual(['logout', 'ghcr.io']);
   });
 
   it('adds OCI labels unless the user set them', () => {

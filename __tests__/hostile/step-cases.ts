@@ -1,0 +1,70 @@
+// The failure table's lines about the step itself rather than one stage's service: a cancelled
+// or killed run, logins made before the step, output too large to keep, a proxy. Each line is
+// asserted by the test named after it (cancel-and-output.test.ts, login.test.ts, deploy.test.ts);
+// the README's "Failure behaviour" table renders them after the fault lines.
+
+export interface StepCase {
+  stage: 'login' | 'build' | 'deploy';
+  fault: string;
+  exit: 0 | 1;
+  /** What the user sees, in the README's words; also the name of the test that checks it. */
+  outcome: string;
+}
+
+export const STEP_CASES = {
+  sigint: {
+    stage: 'build',
+    fault: 'run cancelled (the runner sends SIGINT)',
+    exit: 1,
+    outcome:
+      'docker stopped; outputs and summary written (`❌ cancelled during build`), step fails (`cancelled (SIGINT) during build`) within seconds; the step’s login and files removed; no deploy, no email',
+  },
+  sigterm: {
+    stage: 'build',
+    fault: 'run cancelled with SIGTERM',
+    exit: 1,
+    outcome: 'as for SIGINT (`cancelled (SIGTERM) during build`)',
+  },
+  killed: {
+    stage: 'build',
+    fault: 'step killed outright (SIGKILL to the process tree)',
+    exit: 1,
+    outcome:
+      'nothing reported by the killed step; the post step removes its Docker config (the only place the login was) and files',
+  },
+  longLines: {
+    stage: 'build',
+    fault: 'a failing RUN prints 3 lines of 450,000 characters',
+    exit: 1,
+    outcome:
+      'the log has every line; the error, summary and email keep the last 20 lines, each cut to 600 characters (`… [N more characters cut]`); the summary stays far under GitHub’s 1 MiB',
+  },
+  hugeOutput: {
+    stage: 'build',
+    fault: 'a RUN prints 600 MB',
+    exit: 0,
+    outcome:
+      'streamed to the log; the action’s memory stays flat (only a bounded tail is kept); builds and pushes. BuildKit clips a step’s log at 2 MiB itself',
+  },
+  earlierLogin: {
+    stage: 'login',
+    fault: 'a login to the same registry was made before the step',
+    exit: 0,
+    outcome:
+      'kept: the step logs in inside its own Docker config and never logs out; the user’s config file is byte-for-byte unchanged and the earlier login still pulls',
+  },
+  credsStore: {
+    stage: 'login',
+    fault: 'the user’s config has a `credsStore` (or a `credHelpers` entry for the registry)',
+    exit: 0,
+    outcome:
+      'the step’s login stays in its own config file, never in the store; other registries still use the store',
+  },
+  proxy: {
+    stage: 'deploy',
+    fault: 'the runner reaches Watchtower only through `HTTPS_PROXY`/`HTTP_PROXY`',
+    exit: 0,
+    outcome:
+      'Watchtower calls go through the proxy (CONNECT), except to hosts in `NO_PROXY`, as the SendGrid calls do',
+  },
+} satisfies Record<string, StepCase>;
