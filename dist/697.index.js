@@ -533,6 +533,10 @@ async function docker(args, options = {}) {
         const text = after.text();
         await inert(async () => process.stdout.write(`[command]docker ${args.join(' ')}\n${text ? `${text}\n` : ''}`));
     }
+    // A stopped command proves nothing, whatever its exit code (classic `docker build` can exit 0
+    // when its build is cancelled).
+    if (stoppedBy)
+        throw new DockerError(command, exitCode || 130, `${tail.text()}\nstopped: ${stoppedBy}`);
     if (exitCode !== 0)
         throw new DockerError(command, exitCode, tail.text());
     if (capturedBytes > CAPTURE_LIMIT)

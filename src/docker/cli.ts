@@ -151,6 +151,10 @@ export async function docker(args: string[], options: DockerOptions = {}): Promi
       process.stdout.write(`[command]docker ${args.join(' ')}\n${text ? `${text}\n` : ''}`),
     );
   }
+  // A stopped command proves nothing, whatever its exit code (classic `docker build` can exit 0
+  // when its build is cancelled).
+  if (stoppedBy)
+    throw new DockerError(command, exitCode || 130, `${tail.text()}\nstopped: ${stoppedBy}`);
   if (exitCode !== 0) throw new DockerError(command, exitCode, tail.text());
   if (capturedBytes > CAPTURE_LIMIT)
     throw new DockerError(command, 0, `printed more than ${CAPTURE_LIMIT} bytes of data`);
