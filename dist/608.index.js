@@ -67,7 +67,10 @@ async function post(url, headers, timeoutMs) {
     });
 }
 
+// EXTERNAL MODULE: ./src/report.ts
+var report = __webpack_require__(665);
 ;// CONCATENATED MODULE: ./src/deploy/watchtower.ts
+
 /** Always names the images: without `image=` upstream silently does nothing while busy. */
 function updateUrl(baseUrl, images) {
     return `${baseUrl.replace(/\/+$/, '')}/v1/update?image=${images.map(encodeURIComponent).join(',')}`;
@@ -76,73 +79,83 @@ function updateUrl(baseUrl, images) {
 function imagesWithRegistryPort(images) {
     return images.filter((image) => /^[^/]+:\d+\//.test(image));
 }
+const DOCKER_HUB = new Set(['docker.io', 'index.docker.io']);
+/**
+ * Every spelling a container's image may have for a repository: Watchtower compares the name a
+ * container was created with (compose `image:`, `docker run`) with `image=` literally (1.7.1,
+ * and the fork before 1.20.2, which alone normalises names), so a Docker Hub repository is sent
+ * as each of the ways docker accepts it. Other registries are sent as written: docker keeps
+ * their names as they are.
+ */
+function imageSpellings(repository) {
+    const { domain, path } = (0,reference/* parseImageReference */.o)(repository);
+    if (domain && !DOCKER_HUB.has(domain))
+        return [repository];
+    const hosts = ['', 'docker.io/', 'index.docker.io/'];
+    const official = path.startsWith('library/') ? path.slice('library/'.length) : path;
+    const paths = official.includes('/') ? [official] : [official, `library/${official}`];
+    return hosts.flatMap((host) => paths.map((p) => `${host}${p}`));
+}
+const isCount = (value) => typeof value === 'number' && Number.isInteger(value) && value >= 0;
+/** The fork's summary, or undefined when the body is not Watchtower's JSON. */
 function parseCounts(body) {
-    if (!body.trim())
-        return undefined;
+    let summary;
     try {
-        const summary = JSON.parse(body).summary;
-        if (!summary || typeof summary !== 'object')
-            return undefined;
-        const n = (value) => (typeof value === 'number' ? value : 0);
-        return {
-            scanned: n(summary.scanned),
-            updated: n(summary.updated),
-            failed: n(summary.failed),
-            restarted: n(summary.restarted),
-            skipped: n(summary.skipped),
-        };
+        const parsed = JSON.parse(body);
+        summary =
+            parsed && typeof parsed.summary === 'object' && parsed.summary !== null
+                ? parsed.summary
+                : undefined;
     }
     catch {
         return undefined;
     }
+    if (!summary ||
+        !isCount(summary.scanned) ||
+        !isCount(summary.updated) ||
+        !isCount(summary.failed))
+        return undefined;
+    return {
+        scanned: summary.scanned,
+        updated: summary.updated,
+        failed: summary.failed,
+        // Later additions (restarted, then skipped): zero when this version does not report them.
+        restarted: isCount(summary.restarted) ? summary.restarted : 0,
+        skipped: isCount(summary.skipped) ? summary.skipped : 0,
+    };
+}
+/** The start of a body that is not Watchtower's, to say what answered instead. */
+function bodyStart(body) {
+    const flat = body.replace(/\s+/g, ' ').trim();
+    return flat.length > 60 ? `${flat.slice(0, 60)}…` : flat;
 }
 function interpretResponse(httpStatus, body) {
-    if (httpStatus === 401 || httpStatus === 403) {
-        return {
-            status: 'failed',
-            counts: undefined,
-            message: `token rejected (HTTP ${httpStatus}): watchtower-token must equal WATCHTOWER_HTTP_API_TOKEN on the host`,
-        };
-    }
-    if (httpStatus === 404 || httpStatus === 405) {
-        return {
-            status: 'failed',
-            counts: undefined,
-            message: `no update endpoint here (HTTP ${httpStatus}): is WATCHTOWER_HTTP_API_UPDATE=true set, and is the URL the API's base?`,
-        };
-    }
+    const verdict = (status, message, counts) => ({
+        status,
+        message,
+        counts,
+    });
+    if (httpStatus === 401 || httpStatus === 403)
+        return verdict('failed', `token rejected (HTTP ${httpStatus}): watchtower-token must equal WATCHTOWER_HTTP_API_TOKEN on the host`);
+    if (httpStatus === 404 || httpStatus === 405)
+        return verdict('failed', `no update endpoint here (HTTP ${httpStatus}): is it enabled (WATCHTOWER_HTTP_API_ENDPOINTS=update, or WATCHTOWER_HTTP_API_UPDATE=true before 1.20), and is the URL the API's base?`);
     if (httpStatus === 202)
-        return {
-            status: 'unknown',
-            counts: undefined,
-            message: 'accepted; the update runs in the background',
-        };
-    if (httpStatus < 200 || httpStatus >= 300) {
-        return {
-            status: 'failed',
-            counts: undefined,
-            message: `Watchtower answered HTTP ${httpStatus}`,
-        };
-    }
+        return verdict('unconfirmed', 'accepted; the update runs in the background (HTTP 202)');
+    if (httpStatus < 200 || httpStatus >= 300)
+        return verdict('failed', `Watchtower answered HTTP ${httpStatus}`);
+    if (!body.trim())
+        return verdict('unconfirmed', 'HTTP 200 with an empty body: the host took the request but does not say what it updated (containrrr/watchtower 1.7.1, or the fork before 1.12.1)');
     const counts = parseCounts(body);
     if (!counts)
-        return {
-            status: 'unknown',
-            counts,
-            message: 'update finished; this Watchtower reports no details',
-        };
+        return verdict('failed', `not a Watchtower API: HTTP ${httpStatus} with "${bodyStart(body)}" (a proxy, a login page or another server answered)`);
     const tally = `scanned ${counts.scanned}, updated ${counts.updated}, failed ${counts.failed}`;
     if (counts.failed > 0)
-        return {
-            status: 'failed',
-            counts,
-            message: `${tally}: the host could not update every container`,
-        };
+        return verdict('failed', `${tally}: the host could not update every container`, counts);
     if (counts.updated > 0)
-        return { status: 'updated', counts, message: tally };
+        return verdict('updated', tally, counts);
     if (counts.scanned === 0)
-        return { status: 'no-change', counts, message: `${tally}: no container runs these images` };
-    return { status: 'no-change', counts, message: `${tally}: already up to date` };
+        return verdict('no-match', `${tally}: no container here runs these images (check the container's image name and, with WATCHTOWER_LABEL_ENABLE, its com.centurylinklabs.watchtower.enable label)`, counts);
+    return verdict('no-change', `${tally}: already up to date`, counts);
 }
 /** Seconds from `Retry-After`; a default when absent or unreadable. */
 function retryAfterMs(value, fallbackMs = 5000) {
@@ -157,18 +170,26 @@ function retryAfterMs(value, fallbackMs = 5000) {
 
 
 
+
 const MAX_ATTEMPTS = 3;
-/** The images to update: as given, else each pushed repository once. */
+/**
+ * The images to update: as given, else each pushed repository; each in every spelling Watchtower
+ * may need to match it (imageSpellings), once.
+ */
 function imagesToUpdate(deploy, tags) {
-    if (deploy.images.length > 0)
-        return deploy.images;
-    return [...new Set(tags.map((tag) => (0,reference/* repositoryOf */._)((0,reference/* parseImageReference */.o)(tag))))];
+    const repositories = deploy.images.length > 0
+        ? deploy.images
+        : tags.map((tag) => (0,reference/* repositoryOf */._)((0,reference/* parseImageReference */.o)(tag)));
+    return [...new Set(repositories.flatMap(imageSpellings))];
 }
+/** `deployed` only when every host confirmed; one failed host makes it `partial`. */
 function deployStatus(hosts) {
-    const failed = hosts.filter((host) => host.status === 'failed').length;
-    if (failed === 0)
-        return 'deployed';
-    return failed === hosts.length ? 'failed' : 'partial';
+    const failed = hosts.filter((host) => (0,report/* isFailedHost */.SP)(host.status)).length;
+    if (failed === hosts.length)
+        return 'failed';
+    if (failed > 0)
+        return 'partial';
+    return hosts.some((host) => host.status === 'unconfirmed') ? 'unconfirmed' : 'deployed';
 }
 function networkMessage(error, timeoutSeconds) {
     if (error instanceof TimeoutError)

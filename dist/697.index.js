@@ -1652,8 +1652,11 @@ function maskEmail(email) {
 
 // EXTERNAL MODULE: ./src/notify/placeholders.ts
 var placeholders = __webpack_require__(1259);
+// EXTERNAL MODULE: ./src/notify/requests.ts
+var requests = __webpack_require__(1887);
 ;// CONCATENATED MODULE: ./src/inputs/mail.ts
 // The email inputs: recipients, content, template and SendGrid settings.
+
 
 
 const NOTIFY_ON = ['always', 'success', 'failure', 'never'];
@@ -1661,12 +1664,25 @@ const DEFAULT_SENDGRID_URL = 'https://api.sendgrid.com';
 function readAddresses(c, name) {
     return c.attempt(name, () => parseAddressList(c.text(name))) ?? [];
 }
+/**
+ * Recipients (to, cc, bcc): SendGrid documents that their names cannot include `,` or `;`, and
+ * answers 202 then drops such a message. Quoting the name is an undocumented workaround that
+ * has shown the quotes to readers, so such a name is an input error.
+ */
+function readRecipients(c, name) {
+    const addresses = readAddresses(c, name);
+    for (const address of addresses) {
+        if (address.name && /[,;]/.test(address.name))
+            c.fail(name, `the name "${address.name}" of ${address.email} contains "," or ";", which SendGrid does not accept in recipient names (the message would be dropped): write it without them`);
+    }
+    return addresses;
+}
 function readMail(c) {
     const token = c.value('sendgrid-token');
     const recipients = c.text('mail');
     if (!recipients.trim() && !token)
         return undefined;
-    const to = readAddresses(c, 'mail');
+    const to = readRecipients(c, 'mail');
     if (!recipients.trim())
         c.fail('mail', 'at least one recipient is required when "sendgrid-token" is set');
     const fromRaw = c.value('from');
@@ -1681,8 +1697,10 @@ function readMail(c) {
     const text = c.text('text');
     const html = c.text('html');
     const templateId = c.value('template-id');
-    if (templateId && !/^d-[0-9a-f]{32}$/i.test(templateId)) {
-        c.fail('template-id', `"${templateId}" is not a SendGrid dynamic template id (d- followed by 32 hex digits)`);
+    // SendGrid's client treats only a lowercase "d-" as dynamic: with "D-" the template data is
+    // silently dropped.
+    if (templateId && !/^d-[0-9a-f]{32}$/.test(templateId)) {
+        c.fail('template-id', `"${templateId}" is not a SendGrid dynamic template id (lowercase d- followed by 32 lowercase hex digits, as SendGrid issues them)`);
     }
     if (templateId && (text.trim() || html.trim())) {
         c.fail('template-id', 'cannot be combined with "text" or "html" (the template supplies the body)');
@@ -1698,12 +1716,18 @@ function readMail(c) {
             c.fail(name, `unknown placeholder ${unknown.map((u) => `{{ ${u} }}`).join(', ')} (known: ${placeholders/* PLACEHOLDERS */.je.join(', ')})`);
         }
     }
+    const cc = readRecipients(c, 'cc');
+    const bcc = readRecipients(c, 'bcc');
+    const individual = c.boolean('individual', false);
+    // Every request carries cc and bcc (or its first one does), within SendGrid's 1000 recipients.
+    if (!individual && cc.length + bcc.length >= requests/* MAX_RECIPIENTS_PER_REQUEST */.EF)
+        c.fail('bcc', `cc and bcc list ${cc.length + bcc.length} addresses together; SendGrid allows ${requests/* MAX_RECIPIENTS_PER_REQUEST */.EF} recipients per request (to + cc + bcc), so at most ${requests/* MAX_RECIPIENTS_PER_REQUEST */.EF - 1} (or set individual: true)`);
     return {
         token,
         to,
         from: from ?? { email: '' },
-        cc: readAddresses(c, 'cc'),
-        bcc: readAddresses(c, 'bcc'),
+        cc,
+        bcc,
         replyTo,
         subject,
         text,
@@ -1711,7 +1735,7 @@ function readMail(c) {
         templateId,
         templateData,
         notifyOn: c.choice('notify-on', NOTIFY_ON, 'always'),
-        individual: c.boolean('individual', false),
+        individual,
         apiUrl: c.httpUrl('sendgrid-api-url', c.value('sendgrid-api-url') || DEFAULT_SENDGRID_URL),
         sandbox: c.boolean('sandbox', false),
         failOnError: c.boolean('fail-on-notify-error', true),
@@ -1897,7 +1921,7 @@ function headline(report) {
         return `❌ ${stage} failed`;
     if (!report.pushRequested)
         return `✅ built ${code(first)} (not pushed)`;
-    return `✅ pushed ${code(first)}`;
+    return `✅ ${(0,src_report/* successVerb */.FO)(report)} ${code(first)}`;
 }
 function builderText(report) {
     if (!report.build)
@@ -2110,12 +2134,19 @@ function failures(inputs, report) {
         reasons.push(`${report.failure.stage} failed: ${report.failure.message}${tail}`);
     }
     if (report.deploy?.status === 'failed' || report.deploy?.status === 'partial') {
-        const failed = report.deploy.hosts.filter((host) => host.status === 'failed');
+        const failed = report.deploy.hosts.filter((host) => (0,src_report/* isFailedHost */.SP)(host.status));
         const hosts = failed.map((host) => `${host.url} (${host.message})`).join(', ');
         failOrWarn(`deploy failed on ${hosts}`, inputs.deploy?.failOnError ?? true);
     }
-    if (report.mail?.status === 'failed') {
-        failOrWarn(`email failed: ${report.mail.message}`, inputs.mail?.failOnError ?? true);
+    if (report.mail?.status === 'failed' || report.mail?.status === 'partial') {
+        failOrWarn(`email ${report.mail.status}: ${report.mail.message}`, inputs.mail?.failOnError ?? true);
+    }
+    // Neither sent nor failed for sure: resending could mail everyone twice.
+    if (report.mail?.status === 'unknown')
+        core/* warning */.$e(`email unconfirmed: ${report.mail.message}`);
+    if (report.deploy?.status === 'unconfirmed') {
+        const hosts = report.deploy.hosts.filter((host) => host.status === 'unconfirmed');
+        core/* warning */.$e(`deploy unconfirmed on ${hosts.map((host) => host.url).join(', ')}: the host accepted the request but does not say what it updated`);
     }
     return reasons;
 }
@@ -2196,7 +2227,7 @@ async function run() {
         report.durationMs = Date.now() - report.startedAt.getTime();
         if (inputs.mail && !report.cancelled) {
             stage = 'notify';
-            const { notify } = await __webpack_require__.e(/* import() */ 827).then(__webpack_require__.bind(__webpack_require__, 827));
+            const { notify } = await __webpack_require__.e(/* import() */ 150).then(__webpack_require__.bind(__webpack_require__, 1150));
             report.mail = await notify(inputs.mail, report);
             redactReport(report, redact);
         }
@@ -2256,12 +2287,94 @@ function fillPlaceholders(template, values, escape = (value) => value) {
 
 /***/ }),
 
+/***/ 1887:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   EF: () => (/* binding */ MAX_RECIPIENTS_PER_REQUEST),
+/* harmony export */   M: () => (/* binding */ buildMailRequests),
+/* harmony export */   wX: () => (/* binding */ recipientsOf)
+/* harmony export */ });
+/* unused harmony exports dedupeRecipients, planPersonalizations */
+const MAX_RECIPIENTS_PER_REQUEST = 1000;
+/** Removes addresses already listed earlier (to, then cc, then bcc), case-insensitively. */
+function dedupeRecipients(lists) {
+    const seen = new Set();
+    return lists.map((list) => list.filter(({ email }) => {
+        const key = email.toLowerCase();
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    }));
+}
+function chunk(items, size) {
+    const chunks = [];
+    for (let i = 0; i < items.length; i += size)
+        chunks.push(items.slice(i, i + size));
+    return chunks;
+}
+/**
+ * Personalizations grouped into requests of at most 1000 recipients each, to + cc + bcc. cc and
+ * bcc ride with the first request only, so each of them gets the message once (the inputs keep
+ * them under 1000 together). `individual` gives every recipient, cc and bcc included, one copy
+ * addressed to them alone, so nobody sees another address.
+ */
+function planPersonalizations(to, cc, bcc, individual) {
+    const [uniqueTo = [], uniqueCc = [], uniqueBcc = []] = dedupeRecipients([to, cc, bcc]);
+    if (individual) {
+        const everyone = [...uniqueTo, ...uniqueCc, ...uniqueBcc];
+        return chunk(everyone.map((address) => ({ to: [address] })), MAX_RECIPIENTS_PER_REQUEST);
+    }
+    const firstSize = MAX_RECIPIENTS_PER_REQUEST - uniqueCc.length - uniqueBcc.length;
+    if (firstSize < 1)
+        throw new Error('cc and bcc together must be fewer than 1000 addresses');
+    const groups = [
+        uniqueTo.slice(0, firstSize),
+        ...chunk(uniqueTo.slice(firstSize), MAX_RECIPIENTS_PER_REQUEST),
+    ];
+    return groups.map((group, i) => [
+        i === 0
+            ? {
+                to: group,
+                ...(uniqueCc.length ? { cc: uniqueCc } : {}),
+                ...(uniqueBcc.length ? { bcc: uniqueBcc } : {}),
+            }
+            : { to: group },
+    ]);
+}
+function buildMailRequests(mail, message, templateData) {
+    const content = mail.templateId
+        ? { templateId: mail.templateId, dynamicTemplateData: templateData, subject: message.subject }
+        : {
+            subject: message.subject,
+            text: message.text,
+            ...(message.html ? { html: message.html } : {}),
+        };
+    return planPersonalizations(mail.to, mail.cc, mail.bcc, mail.individual).map((personalizations) => ({
+        personalizations,
+        from: mail.from,
+        ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
+        ...content,
+        ...(mail.sandbox ? { mailSettings: { sandboxMode: { enable: true } } } : {}),
+    }));
+}
+/** Every address the requests send to, in order. */
+function recipientsOf(requests) {
+    return requests.flatMap((request) => request.personalizations.flatMap((p) => [...p.to, ...(p.cc ?? []), ...(p.bcc ?? [])].map((a) => a.email)));
+}
+
+
+/***/ }),
+
 /***/ 665:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   FO: () => (/* binding */ successVerb),
 /* harmony export */   Of: () => (/* binding */ digestLabels),
 /* harmony export */   QJ: () => (/* binding */ pinnedImage),
+/* harmony export */   SP: () => (/* binding */ isFailedHost),
 /* harmony export */   a3: () => (/* binding */ formatDuration),
 /* harmony export */   bQ: () => (/* binding */ newReport),
 /* harmony export */   g4: () => (/* binding */ failedStage),
@@ -2274,6 +2387,10 @@ function fillPlaceholders(template, values, escape = (value) => value) {
 // all pure functions of a Report, so they always agree with each other.
 
 
+/** Hosts whose outcome is a failure (the step fails on them unless fail-on-deploy-error is false). */
+function isFailedHost(status) {
+    return status === 'failed' || status === 'no-match';
+}
 function newReport(tags, pushRequested, github) {
     return { startedAt: new Date(), tags, pushRequested, github };
 }
@@ -2289,6 +2406,19 @@ function failedStage(report) {
     if (report.deploy?.status === 'failed' || report.deploy?.status === 'partial')
         return 'deploy';
     return undefined;
+}
+/**
+ * What a successful run did, in the words the subject, the email and the summary use: "deployed"
+ * only when every host confirmed it.
+ */
+function successVerb(report) {
+    if (!report.pushRequested)
+        return 'built';
+    if (report.deploy?.status === 'deployed')
+        return 'pushed and deployed';
+    if (report.deploy?.status === 'unconfirmed')
+        return 'pushed, deploy unconfirmed';
+    return 'pushed';
 }
 /** `repo@digest` of the first tag, the reference that pins exactly what was pushed. */
 function pinnedImage(report) {
@@ -2321,7 +2451,7 @@ function errorText(report) {
     }
     if (report.failure)
         return (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .cutText */ .IN)(report.failure.message, _text_js__WEBPACK_IMPORTED_MODULE_1__/* .MESSAGE_LIMIT */ .Gy);
-    const failedHosts = report.deploy?.hosts.filter((host) => host.status === 'failed') ?? [];
+    const failedHosts = report.deploy?.hosts.filter((host) => isFailedHost(host.status)) ?? [];
     return (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .cutText */ .IN)(failedHosts.map((host) => `${host.url}: ${host.message}`).join('\n'), _text_js__WEBPACK_IMPORTED_MODULE_1__/* .MESSAGE_LIMIT */ .Gy);
 }
 

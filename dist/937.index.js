@@ -16,8 +16,9 @@ __webpack_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 14 modules
 var core = __webpack_require__(6288);
 ;// CONCATENATED MODULE: ./src/notify/retry.ts
-// When to try a SendGrid request again, and how long to wait first. Pure, so the policy is
-// tested without clocks or servers.
+// When to try a SendGrid request again, and how long to wait first. Only what cannot have been
+// delivered is tried again: SendGrid has no idempotency key, so a resent request is a second
+// email. Pure, so the policy is tested without clocks or servers.
 const MAX_ATTEMPTS = 4;
 /** No single wait is longer than this, whatever the server asks: a step must never hang. */
 const MAX_WAIT_MS = 15_000;
@@ -25,9 +26,20 @@ function header(headers, name) {
     const value = headers[name] ?? headers[name.toLowerCase()];
     return Array.isArray(value) ? value[0] : value;
 }
-/** 429, 5xx and network errors may succeed later; other 4xx (and malformed mail) will not. */
-function isRetryable(status, networkError) {
-    return status === undefined ? networkError : status === 429 || status >= 500;
+/** Network errors that happen before a request is written: SendGrid cannot have received it. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/**
+ * What a failed request means. `retry`: it did not go through and may later (429, 5xx, a
+ * connection that never opened). `permanent`: SendGrid refused it and will again (other 4xx).
+ * `unknown`: the request was sent and no answer came (a timeout, a dropped connection), so
+ * SendGrid may have accepted it; trying again could deliver it twice.
+ */
+function failureKind(status, networkCode) {
+    if (status !== undefined)
+        return status === 429 || status >= 500 ? 'retry' : 'permanent';
+    if (networkCode === undefined)
+        return 'permanent'; // not from the network: a bug in the request
+    return NOT_SENT.has(networkCode) ? 'retry' : 'unknown';
 }
 /**
  * Milliseconds to wait before attempt `attempt + 1`: what `Retry-After` or SendGrid's
@@ -63,6 +75,7 @@ function describeSendGridError(error) {
         return `SendGrid answered HTTP ${status}${details ? `: ${details}` : ''}`;
     return `could not reach SendGrid: ${error.message ?? String(error.code ?? 'network error')}`;
 }
+/** Sends each request (one at a time: SendGrid rate-limits per key); never throws. */
 async function sendAll(target, requests) {
     const [{ default: sgMail }, { default: client }] = await Promise.all([
         Promise.all(/* import() */[__webpack_require__.e(944), __webpack_require__.e(48)]).then(__webpack_require__.t.bind(__webpack_require__, 2048, 23)),
@@ -71,36 +84,49 @@ async function sendAll(target, requests) {
     client.setApiKey(target.token);
     // setApiKey resets the base URL, so the URL comes after it.
     client.setDefaultRequest('baseUrl', target.apiUrl);
+    // axios follows redirects through a wrapper whose timer starts only once it has a socket: behind
+    // a proxy that accepts and never answers, the timeout would never fire. SendGrid never redirects.
+    client.setDefaultRequest({ maxRedirects: 0 });
     sgMail.setClient(client);
     sgMail.setTimeout(target.timeoutSeconds * 1000);
-    const results = [];
-    // One request at a time: SendGrid rate-limits per key, and parallel 429s would all wait.
-    for (const request of requests) {
-        for (let attempt = 1;; attempt++) {
-            try {
-                const [response] = await sgMail.send(request);
-                const headers = response.headers;
-                results.push({
-                    status: response.statusCode,
-                    messageId: String(headers['x-message-id'] ?? ''),
-                });
-                break;
+    const outcomes = [];
+    for (const request of requests)
+        outcomes.push(await sendOne(sgMail, request));
+    return outcomes;
+}
+/** One request, tried again only while it cannot have been delivered. */
+async function sendOne(sgMail, request) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            const [response] = await sgMail.send(request);
+            const headers = response.headers;
+            return {
+                kind: 'accepted',
+                status: response.statusCode,
+                messageId: String(headers['x-message-id'] ?? ''),
+            };
+        }
+        catch (caught) {
+            const error = caught;
+            const status = typeof error.code === 'number' ? error.code : undefined;
+            // Network errors from the HTTP client carry a string code (ECONNREFUSED, ECONNABORTED…).
+            const networkCode = typeof error.code === 'string' ? error.code : undefined;
+            const description = describeSendGridError(error);
+            const kind = failureKind(status, networkCode);
+            if (kind === 'unknown')
+                return {
+                    kind,
+                    message: `${description}; SendGrid may have accepted it, so it was not sent again (a second try could mail everyone twice)`,
+                };
+            if (kind === 'permanent' || attempt >= MAX_ATTEMPTS) {
+                const tries = attempt > 1 ? ` (${attempt} tries)` : '';
+                return { kind: 'failed', message: `${description}${tries}` };
             }
-            catch (caught) {
-                const error = caught;
-                const status = typeof error.code === 'number' ? error.code : undefined;
-                const description = describeSendGridError(error);
-                // Network errors from the HTTP client carry a string code (ECONNREFUSED, ECONNABORTED…).
-                const networkError = status === undefined && typeof error.code === 'string';
-                if (!isRetryable(status, networkError) || attempt >= MAX_ATTEMPTS)
-                    throw new Error(description);
-                const wait = retryDelayMs(attempt, error.response?.headers ?? {}, Date.now());
-                core/* info */.pq(`${description}; retrying in ${Math.round(wait / 100) / 10} s (attempt ${attempt + 1} of ${MAX_ATTEMPTS})`);
-                await new Promise((resolve) => setTimeout(resolve, wait));
-            }
+            const wait = retryDelayMs(attempt, error.response?.headers ?? {}, Date.now());
+            core/* info */.pq(`${description}; retrying in ${Math.round(wait / 100) / 10} s (attempt ${attempt + 1} of ${MAX_ATTEMPTS})`);
+            await new Promise((resolve) => setTimeout(resolve, wait));
         }
     }
-    return results;
 }
 
 

@@ -14,7 +14,7 @@ import {
   SECRET_INPUTS,
 } from './inputs/index.js';
 import { stepOutputs } from './outputs.js';
-import { type Report, type Stage, newReport } from './report.js';
+import { isFailedHost, type Report, type Stage, newReport } from './report.js';
 import { buildSecretValues, redactor, redactReport, secretTexts } from './redaction.js';
 import { renderInputErrorSummary, renderSummary } from './summary.js';
 import { cutText, MESSAGE_LIMIT } from './text.js';
@@ -73,12 +73,23 @@ function failures(inputs: Inputs, report: Report): string[] {
     reasons.push(`${report.failure.stage} failed: ${report.failure.message}${tail}`);
   }
   if (report.deploy?.status === 'failed' || report.deploy?.status === 'partial') {
-    const failed = report.deploy.hosts.filter((host) => host.status === 'failed');
+    const failed = report.deploy.hosts.filter((host) => isFailedHost(host.status));
     const hosts = failed.map((host) => `${host.url} (${host.message})`).join(', ');
     failOrWarn(`deploy failed on ${hosts}`, inputs.deploy?.failOnError ?? true);
   }
-  if (report.mail?.status === 'failed') {
-    failOrWarn(`email failed: ${report.mail.message}`, inputs.mail?.failOnError ?? true);
+  if (report.mail?.status === 'failed' || report.mail?.status === 'partial') {
+    failOrWarn(
+      `email ${report.mail.status}: ${report.mail.message}`,
+      inputs.mail?.failOnError ?? true,
+    );
+  }
+  // Neither sent nor failed for sure: resending could mail everyone twice.
+  if (report.mail?.status === 'unknown') core.warning(`email unconfirmed: ${report.mail.message}`);
+  if (report.deploy?.status === 'unconfirmed') {
+    const hosts = report.deploy.hosts.filter((host) => host.status === 'unconfirmed');
+    core.warning(
+      `deploy unconfirmed on ${hosts.map((host) => host.url).join(', ')}: the host accepted the request but does not say what it updated`,
+    );
   }
   return reasons;
 }

@@ -41,7 +41,17 @@ export interface StageFailure {
   logTail: string;
 }
 
-export type HostStatus = 'updated' | 'no-change' | 'failed' | 'unknown';
+/**
+ * What a host did, from its own evidence: `updated` and `no-change` only from Watchtower's JSON
+ * summary; `no-match` when it scanned no container of the images; `unconfirmed` when it accepted
+ * the request without saying what it did (upstream 1.7.1's empty 200, an async 202).
+ */
+export type HostStatus = 'updated' | 'no-change' | 'no-match' | 'failed' | 'unconfirmed';
+
+/** Hosts whose outcome is a failure (the step fails on them unless fail-on-deploy-error is false). */
+export function isFailedHost(status: HostStatus): boolean {
+  return status === 'failed' || status === 'no-match';
+}
 
 export interface HostCounts {
   scanned: number;
@@ -61,7 +71,8 @@ export interface HostResult {
   counts: HostCounts | undefined;
 }
 
-export type DeployStatus = 'deployed' | 'partial' | 'failed' | 'skipped';
+/** `deployed` only when every host confirmed an update or that it already ran the image. */
+export type DeployStatus = 'deployed' | 'unconfirmed' | 'partial' | 'failed' | 'skipped';
 
 export interface DeployResult {
   status: DeployStatus;
@@ -70,7 +81,11 @@ export interface DeployResult {
   reason: string;
 }
 
-export type MailStatus = 'sent' | 'sandboxed' | 'skipped' | 'failed';
+/**
+ * `sent`: every request accepted; `partial`: some accepted, some failed; `unknown`: a request got
+ * no answer after it was sent (it may have been delivered); `sandboxed`: validated, not sent.
+ */
+export type MailStatus = 'sent' | 'partial' | 'unknown' | 'sandboxed' | 'skipped' | 'failed';
 
 export interface MailResult {
   status: MailStatus;
@@ -117,6 +132,17 @@ export function failedStage(report: Report): Stage | undefined {
   return undefined;
 }
 
+/**
+ * What a successful run did, in the words the subject, the email and the summary use: "deployed"
+ * only when every host confirmed it.
+ */
+export function successVerb(report: Report): string {
+  if (!report.pushRequested) return 'built';
+  if (report.deploy?.status === 'deployed') return 'pushed and deployed';
+  if (report.deploy?.status === 'unconfirmed') return 'pushed, deploy unconfirmed';
+  return 'pushed';
+}
+
 /** `repo@digest` of the first tag, the reference that pins exactly what was pushed. */
 export function pinnedImage(report: Report): string {
   const first = report.tags[0];
@@ -147,7 +173,7 @@ export function errorText(report: Report): string {
     return `cancelled (${signal}) during ${stage}${report.failure ? `: ${report.failure.message}` : ''}`;
   }
   if (report.failure) return cutText(report.failure.message, MESSAGE_LIMIT);
-  const failedHosts = report.deploy?.hosts.filter((host) => host.status === 'failed') ?? [];
+  const failedHosts = report.deploy?.hosts.filter((host) => isFailedHost(host.status)) ?? [];
   return cutText(
     failedHosts.map((host) => `${host.url}: ${host.message}`).join('\n'),
     MESSAGE_LIMIT,

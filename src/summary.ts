@@ -9,6 +9,7 @@ import {
   formatDuration,
   overallStatus,
   pinnedImage,
+  successVerb,
 } from './report.js';
 import { cutText, SUMMARY_LIMIT } from './text.js';
 
@@ -42,7 +43,7 @@ function headline(report: Report): string {
   if (report.cancelled) return `❌ cancelled during ${report.cancelled.stage}`;
   if (stage) return `❌ ${stage} failed`;
   if (!report.pushRequested) return `✅ built ${code(first)} (not pushed)`;
-  return `✅ pushed ${code(first)}`;
+  return `✅ ${successVerb(report)} ${code(first)}`;
 }
 
 function builderText(report: Report): string {

@@ -4,8 +4,15 @@ import * as core from '@actions/core';
 import type { DeployInputs } from '../inputs/index.js';
 import { parseImageReference, repositoryOf } from '../docker/reference.js';
 import { type HttpAnswer, post, TimeoutError } from './http.js';
-import type { DeployResult, DeployStatus, HostResult, Report } from '../report.js';
 import {
+  type DeployResult,
+  type DeployStatus,
+  type HostResult,
+  isFailedHost,
+  type Report,
+} from '../report.js';
+import {
+  imageSpellings,
   imagesWithRegistryPort,
   interpretResponse,
   retryAfterMs,
@@ -14,16 +21,24 @@ import {
 
 const MAX_ATTEMPTS = 3;
 
-/** The images to update: as given, else each pushed repository once. */
+/**
+ * The images to update: as given, else each pushed repository; each in every spelling Watchtower
+ * may need to match it (imageSpellings), once.
+ */
 export function imagesToUpdate(deploy: DeployInputs, tags: string[]): string[] {
-  if (deploy.images.length > 0) return deploy.images;
-  return [...new Set(tags.map((tag) => repositoryOf(parseImageReference(tag))))];
+  const repositories =
+    deploy.images.length > 0
+      ? deploy.images
+      : tags.map((tag) => repositoryOf(parseImageReference(tag)));
+  return [...new Set(repositories.flatMap(imageSpellings))];
 }
 
+/** `deployed` only when every host confirmed; one failed host makes it `partial`. */
 export function deployStatus(hosts: HostResult[]): DeployStatus {
-  const failed = hosts.filter((host) => host.status === 'failed').length;
-  if (failed === 0) return 'deployed';
-  return failed === hosts.length ? 'failed' : 'partial';
+  const failed = hosts.filter((host) => isFailedHost(host.status)).length;
+  if (failed === hosts.length) return 'failed';
+  if (failed > 0) return 'partial';
+  return hosts.some((host) => host.status === 'unconfirmed') ? 'unconfirmed' : 'deployed';
 }
 
 function networkMessage(error: unknown, timeoutSeconds: number): string {

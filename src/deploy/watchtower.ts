@@ -1,11 +1,16 @@
-// Watchtower's HTTP API, both flavours:
+// Watchtower's HTTP API, both flavours (sources: containrrr/watchtower v1.7.1
+// pkg/api/update/update.go and pkg/filters/filters.go; nicholas-fedor/watchtower's changelog and
+// its pkg/filters and internal/api code):
 // - containrrr/watchtower 1.7.1 (archived): any method on /v1/update?image=a,b with a bearer
-//   token; 200 with an empty body once pulls and restarts are done; 401 with an empty body.
-// - nicholas-fedor/watchtower (maintained fork, 1.12+): POST only (1.16+), a JSON body
-//   {summary:{scanned,updated,failed,restarted,skipped}, timing, timestamp, api_version};
-//   429 with Retry-After while another update runs; ?async=true answers 202 (1.17+).
-// Pure: the request to make and what an answer means.
+//   token; 200 with an empty body once pulls and restarts are done, whether or not a container
+//   matched; 401 with an empty body.
+// - nicholas-fedor/watchtower (maintained fork): a JSON body {summary:{scanned,updated,failed,
+//   restarted?,skipped?}, timing, timestamp, api_version} since 1.12.1; 429 with Retry-After
+//   while another update runs (1.14.3); POST only and 60 requests a minute per client (1.16);
+//   ?async=true answers 202 (1.17).
+// Pure: the request to make and what an answer proves.
 import type { HostCounts, HostStatus } from '../report.js';
+import { parseImageReference } from '../docker/reference.js';
 
 export interface HostVerdict {
   status: HostStatus;
@@ -23,70 +28,104 @@ export function imagesWithRegistryPort(images: string[]): string[] {
   return images.filter((image) => /^[^/]+:\d+\//.test(image));
 }
 
-function parseCounts(body: string): HostCounts | undefined {
-  if (!body.trim()) return undefined;
+const DOCKER_HUB = new Set(['docker.io', 'index.docker.io']);
+
+/**
+ * Every spelling a container's image may have for a repository: Watchtower compares the name a
+ * container was created with (compose `image:`, `docker run`) with `image=` literally (1.7.1,
+ * and the fork before 1.20.2, which alone normalises names), so a Docker Hub repository is sent
+ * as each of the ways docker accepts it. Other registries are sent as written: docker keeps
+ * their names as they are.
+ */
+export function imageSpellings(repository: string): string[] {
+  const { domain, path } = parseImageReference(repository);
+  if (domain && !DOCKER_HUB.has(domain)) return [repository];
+  const hosts = ['', 'docker.io/', 'index.docker.io/'];
+  const official = path.startsWith('library/') ? path.slice('library/'.length) : path;
+  const paths = official.includes('/') ? [official] : [official, `library/${official}`];
+  return hosts.flatMap((host) => paths.map((p) => `${host}${p}`));
+}
+
+const isCount = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 0;
+
+/** The fork's summary, or undefined when the body is not Watchtower's JSON. */
+export function parseCounts(body: string): HostCounts | undefined {
+  let summary: Record<string, unknown> | undefined;
   try {
-    const summary = (JSON.parse(body) as { summary?: Partial<HostCounts> }).summary;
-    if (!summary || typeof summary !== 'object') return undefined;
-    const n = (value: unknown): number => (typeof value === 'number' ? value : 0);
-    return {
-      scanned: n(summary.scanned),
-      updated: n(summary.updated),
-      failed: n(summary.failed),
-      restarted: n(summary.restarted),
-      skipped: n(summary.skipped),
-    };
+    const parsed = JSON.parse(body) as { summary?: unknown };
+    summary =
+      parsed && typeof parsed.summary === 'object' && parsed.summary !== null
+        ? (parsed.summary as Record<string, unknown>)
+        : undefined;
   } catch {
     return undefined;
   }
+  if (
+    !summary ||
+    !isCount(summary.scanned) ||
+    !isCount(summary.updated) ||
+    !isCount(summary.failed)
+  )
+    return undefined;
+  return {
+    scanned: summary.scanned,
+    updated: summary.updated,
+    failed: summary.failed,
+    // Later additions (restarted, then skipped): zero when this version does not report them.
+    restarted: isCount(summary.restarted) ? summary.restarted : 0,
+    skipped: isCount(summary.skipped) ? summary.skipped : 0,
+  };
+}
+
+/** The start of a body that is not Watchtower's, to say what answered instead. */
+function bodyStart(body: string): string {
+  const flat = body.replace(/\s+/g, ' ').trim();
+  return flat.length > 60 ? `${flat.slice(0, 60)}…` : flat;
 }
 
 export function interpretResponse(httpStatus: number, body: string): HostVerdict {
-  if (httpStatus === 401 || httpStatus === 403) {
-    return {
-      status: 'failed',
-      counts: undefined,
-      message: `token rejected (HTTP ${httpStatus}): watchtower-token must equal WATCHTOWER_HTTP_API_TOKEN on the host`,
-    };
-  }
-  if (httpStatus === 404 || httpStatus === 405) {
-    return {
-      status: 'failed',
-      counts: undefined,
-      message: `no update endpoint here (HTTP ${httpStatus}): is WATCHTOWER_HTTP_API_UPDATE=true set, and is the URL the API's base?`,
-    };
-  }
+  const verdict = (status: HostStatus, message: string, counts?: HostCounts): HostVerdict => ({
+    status,
+    message,
+    counts,
+  });
+  if (httpStatus === 401 || httpStatus === 403)
+    return verdict(
+      'failed',
+      `token rejected (HTTP ${httpStatus}): watchtower-token must equal WATCHTOWER_HTTP_API_TOKEN on the host`,
+    );
+  if (httpStatus === 404 || httpStatus === 405)
+    return verdict(
+      'failed',
+      `no update endpoint here (HTTP ${httpStatus}): is it enabled (WATCHTOWER_HTTP_API_ENDPOINTS=update, or WATCHTOWER_HTTP_API_UPDATE=true before 1.20), and is the URL the API's base?`,
+    );
   if (httpStatus === 202)
-    return {
-      status: 'unknown',
-      counts: undefined,
-      message: 'accepted; the update runs in the background',
-    };
-  if (httpStatus < 200 || httpStatus >= 300) {
-    return {
-      status: 'failed',
-      counts: undefined,
-      message: `Watchtower answered HTTP ${httpStatus}`,
-    };
-  }
+    return verdict('unconfirmed', 'accepted; the update runs in the background (HTTP 202)');
+  if (httpStatus < 200 || httpStatus >= 300)
+    return verdict('failed', `Watchtower answered HTTP ${httpStatus}`);
+  if (!body.trim())
+    return verdict(
+      'unconfirmed',
+      'HTTP 200 with an empty body: the host took the request but does not say what it updated (containrrr/watchtower 1.7.1, or the fork before 1.12.1)',
+    );
   const counts = parseCounts(body);
   if (!counts)
-    return {
-      status: 'unknown',
-      counts,
-      message: 'update finished; this Watchtower reports no details',
-    };
+    return verdict(
+      'failed',
+      `not a Watchtower API: HTTP ${httpStatus} with "${bodyStart(body)}" (a proxy, a login page or another server answered)`,
+    );
   const tally = `scanned ${counts.scanned}, updated ${counts.updated}, failed ${counts.failed}`;
   if (counts.failed > 0)
-    return {
-      status: 'failed',
-      counts,
-      message: `${tally}: the host could not update every container`,
-    };
-  if (counts.updated > 0) return { status: 'updated', counts, message: tally };
+    return verdict('failed', `${tally}: the host could not update every container`, counts);
+  if (counts.updated > 0) return verdict('updated', tally, counts);
   if (counts.scanned === 0)
-    return { status: 'no-change', counts, message: `${tally}: no container runs these images` };
-  return { status: 'no-change', counts, message: `${tally}: already up to date` };
+    return verdict(
+      'no-match',
+      `${tally}: no container here runs these images (check the container's image name and, with WATCHTOWER_LABEL_ENABLE, its com.centurylinklabs.watchtower.enable label)`,
+      counts,
+    );
+  return verdict('no-change', `${tally}: already up to date`, counts);
 }
 
 /** Seconds from `Retry-After`; a default when absent or unreadable. */

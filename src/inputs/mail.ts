@@ -1,6 +1,7 @@
 // The email inputs: recipients, content, template and SendGrid settings.
 import { type Address, parseAddress, parseAddressList } from '../notify/address.js';
 import { unknownPlaceholders, PLACEHOLDERS } from '../notify/placeholders.js';
+import { MAX_RECIPIENTS_PER_REQUEST } from '../notify/requests.js';
 import type { Checker } from './checker.js';
 
 export type NotifyOn = 'always' | 'success' | 'failure' | 'never';
@@ -33,12 +34,29 @@ function readAddresses(c: Checker, name: string): Address[] {
   return c.attempt(name, () => parseAddressList(c.text(name))) ?? [];
 }
 
+/**
+ * Recipients (to, cc, bcc): SendGrid documents that their names cannot include `,` or `;`, and
+ * answers 202 then drops such a message. Quoting the name is an undocumented workaround that
+ * has shown the quotes to readers, so such a name is an input error.
+ */
+function readRecipients(c: Checker, name: string): Address[] {
+  const addresses = readAddresses(c, name);
+  for (const address of addresses) {
+    if (address.name && /[,;]/.test(address.name))
+      c.fail(
+        name,
+        `the name "${address.name}" of ${address.email} contains "," or ";", which SendGrid does not accept in recipient names (the message would be dropped): write it without them`,
+      );
+  }
+  return addresses;
+}
+
 export function readMail(c: Checker): MailInputs | undefined {
   const token = c.value('sendgrid-token');
   const recipients = c.text('mail');
   if (!recipients.trim() && !token) return undefined;
 
-  const to = readAddresses(c, 'mail');
+  const to = readRecipients(c, 'mail');
   if (!recipients.trim())
     c.fail('mail', 'at least one recipient is required when "sendgrid-token" is set');
   const fromRaw = c.value('from');
@@ -52,10 +70,12 @@ export function readMail(c: Checker): MailInputs | undefined {
   const text = c.text('text');
   const html = c.text('html');
   const templateId = c.value('template-id');
-  if (templateId && !/^d-[0-9a-f]{32}$/i.test(templateId)) {
+  // SendGrid's client treats only a lowercase "d-" as dynamic: with "D-" the template data is
+  // silently dropped.
+  if (templateId && !/^d-[0-9a-f]{32}$/.test(templateId)) {
     c.fail(
       'template-id',
-      `"${templateId}" is not a SendGrid dynamic template id (d- followed by 32 hex digits)`,
+      `"${templateId}" is not a SendGrid dynamic template id (lowercase d- followed by 32 lowercase hex digits, as SendGrid issues them)`,
     );
   }
   if (templateId && (text.trim() || html.trim())) {
@@ -80,12 +100,22 @@ export function readMail(c: Checker): MailInputs | undefined {
     }
   }
 
+  const cc = readRecipients(c, 'cc');
+  const bcc = readRecipients(c, 'bcc');
+  const individual = c.boolean('individual', false);
+  // Every request carries cc and bcc (or its first one does), within SendGrid's 1000 recipients.
+  if (!individual && cc.length + bcc.length >= MAX_RECIPIENTS_PER_REQUEST)
+    c.fail(
+      'bcc',
+      `cc and bcc list ${cc.length + bcc.length} addresses together; SendGrid allows ${MAX_RECIPIENTS_PER_REQUEST} recipients per request (to + cc + bcc), so at most ${MAX_RECIPIENTS_PER_REQUEST - 1} (or set individual: true)`,
+    );
+
   return {
     token,
     to,
     from: from ?? { email: '' },
-    cc: readAddresses(c, 'cc'),
-    bcc: readAddresses(c, 'bcc'),
+    cc,
+    bcc,
     replyTo,
     subject,
     text,
@@ -93,7 +123,7 @@ export function readMail(c: Checker): MailInputs | undefined {
     templateId,
     templateData,
     notifyOn: c.choice('notify-on', NOTIFY_ON, 'always'),
-    individual: c.boolean('individual', false),
+    individual,
     apiUrl: c.httpUrl('sendgrid-api-url', c.value('sendgrid-api-url') || DEFAULT_SENDGRID_URL),
     sandbox: c.boolean('sandbox', false),
     failOnError: c.boolean('fail-on-notify-error', true),

@@ -1,6 +1,13 @@
 // The default HTML email: a table layout with inline styles, the way mail clients render
 // reliably. Every value is escaped, so commit messages and errors show as text.
-import { type Report, digestLabels, failedStage, formatDuration } from '../report.js';
+import {
+  type HostStatus,
+  type Report,
+  digestLabels,
+  failedStage,
+  formatDuration,
+  successVerb,
+} from '../report.js';
 import type { PlaceholderValues } from './placeholders.js';
 
 export function escapeHtml(text: string): string {
@@ -33,12 +40,13 @@ function anchor(text: string, url: string): string {
 function deployTable(report: Report): string {
   const hosts = report.deploy?.hosts ?? [];
   if (hosts.length === 0) return '';
-  const colour = {
+  const colour: Record<HostStatus, string> = {
     updated: '#1a7f37',
     'no-change': '#57606a',
-    unknown: '#9a6700',
+    unconfirmed: '#9a6700',
+    'no-match': '#cf222e',
     failed: '#cf222e',
-  } as const;
+  };
   const cells = hosts
     .map(
       (host) =>
@@ -62,11 +70,7 @@ export function defaultHtml(report: Report, values: PlaceholderValues): string {
     ? { colour: '#cf222e', text: `${stage} failed` }
     : {
         colour: '#1a7f37',
-        text: !report.pushRequested
-          ? 'Image built'
-          : report.deploy?.status === 'deployed'
-            ? 'Image pushed and deployed'
-            : 'Image pushed',
+        text: `Image ${successVerb(report)}`,
       };
   const commit = [
     anchor(values['short-sha'], values['commit-url']),

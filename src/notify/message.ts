@@ -1,7 +1,7 @@
 // Subject, text and HTML of the email: the user's templates with placeholders filled, or the
 // defaults below. Pure functions of the report.
 import type { MailInputs } from '../inputs/index.js';
-import { type Report, digestLabels, failedStage } from '../report.js';
+import { type Report, digestLabels, failedStage, successVerb } from '../report.js';
 import { placeholderValues, deployLines } from './facts.js';
 import { fillPlaceholders, type PlaceholderValues } from './placeholders.js';
 import { defaultHtml, escapeHtml } from './html.js';
@@ -29,12 +29,7 @@ export function defaultSubject(report: Report, values: PlaceholderValues): strin
   const sha = values['short-sha'] ? ` (${values['short-sha']})` : '';
   const stage = failedStage(report);
   if (stage) return `❌ ${stage} failed: ${first}${sha}`;
-  const verb = !report.pushRequested
-    ? 'built'
-    : report.deploy?.status === 'deployed'
-      ? 'pushed and deployed'
-      : 'pushed';
-  return `✅ ${verb} ${first}${sha}`;
+  return `✅ ${successVerb(report)} ${first}${sha}`;
 }
 
 export function defaultText(report: Report, values: PlaceholderValues): string {

@@ -1,6 +1,6 @@
 // Turns one message and its recipients into SendGrid v3 mail/send requests (in the camelCase
-// form @sendgrid/mail takes). SendGrid allows at most 1000 personalizations and 1000
-// recipients per request, and no address twice across to/cc/bcc.
+// form @sendgrid/mail takes). SendGrid allows at most 1000 personalizations and 1000 recipients
+// (to + cc + bcc, all personalizations together) per request, and no address twice in one.
 import type { MailInputs } from '../inputs/index.js';
 import type { Address } from './address.js';
 import type { Message } from './message.js';
@@ -45,9 +45,10 @@ function chunk<T>(items: T[], size: number): T[][] {
 }
 
 /**
- * Personalizations grouped into requests. cc and bcc ride with the first personalization only,
- * so each of them gets the message once. `individual` gives each `to` address its own
- * personalization, so nobody sees the others.
+ * Personalizations grouped into requests of at most 1000 recipients each, to + cc + bcc. cc and
+ * bcc ride with the first request only, so each of them gets the message once (the inputs keep
+ * them under 1000 together). `individual` gives every recipient, cc and bcc included, one copy
+ * addressed to them alone, so nobody sees another address.
  */
 export function planPersonalizations(
   to: Address[],
@@ -56,26 +57,28 @@ export function planPersonalizations(
   individual: boolean,
 ): Personalization[][] {
   const [uniqueTo = [], uniqueCc = [], uniqueBcc = []] = dedupeRecipients([to, cc, bcc]);
-  const copies = uniqueCc.length + uniqueBcc.length;
-  const withCopies = (p: Personalization): Personalization => ({
-    ...p,
-    ...(uniqueCc.length ? { cc: uniqueCc } : {}),
-    ...(uniqueBcc.length ? { bcc: uniqueBcc } : {}),
-  });
-
-  const firstSize = Math.max(1, MAX_RECIPIENTS_PER_REQUEST - copies);
+  if (individual) {
+    const everyone = [...uniqueTo, ...uniqueCc, ...uniqueBcc];
+    return chunk(
+      everyone.map((address) => ({ to: [address] })),
+      MAX_RECIPIENTS_PER_REQUEST,
+    );
+  }
+  const firstSize = MAX_RECIPIENTS_PER_REQUEST - uniqueCc.length - uniqueBcc.length;
+  if (firstSize < 1) throw new Error('cc and bcc together must be fewer than 1000 addresses');
   const groups = [
     uniqueTo.slice(0, firstSize),
     ...chunk(uniqueTo.slice(firstSize), MAX_RECIPIENTS_PER_REQUEST),
   ];
-  if (!individual)
-    return groups.map((group, i) => [i === 0 ? withCopies({ to: group }) : { to: group }]);
-
-  return groups.map((group, i) =>
-    group.map((address, j) =>
-      i === 0 && j === 0 ? withCopies({ to: [address] }) : { to: [address] },
-    ),
-  );
+  return groups.map((group, i) => [
+    i === 0
+      ? {
+          to: group,
+          ...(uniqueCc.length ? { cc: uniqueCc } : {}),
+          ...(uniqueBcc.length ? { bcc: uniqueBcc } : {}),
+        }
+      : { to: group },
+  ]);
 }
 
 export function buildMailRequests(

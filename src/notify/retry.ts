@@ -1,5 +1,6 @@
-// When to try a SendGrid request again, and how long to wait first. Pure, so the policy is
-// tested without clocks or servers.
+// When to try a SendGrid request again, and how long to wait first. Only what cannot have been
+// delivered is tried again: SendGrid has no idempotency key, so a resent request is a second
+// email. Pure, so the policy is tested without clocks or servers.
 
 export const MAX_ATTEMPTS = 4;
 /** No single wait is longer than this, whatever the server asks: a step must never hang. */
@@ -12,9 +13,22 @@ function header(headers: Headers, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** 429, 5xx and network errors may succeed later; other 4xx (and malformed mail) will not. */
-export function isRetryable(status: number | undefined, networkError: boolean): boolean {
-  return status === undefined ? networkError : status === 429 || status >= 500;
+/** Network errors that happen before a request is written: SendGrid cannot have received it. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * What a failed request means. `retry`: it did not go through and may later (429, 5xx, a
+ * connection that never opened). `permanent`: SendGrid refused it and will again (other 4xx).
+ * `unknown`: the request was sent and no answer came (a timeout, a dropped connection), so
+ * SendGrid may have accepted it; trying again could deliver it twice.
+ */
+export function failureKind(
+  status: number | undefined,
+  networkCode: string | undefined,
+): 'retry' | 'permanent' | 'unknown' {
+  if (status !== undefined) return status === 429 || status >= 500 ? 'retry' : 'permanent';
+  if (networkCode === undefined) return 'permanent'; // not from the network: a bug in the request
+  return NOT_SENT.has(networkCode) ? 'retry' : 'unknown';
 }
 
 /**

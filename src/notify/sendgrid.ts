@@ -2,12 +2,12 @@
 // email is actually sent, so runs without email do not pay for the SendGrid client at start-up.
 import * as core from '@actions/core';
 import type { MailRequest } from './requests.js';
-import { type Headers, isRetryable, MAX_ATTEMPTS, retryDelayMs } from './retry.js';
+import { failureKind, type Headers, MAX_ATTEMPTS, retryDelayMs } from './retry.js';
 
-export interface SendResult {
-  messageId: string;
-  status: number;
-}
+/** What became of one request: accepted (with its message id), failed for sure, or unknown. */
+export type RequestOutcome =
+  | { kind: 'accepted'; status: number; messageId: string }
+  | { kind: 'failed' | 'unknown'; message: string };
 
 export interface SendGridTarget {
   token: string;
@@ -34,10 +34,13 @@ export function describeSendGridError(error: SendGridError): string {
   return `could not reach SendGrid: ${error.message ?? String(error.code ?? 'network error')}`;
 }
 
+type MailService = typeof import('@sendgrid/mail');
+
+/** Sends each request (one at a time: SendGrid rate-limits per key); never throws. */
 export async function sendAll(
   target: SendGridTarget,
   requests: MailRequest[],
-): Promise<SendResult[]> {
+): Promise<RequestOutcome[]> {
   const [{ default: sgMail }, { default: client }] = await Promise.all([
     import('@sendgrid/mail'),
     import('@sendgrid/client'),
@@ -45,36 +48,51 @@ export async function sendAll(
   client.setApiKey(target.token);
   // setApiKey resets the base URL, so the URL comes after it.
   client.setDefaultRequest('baseUrl', target.apiUrl);
+  // axios follows redirects through a wrapper whose timer starts only once it has a socket: behind
+  // a proxy that accepts and never answers, the timeout would never fire. SendGrid never redirects.
+  client.setDefaultRequest({ maxRedirects: 0 } as unknown as Parameters<
+    typeof client.setDefaultRequest
+  >[0]);
   sgMail.setClient(client);
   sgMail.setTimeout(target.timeoutSeconds * 1000);
 
-  const results: SendResult[] = [];
-  // One request at a time: SendGrid rate-limits per key, and parallel 429s would all wait.
-  for (const request of requests) {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const [response] = await sgMail.send(request as Parameters<typeof sgMail.send>[0]);
-        const headers = response.headers as Headers;
-        results.push({
-          status: response.statusCode,
-          messageId: String(headers['x-message-id'] ?? ''),
-        });
-        break;
-      } catch (caught) {
-        const error = caught as SendGridError;
-        const status = typeof error.code === 'number' ? error.code : undefined;
-        const description = describeSendGridError(error);
-        // Network errors from the HTTP client carry a string code (ECONNREFUSED, ECONNABORTED…).
-        const networkError = status === undefined && typeof error.code === 'string';
-        if (!isRetryable(status, networkError) || attempt >= MAX_ATTEMPTS)
-          throw new Error(description);
-        const wait = retryDelayMs(attempt, error.response?.headers ?? {}, Date.now());
-        core.info(
-          `${description}; retrying in ${Math.round(wait / 100) / 10} s (attempt ${attempt + 1} of ${MAX_ATTEMPTS})`,
-        );
-        await new Promise((resolve) => setTimeout(resolve, wait));
+  const outcomes: RequestOutcome[] = [];
+  for (const request of requests) outcomes.push(await sendOne(sgMail, request));
+  return outcomes;
+}
+
+/** One request, tried again only while it cannot have been delivered. */
+async function sendOne(sgMail: MailService, request: MailRequest): Promise<RequestOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const [response] = await sgMail.send(request as Parameters<MailService['send']>[0]);
+      const headers = response.headers as Headers;
+      return {
+        kind: 'accepted',
+        status: response.statusCode,
+        messageId: String(headers['x-message-id'] ?? ''),
+      };
+    } catch (caught) {
+      const error = caught as SendGridError;
+      const status = typeof error.code === 'number' ? error.code : undefined;
+      // Network errors from the HTTP client carry a string code (ECONNREFUSED, ECONNABORTED…).
+      const networkCode = typeof error.code === 'string' ? error.code : undefined;
+      const description = describeSendGridError(error);
+      const kind = failureKind(status, networkCode);
+      if (kind === 'unknown')
+        return {
+          kind,
+          message: `${description}; SendGrid may have accepted it, so it was not sent again (a second try could mail everyone twice)`,
+        };
+      if (kind === 'permanent' || attempt >= MAX_ATTEMPTS) {
+        const tries = attempt > 1 ? ` (${attempt} tries)` : '';
+        return { kind: 'failed', message: `${description}${tries}` };
       }
+      const wait = retryDelayMs(attempt, error.response?.headers ?? {}, Date.now());
+      core.info(
+        `${description}; retrying in ${Math.round(wait / 100) / 10} s (attempt ${attempt + 1} of ${MAX_ATTEMPTS})`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
-  return results;
 }

@@ -1,8 +1,9 @@
 // The email stage: decides whether this run sends, builds the requests, sends them, and
-// returns what happened. Never throws: a failure is a MailResult with status "failed".
+// returns what happened, request by request. Never throws: a failure is a MailResult.
 import * as core from '@actions/core';
 import type { MailInputs } from '../inputs/index.js';
-import { type MailResult, type Report, overallStatus } from '../report.js';
+import { type MailResult, type MailStatus, type Report, overallStatus } from '../report.js';
+import type { RequestOutcome } from './sendgrid.js';
 import { placeholderValues, templateFacts } from './facts.js';
 import { composeMessage } from './message.js';
 import { buildMailRequests, recipientsOf } from './requests.js';
@@ -33,27 +34,48 @@ export async function notify(mail: MailInputs, report: Report): Promise<MailResu
   };
   const requests = buildMailRequests(mail, message, templateData);
   const recipients = recipientsOf(requests);
+  let outcomes: RequestOutcome[];
   try {
     const { sendAll } = await import('./sendgrid.js');
-    const results = await sendAll(mail, requests);
-    const status = mail.sandbox ? 'sandboxed' : 'sent';
-    core.info(
-      `Email ${status} to ${recipients.length} recipient(s) in ${requests.length} request(s)`,
-    );
-    return {
-      status,
-      recipients,
-      messageIds: results.map((r) => r.messageId).filter(Boolean),
-      requests: requests.length,
-      message: '',
-    };
+    outcomes = await sendAll(mail, requests);
   } catch (error) {
-    return {
-      status: 'failed',
-      recipients,
-      messageIds: [],
-      requests: requests.length,
-      message: (error as Error).message,
-    };
+    outcomes = requests.map(() => ({ kind: 'failed', message: (error as Error).message }));
   }
+  const status = mailStatus(
+    outcomes.map((outcome) => outcome.kind),
+    mail.sandbox,
+  );
+  const messageIds = outcomes.flatMap((outcome) =>
+    outcome.kind === 'accepted' && outcome.messageId ? [outcome.messageId] : [],
+  );
+  // Which requests did not go through, and who they were for.
+  const problems = outcomes.flatMap((outcome, i) => {
+    if (outcome.kind === 'accepted') return [];
+    if (requests.length === 1) return [outcome.message];
+    const count = recipientsOf([requests[i]!]).length;
+    return [`request ${i + 1} of ${requests.length} (${count} recipients): ${outcome.message}`];
+  });
+  core.info(
+    `Email ${status}: ${recipients.length} recipient(s) in ${requests.length} request(s), ${messageIds.length} accepted`,
+  );
+  return {
+    status,
+    recipients,
+    messageIds,
+    requests: requests.length,
+    message: problems.join('\n'),
+  };
+}
+
+/**
+ * The email's status from each request's outcome: `sent` only when every request was accepted;
+ * `partial` when some were and others failed for sure; `unknown` when none failed for sure but
+ * some got no answer (they may have been delivered).
+ */
+export function mailStatus(kinds: RequestOutcome['kind'][], sandbox: boolean): MailStatus {
+  const accepted = kinds.filter((kind) => kind === 'accepted').length;
+  const failed = kinds.filter((kind) => kind === 'failed').length;
+  if (failed === 0 && accepted === kinds.length) return sandbox ? 'sandboxed' : 'sent';
+  if (failed === 0) return 'unknown';
+  return failed === kinds.length ? 'failed' : 'partial';
 }

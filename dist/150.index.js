@@ -1,8 +1,8 @@
-export const id = 827;
-export const ids = [827];
+export const id = 150;
+export const ids = [150];
 export const modules = {
 
-/***/ 827:
+/***/ 1150:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -11,7 +11,7 @@ __webpack_require__.d(__webpack_exports__, {
   notify: () => (/* binding */ notify)
 });
 
-// UNUSED EXPORTS: skipReason
+// UNUSED EXPORTS: mailStatus, skipReason
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 14 modules
 var core = __webpack_require__(6288);
@@ -100,7 +100,8 @@ function deployTable(report) {
     const colour = {
         updated: '#1a7f37',
         'no-change': '#57606a',
-        unknown: '#9a6700',
+        unconfirmed: '#9a6700',
+        'no-match': '#cf222e',
         failed: '#cf222e',
     };
     const cells = hosts
@@ -122,11 +123,7 @@ function defaultHtml(report, values) {
         ? { colour: '#cf222e', text: `${stage} failed` }
         : {
             colour: '#1a7f37',
-            text: !report.pushRequested
-                ? 'Image built'
-                : report.deploy?.status === 'deployed'
-                    ? 'Image pushed and deployed'
-                    : 'Image pushed',
+            text: `Image ${(0,src_report/* successVerb */.FO)(report)}`,
         };
     const commit = [
         html_anchor(values['short-sha'], values['commit-url']),
@@ -188,12 +185,7 @@ function defaultSubject(report, values) {
     const stage = (0,src_report/* failedStage */.g4)(report);
     if (stage)
         return `❌ ${stage} failed: ${first}${sha}`;
-    const verb = !report.pushRequested
-        ? 'built'
-        : report.deploy?.status === 'deployed'
-            ? 'pushed and deployed'
-            : 'pushed';
-    return `✅ ${verb} ${first}${sha}`;
+    return `✅ ${(0,src_report/* successVerb */.FO)(report)} ${first}${sha}`;
 }
 function defaultText(report, values) {
     const stage = (0,src_report/* failedStage */.g4)(report);
@@ -234,71 +226,11 @@ function composeMessage(mail, report) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/notify/requests.ts
-const MAX_RECIPIENTS_PER_REQUEST = 1000;
-/** Removes addresses already listed earlier (to, then cc, then bcc), case-insensitively. */
-function dedupeRecipients(lists) {
-    const seen = new Set();
-    return lists.map((list) => list.filter(({ email }) => {
-        const key = email.toLowerCase();
-        if (seen.has(key))
-            return false;
-        seen.add(key);
-        return true;
-    }));
-}
-function chunk(items, size) {
-    const chunks = [];
-    for (let i = 0; i < items.length; i += size)
-        chunks.push(items.slice(i, i + size));
-    return chunks;
-}
-/**
- * Personalizations grouped into requests. cc and bcc ride with the first personalization only,
- * so each of them gets the message once. `individual` gives each `to` address its own
- * personalization, so nobody sees the others.
- */
-function planPersonalizations(to, cc, bcc, individual) {
-    const [uniqueTo = [], uniqueCc = [], uniqueBcc = []] = dedupeRecipients([to, cc, bcc]);
-    const copies = uniqueCc.length + uniqueBcc.length;
-    const withCopies = (p) => ({
-        ...p,
-        ...(uniqueCc.length ? { cc: uniqueCc } : {}),
-        ...(uniqueBcc.length ? { bcc: uniqueBcc } : {}),
-    });
-    const firstSize = Math.max(1, MAX_RECIPIENTS_PER_REQUEST - copies);
-    const groups = [
-        uniqueTo.slice(0, firstSize),
-        ...chunk(uniqueTo.slice(firstSize), MAX_RECIPIENTS_PER_REQUEST),
-    ];
-    if (!individual)
-        return groups.map((group, i) => [i === 0 ? withCopies({ to: group }) : { to: group }]);
-    return groups.map((group, i) => group.map((address, j) => i === 0 && j === 0 ? withCopies({ to: [address] }) : { to: [address] }));
-}
-function buildMailRequests(mail, message, templateData) {
-    const content = mail.templateId
-        ? { templateId: mail.templateId, dynamicTemplateData: templateData, subject: message.subject }
-        : {
-            subject: message.subject,
-            text: message.text,
-            ...(message.html ? { html: message.html } : {}),
-        };
-    return planPersonalizations(mail.to, mail.cc, mail.bcc, mail.individual).map((personalizations) => ({
-        personalizations,
-        from: mail.from,
-        ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
-        ...content,
-        ...(mail.sandbox ? { mailSettings: { sandboxMode: { enable: true } } } : {}),
-    }));
-}
-/** Every address the requests send to, in order. */
-function recipientsOf(requests) {
-    return requests.flatMap((request) => request.personalizations.flatMap((p) => [...p.to, ...(p.cc ?? []), ...(p.bcc ?? [])].map((a) => a.email)));
-}
-
+// EXTERNAL MODULE: ./src/notify/requests.ts
+var notify_requests = __webpack_require__(1887);
 ;// CONCATENATED MODULE: ./src/notify/stage.ts
 // The email stage: decides whether this run sends, builds the requests, sends them, and
-// returns what happened. Never throws: a failure is a MailResult with status "failed".
+// returns what happened, request by request. Never throws: a failure is a MailResult.
 
 
 
@@ -329,30 +261,49 @@ async function notify(mail, report) {
         subject: message.subject,
         ...mail.templateData,
     };
-    const requests = buildMailRequests(mail, message, templateData);
-    const recipients = recipientsOf(requests);
+    const requests = (0,notify_requests/* buildMailRequests */.M)(mail, message, templateData);
+    const recipients = (0,notify_requests/* recipientsOf */.wX)(requests);
+    let outcomes;
     try {
         const { sendAll } = await __webpack_require__.e(/* import() */ 937).then(__webpack_require__.bind(__webpack_require__, 6937));
-        const results = await sendAll(mail, requests);
-        const status = mail.sandbox ? 'sandboxed' : 'sent';
-        core/* info */.pq(`Email ${status} to ${recipients.length} recipient(s) in ${requests.length} request(s)`);
-        return {
-            status,
-            recipients,
-            messageIds: results.map((r) => r.messageId).filter(Boolean),
-            requests: requests.length,
-            message: '',
-        };
+        outcomes = await sendAll(mail, requests);
     }
     catch (error) {
-        return {
-            status: 'failed',
-            recipients,
-            messageIds: [],
-            requests: requests.length,
-            message: error.message,
-        };
+        outcomes = requests.map(() => ({ kind: 'failed', message: error.message }));
     }
+    const status = mailStatus(outcomes.map((outcome) => outcome.kind), mail.sandbox);
+    const messageIds = outcomes.flatMap((outcome) => outcome.kind === 'accepted' && outcome.messageId ? [outcome.messageId] : []);
+    // Which requests did not go through, and who they were for.
+    const problems = outcomes.flatMap((outcome, i) => {
+        if (outcome.kind === 'accepted')
+            return [];
+        if (requests.length === 1)
+            return [outcome.message];
+        const count = (0,notify_requests/* recipientsOf */.wX)([requests[i]]).length;
+        return [`request ${i + 1} of ${requests.length} (${count} recipients): ${outcome.message}`];
+    });
+    core/* info */.pq(`Email ${status}: ${recipients.length} recipient(s) in ${requests.length} request(s), ${messageIds.length} accepted`);
+    return {
+        status,
+        recipients,
+        messageIds,
+        requests: requests.length,
+        message: problems.join('\n'),
+    };
+}
+/**
+ * The email's status from each request's outcome: `sent` only when every request was accepted;
+ * `partial` when some were and others failed for sure; `unknown` when none failed for sure but
+ * some got no answer (they may have been delivered).
+ */
+function mailStatus(kinds, sandbox) {
+    const accepted = kinds.filter((kind) => kind === 'accepted').length;
+    const failed = kinds.filter((kind) => kind === 'failed').length;
+    if (failed === 0 && accepted === kinds.length)
+        return sandbox ? 'sandboxed' : 'sent';
+    if (failed === 0)
+        return 'unknown';
+    return failed === kinds.length ? 'failed' : 'partial';
 }
 
 
