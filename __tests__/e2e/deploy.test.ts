@@ -65,11 +65,15 @@ function deployInputs(
   };
 }
 
-/** What Watchtower does for a container whose image was updated: pull, compare, recreate. */
+/**
+ * What Watchtower does with the container on the daemon: it is scanned when its image name (as
+ * it was created, without its tag) equals an `image=` value, as the maintained fork compares
+ * names with a registry port; then pull, compare, recreate.
+ */
 function watchtowerOnTheDaemon(container: string, reference: string) {
   return async (images: string[]): Promise<UpdateSummary> => {
-    const repository = reference.slice(0, reference.lastIndexOf(':'));
-    if (!images.includes(repository))
+    const created = dockerCli(['inspect', '--format', '{{.Config.Image}}', container]).trim();
+    if (!images.includes(created.replace(/:[^/:]*$/, '')))
       return { scanned: 0, updated: 0, failed: 0, restarted: 0, skipped: 0 };
     const before = dockerCli(['inspect', '--format', '{{.Image}}', container]).trim();
     dockerCli(['pull', '--quiet', reference]);
@@ -166,15 +170,63 @@ describe('deployment through Watchtower', () => {
     expect(hosts.every((h) => h.durationMs >= 1500)).toBe(true);
   });
 
-  it('upstream 1.7.1 (empty 200 body) counts as deployed with unknown details', async () => {
-    const upstream = await host({ flavour: 'upstream', token: PLANTED.watchtowerToken });
-    const run = await runAction({ inputs: deployInputs(uniqueName('up'), [upstream.url]) });
-    expect(run.exitCode, run.stdout).toBe(0);
-    expect(run.outputs['deploy-status']).toBe('deployed');
+  it('a host that runs no container of the image: no-match, the step fails, nothing says deployed', async () => {
+    const repo = uniqueName('other');
+    const reference = `${registry.host}/${repo}:live`;
+    const container = uniqueName('app');
+    containers.push(container);
+    // The host runs some other image; the action pushes `repo`.
+    const otherImage = `${registry.host}/${uniqueName('elsewhere')}:live`;
+    const other = await runAction({ inputs: { context, tags: otherImage } });
+    expect(other.exitCode, other.stdout).toBe(0);
+    dockerCli(['run', '-d', '--name', container, otherImage]);
+    const watchtower = await host({
+      flavour: 'fork',
+      token: PLANTED.watchtowerToken,
+      onUpdate: watchtowerOnTheDaemon(container, reference),
+    });
+    const run = await runAction({
+      inputs: {
+        ...deployInputs(repo, [watchtower.url]),
+        'sendgrid-token': PLANTED.sendgridToken,
+        'sendgrid-api-url': sendgrid.url,
+        mail: 'ops@example.com',
+        from: 'ci@example.com',
+      },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs['deploy-status']).toBe('failed');
     expect(JSON.parse(run.outputs['deploy-result']!)[0]).toMatchObject({
-      status: 'unknown',
+      status: 'no-match',
+      counts: { scanned: 0, updated: 0, failed: 0 },
+    });
+    expect(errorAnnotations(run)[0]).toMatch(
+      /^deploy failed on .*scanned 0, updated 0, failed 0: no container here runs these images/,
+    );
+    expect(run.summary).not.toMatch(/deployed/);
+    expect(sendgrid.received.at(-1)!.body.subject).toMatch(/^❌ deploy failed/);
+  });
+
+  it('upstream 1.7.1 (empty 200 body): unconfirmed, a warning, and the email does not say deployed', async () => {
+    const upstream = await host({ flavour: 'upstream', token: PLANTED.watchtowerToken });
+    const run = await runAction({
+      inputs: {
+        ...deployInputs(uniqueName('up'), [upstream.url]),
+        'sendgrid-token': PLANTED.sendgridToken,
+        'sendgrid-api-url': sendgrid.url,
+        mail: 'ops@example.com',
+        from: 'ci@example.com',
+      },
+    });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.outputs['deploy-status']).toBe('unconfirmed');
+    expect(JSON.parse(run.outputs['deploy-result']!)[0]).toMatchObject({
+      status: 'unconfirmed',
       httpStatus: 200,
     });
+    expect(run.stdout).toMatch(/::warning::deploy unconfirmed on /);
+    expect(run.summary).toMatch(/^## ✅ pushed, deploy unconfirmed /);
+    expect(sendgrid.received.at(-1)!.body.subject).toMatch(/^✅ pushed, deploy unconfirmed /);
     expect(upstream.calls[0]!.images).toHaveLength(1);
   });
 

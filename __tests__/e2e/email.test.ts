@@ -154,6 +154,60 @@ describe('email through SendGrid', () => {
     ]);
   });
 
+  it('1,500 recipients, the second request fails: partial, the first is kept and not resent', async () => {
+    sendgrid = await startSendGrid(PLANTED.sendgridToken);
+    sendgrid.queue(
+      { kind: 'pass' },
+      { kind: 'status', status: 400, body: { errors: [{ message: 'Bad Request', field: null }] } },
+    );
+    const recipients = Array.from({ length: 1500 }, (_, i) => `user${i}@example.com`).join('\n');
+    const { run } = await runWithMail({ mail: recipients });
+    expect(run.exitCode).toBe(1);
+    expect(sendgrid.requestCount()).toBe(2);
+    expect(run.outputs['mail-status']).toBe('partial');
+    const accepted = sendgrid.received.filter((r) => r.status === 202);
+    expect(accepted).toHaveLength(1);
+    expect(run.outputs['message-id']).toMatch(/^\w{22}$/);
+    expect(run.summary).toContain(run.outputs['message-id']);
+    expect(errorAnnotations(run)[0]).toBe(
+      'email partial: request 2 of 2 (500 recipients): SendGrid answered HTTP 400: Bad Request',
+    );
+  });
+
+  it('a request answered after the timeout is not sent again: unknown, with a warning', async () => {
+    sendgrid = await startSendGrid(PLANTED.sendgridToken);
+    // SendGrid accepts it, 1.5 s later: after the action stopped waiting.
+    sendgrid.always({ kind: 'delay', ms: 1500 });
+    const { run } = await runWithMail({ 'sendgrid-timeout': '1' });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.outputs['mail-status']).toBe('unknown');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // Delivered once, not four times.
+    expect(sendgrid.requestCount()).toBe(1);
+    expect(sendgrid.received.map((r) => r.status)).toEqual([202]);
+    expect(run.stdout).toMatch(
+      /::warning::email unconfirmed: could not reach SendGrid: timeout of 1000ms exceeded; SendGrid may have accepted it, so it was not sent again/,
+    );
+  });
+
+  it('individual with cc and bcc: each address gets one copy addressed to it alone', async () => {
+    sendgrid = await startSendGrid(PLANTED.sendgridToken);
+    const { run } = await runWithMail({
+      individual: 'true',
+      cc: 'lead@example.com',
+      bcc: 'audit@example.com',
+    });
+    expect(run.exitCode, run.stdout).toBe(0);
+    const [mail] = sendgrid.received;
+    expect(mail!.body.personalizations).toEqual([
+      { to: [{ email: 'dev@example.com', name: 'Dev Team' }] },
+      { to: [{ email: 'ops@example.com' }] },
+      { to: [{ email: 'lead@example.com' }] },
+      { to: [{ email: 'audit@example.com' }] },
+    ]);
+    expect(sendgrid.received.some((r) => r.dropped)).toBe(false);
+  });
+
   it('an empty token (fork pull request) skips the email with a warning; the push is unaffected', async () => {
     sendgrid = await startSendGrid(PLANTED.sendgridToken);
     const { run } = await runWithMail({ 'sendgrid-token': '' });

@@ -5,8 +5,14 @@ import type { AddressInfo } from 'node:net';
 /** What a test server does with the next request instead of its normal answer. */
 export type Fault =
   | { kind: 'status'; status: number; headers?: Record<string, string>; body?: unknown }
+  /** A body as it is, e.g. the HTML page of a web server standing where Watchtower should. */
+  | { kind: 'raw'; status: number; contentType: string; body: string }
   | { kind: 'hang' }
-  | { kind: 'close' };
+  | { kind: 'close' }
+  /** No fault: this request gets the normal answer (to queue a fault for a later one). */
+  | { kind: 'pass' }
+  /** The normal answer, this much later (the server handles it, e.g. after a client gave up). */
+  | { kind: 'delay'; ms: number };
 
 export interface TestServer {
   url: string;
@@ -55,7 +61,12 @@ export function playFault(
   request: http.IncomingMessage,
   response: http.ServerResponse,
 ): boolean {
-  if (!fault) return false;
+  if (!fault || fault.kind === 'pass' || fault.kind === 'delay') return false;
+  if (fault.kind === 'raw') {
+    response.writeHead(fault.status, { 'Content-Type': fault.contentType });
+    response.end(fault.body);
+    return true;
+  }
   if (fault.kind === 'hang') return true; // never answers; the client's timeout must end it
   if (fault.kind === 'close') {
     request.socket.destroy();

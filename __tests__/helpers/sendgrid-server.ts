@@ -5,7 +5,8 @@
 // personalizations, each with `to`; at most 1000 recipients per request; no address twice
 // across to/cc/bcc of a personalization; `from.email`; a non-empty subject unless a template
 // sets it; non-empty content values, text/plain first; 202 with X-Message-Id; sandbox mode
-// answers 200; errors are {errors:[{message, field, help}]}; 429 carries X-RateLimit-Reset.
+// answers 200; errors are {errors:[{message, field, help}]}; 429 carries X-RateLimit-Reset; a
+// recipient name with "," or ";" is accepted and dropped (the Mail Send limitations page).
 import { randomUUID } from 'node:crypto';
 import { type Fault, listen, playFault, readBody, sendJson, type TestServer } from './http.js';
 
@@ -34,6 +35,18 @@ export interface ReceivedMail {
   authorization: string;
   body: MailSendBody;
   status: number;
+  /**
+   * Accepted (202) but never delivered: a to/cc/bcc name holds "," or ";", which SendGrid
+   * documents as not allowed (docs.sendgrid.com/api-reference/mail-send/limitations) and which
+   * users report as dropped after a 202.
+   */
+  dropped: boolean;
+}
+
+function dropsSilently(body: MailSendBody): boolean {
+  return (body.personalizations ?? []).some((p) =>
+    [...(p.to ?? []), ...(p.cc ?? []), ...(p.bcc ?? [])].some((a) => /[,;]/.test(a.name ?? '')),
+  );
 }
 
 export interface SendGridServer extends TestServer {
@@ -150,7 +163,9 @@ export async function startSendGrid(apiKey: string): Promise<SendGridServer> {
   const server = await listen(async (request, response) => {
     requests++;
     const text = await readBody(request);
-    if (playFault(queued.shift() ?? permanent, request, response)) return;
+    const fault = queued.shift() ?? permanent;
+    if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    if (playFault(fault, request, response)) return;
     if (request.method !== 'POST' || request.url !== '/v3/mail/send')
       return sendJson(response, 404, error('Not found', null));
     const authorization = request.headers.authorization ?? '';
@@ -169,7 +184,7 @@ export async function startSendGrid(apiKey: string): Promise<SendGridServer> {
     }
     const problem = validateMailSend(body);
     const status = problem ? 400 : body.mail_settings?.sandbox_mode?.enable ? 200 : 202;
-    received.push({ authorization, body, status });
+    received.push({ authorization, body, status, dropped: !problem && dropsSilently(body) });
     if (problem) return sendJson(response, 400, problem);
     sendJson(
       response,

@@ -119,6 +119,15 @@ const ALL_CASES: Case[] = [
   [{ 'template-id': TEMPLATE, 'template-data': '{bad json' }, 'template-data', /not valid JSON/],
   [{ 'template-data': '{"a":1}' }, 'template-data', /only used with "template-id"/],
   [{ 'template-id': 'welcome' }, 'template-id', /not a SendGrid dynamic template id/],
+  // SendGrid's client sends an uppercase D- id as a legacy template, dropping the template data.
+  [{ 'template-id': TEMPLATE.replace('d-', 'D-') }, 'template-id', /lowercase d- followed by/],
+  [{ mail: '"Doe, Ann" <ann@example.com>' }, 'mail', /contains "," or ";", which SendGrid/],
+  [{ cc: '"Ops; on call" <ops@example.com>' }, 'cc', /contains "," or ";"/],
+  [
+    { bcc: Array.from({ length: 1000 }, (_, i) => `b${i}@example.com`).join('\n') },
+    'bcc',
+    /cc and bcc list 1000 addresses together; SendGrid allows 1000 recipients per request/,
+  ],
   [{ 'template-id': TEMPLATE, html: '<p>hi</p>' }, 'template-id', /cannot be combined/],
   [{ 'notify-on': 'sometimes' }, 'notify-on', /expected one of always, success, failure, never/],
   [{ individual: 'maybe' }, 'individual', /expected true or false/],

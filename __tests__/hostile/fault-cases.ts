@@ -11,8 +11,10 @@ interface FaultExpectation {
   digest: boolean;
   /** Whether the image id output is set (default: when the build half got past the build). */
   imageId?: boolean;
-  mail: 'sent' | 'failed';
-  deploy: 'deployed' | 'failed' | 'skipped';
+  mail: 'sent' | 'failed' | 'partial' | 'unknown';
+  deploy: 'deployed' | 'unconfirmed' | 'failed' | 'skipped';
+  /** How many message ids the `message-id` output holds (default: one when mail is sent). */
+  messageIds?: number;
   sendgridRequests: number;
   watchtowerRequests: number;
   /** The email's subject, when one was accepted. */
@@ -39,7 +41,8 @@ export interface FaultCase {
   sendgrid?: { queue?: Fault[]; always?: Fault };
   watchtower?: { queue?: Fault[] };
   /** Special arrangements the test makes on the real parts. */
-  arrange?: 'no-registry' | 'registry-dies-before-push' | 'no-dockerd' | 'no-watchtower';
+  arrange?:
+    'no-registry' | 'registry-dies-before-push' | 'no-dockerd' | 'no-watchtower' | 'no-sendgrid';
   expect: FaultExpectation;
 }
 
@@ -316,35 +319,78 @@ export const FAULT_CASES: FaultCase[] = [
     stage: 'email',
     fault: 'SendGrid never answers',
     outcome:
-      'each try ends after `sendgrid-timeout`; 4 tries, then the step fails (`email failed: could not reach SendGrid: timeout…`)',
+      'gives up after `sendgrid-timeout` and does not send again (SendGrid may have accepted it: a retry could mail everyone twice); `mail-status: unknown`, a warning (`email unconfirmed: …`); step succeeds',
     inputs: { 'sendgrid-timeout': '1' },
     sendgrid: { always: { kind: 'hang' } },
     expect: {
-      exit: 1,
-      message: /^email failed: could not reach SendGrid: timeout/,
+      exit: 0,
+      message:
+        /^email unconfirmed: could not reach SendGrid: timeout of 1000ms exceeded; SendGrid may have accepted it/,
       digest: true,
-      mail: 'failed',
+      mail: 'unknown',
+      messageIds: 0,
       deploy: 'deployed',
-      sendgridRequests: 4,
+      sendgridRequests: 1,
       watchtowerRequests: 1,
-      maxSeconds: 35,
+      maxSeconds: 20,
     },
   },
   {
     stage: 'email',
-    fault: 'SendGrid closes the connection',
+    fault: 'SendGrid closes the connection after the request',
     outcome:
-      '4 tries, then the step fails (`email failed: could not reach SendGrid: socket hang up`)',
+      'not sent again; `mail-status: unknown`, a warning (`email unconfirmed: …socket hang up`); step succeeds',
     sendgrid: { always: { kind: 'close' } },
     expect: {
+      exit: 0,
+      message: /^email unconfirmed: could not reach SendGrid: socket hang up/,
+      digest: true,
+      mail: 'unknown',
+      messageIds: 0,
+      deploy: 'deployed',
+      sendgridRequests: 1,
+      watchtowerRequests: 1,
+      maxSeconds: 20,
+    },
+  },
+  {
+    stage: 'email',
+    fault: 'SendGrid refuses connections',
+    outcome:
+      'nothing was sent, so 4 tries (backoff 1, 2, 4 s), then the step fails (`email failed: could not reach SendGrid: …ECONNREFUSED… (4 tries)`)',
+    arrange: 'no-sendgrid',
+    expect: {
       exit: 1,
-      message: /^email failed: could not reach SendGrid: socket hang up/,
+      message: /^email failed: could not reach SendGrid: .*ECONNREFUSED.* \(4 tries\)/,
       digest: true,
       mail: 'failed',
+      messageIds: 0,
       deploy: 'deployed',
-      sendgridRequests: 4,
+      sendgridRequests: 0,
       watchtowerRequests: 1,
       maxSeconds: 30,
+    },
+  },
+  {
+    stage: 'email',
+    fault: '1,001 recipients, SendGrid rejects the second request',
+    outcome:
+      'the first request’s 1,000 stay sent (its message id kept); `mail-status: partial`; step fails (`email partial: request 2 of 2 (1 recipients): …`)',
+    inputs: {
+      mail: Array.from({ length: 1001 }, (_, i) => `user${i}@example.com`).join('\n'),
+    },
+    sendgrid: { queue: [{ kind: 'pass' }, serverError(400, 'Bad Request')] },
+    expect: {
+      exit: 1,
+      message:
+        /^email partial: request 2 of 2 \(1 recipients\): SendGrid answered HTTP 400: Bad Request$/,
+      digest: true,
+      mail: 'partial',
+      messageIds: 1,
+      deploy: 'deployed',
+      sendgridRequests: 2,
+      watchtowerRequests: 1,
+      maxSeconds: 20,
     },
   },
   {
@@ -450,6 +496,106 @@ export const FAULT_CASES: FaultCase[] = [
       sendgridRequests: 1,
       watchtowerRequests: 0,
       subject: /^❌ deploy failed/,
+      maxSeconds: 20,
+    },
+  },
+  {
+    stage: 'deploy',
+    fault: 'a web server answers 200 with an HTML page (nginx welcome, a login form)',
+    outcome:
+      'step fails (`deploy failed on <url> (not a Watchtower API: HTTP 200 with "<!DOCTYPE html>…")`); never "deployed"',
+    watchtower: {
+      queue: [
+        {
+          kind: 'raw',
+          status: 200,
+          contentType: 'text/html',
+          body: '<!DOCTYPE html>\n<html><head><title>Welcome to nginx!</title></head></html>\n',
+        },
+      ],
+    },
+    expect: {
+      exit: 1,
+      message: /^deploy failed on .*not a Watchtower API: HTTP 200 with "<!DOCTYPE html>/,
+      digest: true,
+      mail: 'sent',
+      deploy: 'failed',
+      sendgridRequests: 1,
+      watchtowerRequests: 1,
+      subject: /^❌ deploy failed/,
+      maxSeconds: 20,
+    },
+  },
+  {
+    stage: 'deploy',
+    fault: 'Watchtower scanned no container (`scanned: 0`)',
+    outcome:
+      '`no-match`: step fails (`deploy failed on <url> (scanned 0 …: no container here runs these images …)`)',
+    watchtower: {
+      queue: [
+        {
+          kind: 'status',
+          status: 200,
+          body: {
+            summary: { scanned: 0, updated: 0, failed: 0, restarted: 0, skipped: 0 },
+            api_version: 'v1',
+          },
+        },
+      ],
+    },
+    expect: {
+      exit: 1,
+      message: /^deploy failed on .*scanned 0, updated 0, failed 0: no container here runs/,
+      digest: true,
+      mail: 'sent',
+      deploy: 'failed',
+      sendgridRequests: 1,
+      watchtowerRequests: 1,
+      subject: /^❌ deploy failed/,
+      maxSeconds: 20,
+    },
+  },
+  {
+    stage: 'deploy',
+    fault: 'Watchtower reports failed containers',
+    outcome:
+      'step fails (`deploy failed on <url> (scanned 1, updated 0, failed 1: the host could not update every container)`)',
+    watchtower: {
+      queue: [
+        {
+          kind: 'status',
+          status: 200,
+          body: { summary: { scanned: 1, updated: 0, failed: 1 }, api_version: 'v1' },
+        },
+      ],
+    },
+    expect: {
+      exit: 1,
+      message: /^deploy failed on .*failed 1: the host could not update every container/,
+      digest: true,
+      mail: 'sent',
+      deploy: 'failed',
+      sendgridRequests: 1,
+      watchtowerRequests: 1,
+      subject: /^❌ deploy failed/,
+      maxSeconds: 20,
+    },
+  },
+  {
+    stage: 'deploy',
+    fault: 'containrrr/watchtower 1.7.1 (200, empty body)',
+    outcome:
+      '`unconfirmed`: the host took the request but does not say what it did; a warning; step succeeds; subject “✅ pushed, deploy unconfirmed”',
+    watchtower: { queue: [{ kind: 'status', status: 200 }] },
+    expect: {
+      exit: 0,
+      message: /^deploy unconfirmed on /,
+      digest: true,
+      mail: 'sent',
+      deploy: 'unconfirmed',
+      sendgridRequests: 1,
+      watchtowerRequests: 1,
+      subject: /^✅ pushed, deploy unconfirmed/,
       maxSeconds: 20,
     },
   },

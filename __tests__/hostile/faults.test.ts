@@ -97,6 +97,8 @@ describe.each(FAULT_CASES)('$stage: $fault', (c: FaultCase) => {
       env.DOCKER_HOST = `unix://${path.join(dockerConfig, 'no-dockerd.sock')}`;
     } else if (c.arrange === 'no-watchtower') {
       inputs['watchtower-url'] = `http://127.0.0.1:${await freePort()}`;
+    } else if (c.arrange === 'no-sendgrid') {
+      inputs['sendgrid-api-url'] = `http://127.0.0.1:${await freePort()}`;
     }
     inputs = { ...inputs, ...c.inputs };
 
@@ -127,6 +129,8 @@ describe.each(FAULT_CASES)('$stage: $fault', (c: FaultCase) => {
         expect(run.outputs.imageid).toMatch(/^sha256:[a-f0-9]{64}$/);
       else if (expected.imageId === false) expect(run.outputs.imageid ?? '').toBe('');
       expect(run.outputs['mail-status']).toBe(expected.mail);
+      const messageIds = (run.outputs['message-id'] ?? '').split('\n').filter(Boolean);
+      expect(messageIds).toHaveLength(expected.messageIds ?? (expected.mail === 'sent' ? 1 : 0));
       expect(run.outputs['deploy-status']).toBe(expected.deploy);
       expect(run.summary).toMatch(
         expected.exit === 0 && expected.deploy !== 'failed' ? /^## ✅/ : /^## (✅|❌)/,

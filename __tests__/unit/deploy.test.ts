@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deployStatus, imagesToUpdate } from '../../src/deploy/stage.js';
 import {
+  imageSpellings,
   imagesWithRegistryPort,
   interpretResponse,
   retryAfterMs,
@@ -15,13 +16,17 @@ describe('watchtower requests', () => {
     );
   });
 
-  it('defaults to the pushed repositories, once each', () => {
+  it('defaults to the pushed repositories, once each, in every spelling Watchtower needs', () => {
     const deploy = { urls: [], token: 't', images: [], timeoutSeconds: 1, failOnError: true };
     expect(imagesToUpdate(deploy, ['ghcr.io/a/b:1', 'ghcr.io/a/b:latest', 'h:5000/c:2'])).toEqual([
       'ghcr.io/a/b',
       'h:5000/c',
     ]);
-    expect(imagesToUpdate({ ...deploy, images: ['x/y'] }, ['ghcr.io/a/b:1'])).toEqual(['x/y']);
+    expect(imagesToUpdate({ ...deploy, images: ['x/y'] }, ['ghcr.io/a/b:1'])).toEqual([
+      'x/y',
+      'docker.io/x/y',
+      'index.docker.io/x/y',
+    ]);
   });
 
   it('flags images upstream Watchtower cannot match', () => {
@@ -39,8 +44,16 @@ describe('watchtower answers', () => {
     [200, fork({ scanned: 2, updated: 1, failed: 0, restarted: 0, skipped: 0 }), 'updated'],
     [200, fork({ scanned: 2, updated: 0, failed: 0, restarted: 0, skipped: 0 }), 'no-change'],
     [200, fork({ scanned: 2, updated: 1, failed: 1, restarted: 0, skipped: 0 }), 'failed'],
-    [200, '', 'unknown'],
-    [202, '', 'unknown'],
+    [200, fork({ scanned: 0, updated: 0, failed: 0 }), 'no-match'],
+    // Upstream 1.7.1 (and the fork before 1.12.1): 200 with an empty body, whatever it did.
+    [200, '', 'unconfirmed'],
+    [200, '  \n', 'unconfirmed'],
+    [202, '', 'unconfirmed'],
+    // Something else answered 200: a web server, a login page, other JSON.
+    [200, '<!DOCTYPE html><title>Welcome to nginx!</title>', 'failed'],
+    [200, '<form action="/login"><input name="password"></form>', 'failed'],
+    [200, JSON.stringify({ status: 'ok' }), 'failed'],
+    [200, fork({ scanned: '2', updated: 1, failed: 0 }), 'failed'],
     [401, '', 'failed'],
     [404, '', 'failed'],
     [500, 'oops', 'failed'],
@@ -50,9 +63,14 @@ describe('watchtower answers', () => {
 
   it('explains a wrong token and a missing API', () => {
     expect(interpretResponse(401, '').message).toMatch(/token rejected.*WATCHTOWER_HTTP_API_TOKEN/);
-    expect(interpretResponse(404, '').message).toMatch(/WATCHTOWER_HTTP_API_UPDATE/);
+    expect(interpretResponse(404, '').message).toMatch(
+      /WATCHTOWER_HTTP_API_ENDPOINTS=update.*WATCHTOWER_HTTP_API_UPDATE/,
+    );
     expect(interpretResponse(200, fork({ scanned: 0, updated: 0, failed: 0 })).message).toMatch(
-      /no container runs/,
+      /no container here runs these images/,
+    );
+    expect(interpretResponse(200, '<html>\n  <body>Welcome to nginx!').message).toBe(
+      'not a Watchtower API: HTTP 200 with "<html> <body>Welcome to nginx!" (a proxy, a login page or another server answered)',
     );
   });
 
@@ -71,8 +89,109 @@ describe('watchtower answers', () => {
       message: '',
       counts: undefined,
     });
-    expect(deployStatus([host('updated'), host('unknown'), host('no-change')])).toBe('deployed');
-    expect(deployStatus([host('updated'), host('failed')])).toBe('partial');
-    expect(deployStatus([host('failed'), host('failed')])).toBe('failed');
+    expect(deployStatus([host('updated'), host('no-change')])).toBe('deployed');
+    expect(deployStatus([host('updated'), host('unconfirmed')])).toBe('unconfirmed');
+    expect(deployStatus([host('updated'), host('no-match')])).toBe('partial');
+    expect(deployStatus([host('unconfirmed'), host('failed')])).toBe('partial');
+    expect(deployStatus([host('failed'), host('no-match')])).toBe('failed');
+  });
+});
+
+/**
+ * How each Watchtower decides that a container's image is one of `image=` (the sources quoted):
+ * the container's name is Config.Image as created, with `:latest` added when it has no `:`.
+ */
+const imageName = (created: string): string =>
+  created.includes(':') ? created : `${created}:latest`;
+const MATCHERS: Record<string, (container: string, target: string) => boolean> = {
+  // containrrr/watchtower 1.7.1, pkg/filters/filters.go FilterByImage: cut at the first ":".
+  'upstream 1.7.1': (container, target) => imageName(container).split(':')[0] === target,
+  // nicholas-fedor/watchtower 1.9 to 1.20.1: the parts before and after the first ":" (a tag
+  // in the target is compared only when both have one).
+  'fork 1.9–1.20.1': (container, target) => {
+    const containerParts = imageName(container).split(':');
+    const targetParts = target.split(':');
+    if (containerParts[0] !== targetParts[0]) return false;
+    if (targetParts.length > 1 && containerParts.length > 1)
+      return containerParts[1] === targetParts[1];
+    return true;
+  },
+  // The fork from 1.20.2: distribution/reference's familiar names, so spellings of one Docker
+  // Hub repository are equal (a model: docker.io/, index.docker.io/ and library/ removed).
+  'fork ≥ 1.20.2': (container, target) => {
+    const familiar = (name: string): string =>
+      name
+        .replace(/:[^/:]+$/, '')
+        .replace(/^(docker\.io|index\.docker\.io)\//, '')
+        .replace(/^library\//, '');
+    return familiar(imageName(container)) === familiar(target);
+  },
+};
+
+describe('image names as Watchtower matches them', () => {
+  // How a compose file (`image:`) or `docker run` may name what the action pushed.
+  const cases: [pushedTag: string, containerImages: string[]][] = [
+    [
+      'docker.io/acme/api:1',
+      ['acme/api:1', 'docker.io/acme/api:1', 'index.docker.io/acme/api:1', 'acme/api'],
+    ],
+    ['acme/api:1', ['acme/api:1', 'docker.io/acme/api:latest', 'index.docker.io/acme/api']],
+    [
+      'nginx:1',
+      [
+        'nginx:1',
+        'nginx',
+        'library/nginx:1',
+        'docker.io/library/nginx:1',
+        'docker.io/nginx:1',
+        'index.docker.io/library/nginx',
+      ],
+    ],
+    ['docker.io/library/nginx:1', ['nginx:1', 'library/nginx', 'docker.io/nginx']],
+    ['ghcr.io/acme/api:1', ['ghcr.io/acme/api:1', 'ghcr.io/acme/api']],
+  ];
+  const deploy = { urls: [], token: 't', images: [], timeoutSeconds: 1, failOnError: true };
+
+  for (const [version, matches] of Object.entries(MATCHERS)) {
+    it.each(cases)(`${version}: what is sent for %s matches %j`, (tag, containers) => {
+      const sent = imagesToUpdate(deploy, [tag]);
+      for (const container of containers)
+        expect(
+          sent.some((image) => matches(container, image)),
+          container,
+        ).toBe(true);
+    });
+
+    it(`${version}: nothing sent matches another repository`, () => {
+      const sent = imagesToUpdate(deploy, ['docker.io/acme/api:1', 'ghcr.io/acme/web:1']);
+      for (const container of ['acme/web:1', 'acme/api-v2:1', 'ghcr.io/acme/api:1', 'nginx:1'])
+        expect(
+          sent.some((image) => matches(container, image)),
+          container,
+        ).toBe(false);
+    });
+  }
+
+  it('a registry with a port: the fork matches it, upstream 1.7.1 never does', () => {
+    const sent = imagesToUpdate(deploy, ['127.0.0.1:5000/app:1']);
+    expect(sent).toEqual(['127.0.0.1:5000/app']);
+    expect(MATCHERS['fork 1.9–1.20.1']!('127.0.0.1:5000/app:1', sent[0]!)).toBe(true);
+    expect(MATCHERS['fork ≥ 1.20.2']!('127.0.0.1:5000/app:1', sent[0]!)).toBe(true);
+    expect(MATCHERS['upstream 1.7.1']!('127.0.0.1:5000/app:1', sent[0]!)).toBe(false);
+    expect(imagesWithRegistryPort(sent)).toEqual(sent);
+  });
+
+  it('spells Docker Hub names every way docker accepts them, other registries as written', () => {
+    expect(imageSpellings('nginx')).toEqual([
+      'nginx',
+      'library/nginx',
+      'docker.io/nginx',
+      'docker.io/library/nginx',
+      'index.docker.io/nginx',
+      'index.docker.io/library/nginx',
+    ]);
+    expect(imageSpellings('registry.example.com/team/app')).toEqual([
+      'registry.example.com/team/app',
+    ]);
   });
 });

@@ -134,14 +134,14 @@ describe('readInputs', () => {
       read({
         tags: 'a:1',
         'sendgrid-token': 'SG.x',
-        mail: 'a@x.io; "Doe, Ann" <ann@x.io>\nb@x.io',
+        mail: 'a@x.io; "Ann Doe" <ann@x.io>\nb@x.io',
         from: 'CI <ci@x.io>',
       }),
       env,
     ).mail!;
     expect(mail.to).toEqual([
       { email: 'a@x.io' },
-      { email: 'ann@x.io', name: 'Doe, Ann' },
+      { email: 'ann@x.io', name: 'Ann Doe' },
       { email: 'b@x.io' },
     ]);
     expect(mail.from).toEqual({ email: 'ci@x.io', name: 'CI' });

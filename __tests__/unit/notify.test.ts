@@ -10,8 +10,8 @@ import {
   unknownPlaceholders,
 } from '../../src/notify/placeholders.js';
 import { buildMailRequests, planPersonalizations } from '../../src/notify/requests.js';
-import { isRetryable, MAX_WAIT_MS, retryDelayMs } from '../../src/notify/retry.js';
-import { skipReason } from '../../src/notify/stage.js';
+import { failureKind, MAX_WAIT_MS, retryDelayMs } from '../../src/notify/retry.js';
+import { mailStatus, skipReason } from '../../src/notify/stage.js';
 import type { Report } from '../../src/report.js';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
@@ -196,15 +196,33 @@ describe('requests', () => {
     expect(plan).toEqual([[{ to: [{ email: 'a@x.io' }], cc: [{ email: 'c@x.io' }] }]]);
   });
 
-  it('individual: one personalization per recipient', () => {
-    const plan = planPersonalizations(addresses(3), [], [], true);
+  it('never puts more than 1000 recipients in a request, cc and bcc counted', () => {
+    const plan = planPersonalizations(addresses(2), [], addresses(999, 'b.io'), false);
+    const counts = plan.map((r) =>
+      r.reduce((n, p) => n + p.to.length + (p.cc?.length ?? 0) + (p.bcc?.length ?? 0), 0),
+    );
+    expect(counts).toEqual([1000, 1]);
+    expect(() => planPersonalizations(addresses(1), [], addresses(1000, 'b.io'), false)).toThrow(
+      /fewer than 1000/,
+    );
+  });
+
+  it('individual: every recipient, cc and bcc too, gets one copy addressed to them alone', () => {
+    const plan = planPersonalizations(
+      addresses(2),
+      [{ email: 'c@x.io' }],
+      [{ email: 'b@x.io' }],
+      true,
+    );
     expect(plan).toEqual([
       [
         { to: [{ email: 'u0@x.io' }] },
         { to: [{ email: 'u1@x.io' }] },
-        { to: [{ email: 'u2@x.io' }] },
+        { to: [{ email: 'c@x.io' }] },
+        { to: [{ email: 'b@x.io' }] },
       ],
     ]);
+    expect(planPersonalizations(addresses(1500), addresses(600, 'c.io'), [], true)).toHaveLength(3);
   });
 
   it('builds template and sandbox requests', () => {
@@ -223,12 +241,26 @@ describe('requests', () => {
 });
 
 describe('retry policy', () => {
-  it('retries 429, 5xx and network errors only', () => {
-    expect(isRetryable(429, false)).toBe(true);
-    expect(isRetryable(503, false)).toBe(true);
-    expect(isRetryable(undefined, true)).toBe(true);
-    expect(isRetryable(400, false)).toBe(false);
-    expect(isRetryable(undefined, false)).toBe(false);
+  it('retries only what cannot have been delivered', () => {
+    expect(failureKind(429, undefined)).toBe('retry');
+    expect(failureKind(503, undefined)).toBe('retry');
+    expect(failureKind(undefined, 'ECONNREFUSED')).toBe('retry');
+    expect(failureKind(undefined, 'ENOTFOUND')).toBe('retry');
+    expect(failureKind(400, undefined)).toBe('permanent');
+    expect(failureKind(undefined, undefined)).toBe('permanent');
+    // Sent, and no answer: SendGrid may have accepted it.
+    expect(failureKind(undefined, 'ECONNABORTED')).toBe('unknown');
+    expect(failureKind(undefined, 'ETIMEDOUT')).toBe('unknown');
+    expect(failureKind(undefined, 'ECONNRESET')).toBe('unknown');
+  });
+
+  it('says "sent" only when every request was accepted', () => {
+    expect(mailStatus(['accepted', 'accepted'], false)).toBe('sent');
+    expect(mailStatus(['accepted'], true)).toBe('sandboxed');
+    expect(mailStatus(['accepted', 'failed'], false)).toBe('partial');
+    expect(mailStatus(['unknown', 'failed'], false)).toBe('partial');
+    expect(mailStatus(['accepted', 'unknown'], false)).toBe('unknown');
+    expect(mailStatus(['failed', 'failed'], false)).toBe('failed');
   });
 
   it('honours Retry-After and X-RateLimit-Reset, capped', () => {
