@@ -85,29 +85,43 @@ function watchtowerOnTheDaemon(container: string, reference: string) {
   };
 }
 
+/** The email inputs, for the tests that check what the email says. */
+function withEmail(): Record<string, string> {
+  return {
+    'sendgrid-token': PLANTED.sendgridToken,
+    'sendgrid-api-url': sendgrid.url,
+    mail: 'ops@example.com',
+    from: 'ci@example.com',
+  };
+}
+
+/**
+ * A container on the daemon running `image` (pushed first by the action), and a Watchtower
+ * stand-in for its host that updates it when asked for `reference`.
+ */
+async function watchedContainer(image: string, reference: string) {
+  const container = uniqueName('app');
+  containers.push(container);
+  const pushed = await runAction({ inputs: { context, tags: image, 'build-args': 'VERSION=1' } });
+  expect(pushed.exitCode, pushed.stdout).toBe(0);
+  dockerCli(['run', '-d', '--name', container, image]);
+  const watchtower = await host({
+    flavour: 'fork',
+    token: PLANTED.watchtowerToken,
+    onUpdate: watchtowerOnTheDaemon(container, reference),
+  });
+  return { container, watchtower };
+}
+
 describe('deployment through Watchtower', () => {
   it('updates the running container to the pushed digest, and the summary and email say so', async () => {
     const repo = uniqueName('deploy');
     const reference = `${registry.host}/${repo}:live`;
-    const container = uniqueName('app');
-    containers.push(container);
-
-    const v1 = await runAction({ inputs: { context, tags: reference, 'build-args': 'VERSION=1' } });
-    expect(v1.exitCode, v1.stdout).toBe(0);
-    dockerCli(['run', '-d', '--name', container, reference]);
-
-    const watchtower = await host({
-      flavour: 'fork',
-      token: PLANTED.watchtowerToken,
-      onUpdate: watchtowerOnTheDaemon(container, reference),
-    });
+    const { container, watchtower } = await watchedContainer(reference, reference);
     const run = await runAction({
       inputs: {
         ...deployInputs(repo, [watchtower.url], { 'build-args': 'VERSION=2' }),
-        'sendgrid-token': PLANTED.sendgridToken,
-        'sendgrid-api-url': sendgrid.url,
-        mail: 'ops@example.com',
-        from: 'ci@example.com',
+        ...withEmail(),
       },
     });
     expect(run.exitCode, run.stdout).toBe(0);
@@ -173,26 +187,11 @@ describe('deployment through Watchtower', () => {
   it('a host that runs no container of the image: no-match, the step fails, nothing says deployed', async () => {
     const repo = uniqueName('other');
     const reference = `${registry.host}/${repo}:live`;
-    const container = uniqueName('app');
-    containers.push(container);
     // The host runs some other image; the action pushes `repo`.
     const otherImage = `${registry.host}/${uniqueName('elsewhere')}:live`;
-    const other = await runAction({ inputs: { context, tags: otherImage } });
-    expect(other.exitCode, other.stdout).toBe(0);
-    dockerCli(['run', '-d', '--name', container, otherImage]);
-    const watchtower = await host({
-      flavour: 'fork',
-      token: PLANTED.watchtowerToken,
-      onUpdate: watchtowerOnTheDaemon(container, reference),
-    });
+    const { watchtower } = await watchedContainer(otherImage, reference);
     const run = await runAction({
-      inputs: {
-        ...deployInputs(repo, [watchtower.url]),
-        'sendgrid-token': PLANTED.sendgridToken,
-        'sendgrid-api-url': sendgrid.url,
-        mail: 'ops@example.com',
-        from: 'ci@example.com',
-      },
+      inputs: { ...deployInputs(repo, [watchtower.url]), ...withEmail() },
     });
     expect(run.exitCode).toBe(1);
     expect(run.outputs['deploy-status']).toBe('failed');
@@ -210,13 +209,7 @@ describe('deployment through Watchtower', () => {
   it('upstream 1.7.1 (empty 200 body): unconfirmed, a warning, and the email does not say deployed', async () => {
     const upstream = await host({ flavour: 'upstream', token: PLANTED.watchtowerToken });
     const run = await runAction({
-      inputs: {
-        ...deployInputs(uniqueName('up'), [upstream.url]),
-        'sendgrid-token': PLANTED.sendgridToken,
-        'sendgrid-api-url': sendgrid.url,
-        mail: 'ops@example.com',
-        from: 'ci@example.com',
-      },
+      inputs: { ...deployInputs(uniqueName('up'), [upstream.url]), ...withEmail() },
     });
     expect(run.exitCode, run.stdout).toBe(0);
     expect(run.outputs['deploy-status']).toBe('unconfirmed');
