@@ -32,7 +32,8 @@ var external_node_https_ = __webpack_require__(4708);
 
 
 
-const agents = new lib/* HttpClient */.Qq('build-push-notify');
+/** Watchtower's answer is a small JSON object; more than this is not Watchtower. */
+const MAX_BODY_BYTES = 1024 * 1024;
 class TimeoutError extends Error {
     name = 'TimeoutError';
 }
@@ -43,10 +44,17 @@ async function post(url, headers, timeoutMs) {
         const request = transport.request(target, {
             method: 'POST',
             headers: { ...headers, 'Content-Length': '0' },
-            agent: agents.getAgent(url),
+            // A client per request: HttpClient keeps the first direct agent it made and hands it to
+            // every later URL, so an https host after an http one would get the http agent.
+            agent: new lib/* HttpClient */.Qq('build-push-notify').getAgent(url),
         }, (response) => {
             const chunks = [];
-            response.on('data', (chunk) => chunks.push(chunk));
+            let bytes = 0;
+            response.on('data', (chunk) => {
+                bytes += chunk.length;
+                if (bytes <= MAX_BODY_BYTES)
+                    chunks.push(chunk);
+            });
             response.on('error', reject);
             response.on('end', () => {
                 clearTimeout(timer);

@@ -51,11 +51,14 @@ var external_node_path_ = __webpack_require__(6760);
 
 
 
-/** The key `docker login REGISTRY` stores credentials under: the host, or Docker Hub's index URL. */
+/**
+ * The key `docker login REGISTRY` stores credentials under: the host as given, except that no
+ * registry and `docker.io` mean Docker Hub's index URL (docker CLI 28 keys `index.docker.io`
+ * and `registry-1.docker.io` as written).
+ */
 function loginKey(registry) {
     const host = registry.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
-    const dockerHub = ['', 'docker.io', 'index.docker.io', 'registry-1.docker.io'];
-    return dockerHub.includes(host) ? 'https://index.docker.io/v1/' : host;
+    return host === '' || host === 'docker.io' ? 'https://index.docker.io/v1/' : host;
 }
 /**
  * The step's config.json from the user's. A `credsStore`, or a `credHelpers` entry for the
@@ -78,7 +81,10 @@ function userConfigDir(env) {
 /** Creates the step's config in `dir` (mode 0700) from the user's folder `userDir`. */
 function createStepConfig(dir, userDir, loginRegistry) {
     external_node_fs_.mkdirSync(dir, { mode: 0o700 });
-    const entries = external_node_fs_.existsSync(userDir) ? external_node_fs_.readdirSync(userDir) : [];
+    // A DOCKER_CONFIG that is missing or not a folder: docker warns and uses its defaults.
+    const entries = external_node_fs_.statSync(userDir, { throwIfNoEntry: false })?.isDirectory()
+        ? external_node_fs_.readdirSync(userDir)
+        : [];
     for (const entry of entries) {
         if (entry !== 'config.json')
             external_node_fs_.symlinkSync(external_node_path_.join(userDir, entry), external_node_path_.join(dir, entry));
@@ -118,7 +124,10 @@ function createStepConfig(dir, userDir, loginRegistry) {
 const WORKSPACE_STATE = 'workspace';
 const PREFIX = 'build-push-notify-';
 function createWorkspace(env, loginRegistry) {
-    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(env.RUNNER_TEMP || external_node_os_.tmpdir(), PREFIX));
+    // Absolute, so that the post step (and removeWorkspace's check) finds it from any folder.
+    const root = external_node_path_.resolve(env.RUNNER_TEMP || external_node_os_.tmpdir());
+    external_node_fs_.mkdirSync(root, { recursive: true });
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(root, PREFIX));
     const dockerConfig = external_node_path_.join(dir, 'docker-config');
     try {
         createStepConfig(dockerConfig, userConfigDir(env), loginRegistry);

@@ -436,7 +436,7 @@ let stoppedBy;
  * is a process of its own under docker) cancel the build or push. SIGKILL follows if the group
  * is still there after a grace period.
  */
-function stopDockerCommands(reason) {
+function stopDockerCommands(reason, options = {}) {
     stoppedBy = reason;
     const signalGroup = (child, signal) => {
         try {
@@ -447,6 +447,11 @@ function stopDockerCommands(reason) {
         }
     };
     for (const child of running) {
+        if (options.now) {
+            // No grace left (the step is about to exit): nothing may outlive it.
+            signalGroup(child, 'SIGKILL');
+            continue;
+        }
         signalGroup(child, 'SIGINT');
         setTimeout(() => signalGroup(child, 'SIGKILL'), STOP_GRACE_MS).unref();
     }
@@ -975,12 +980,17 @@ function prepareFiles(workDir, inputs) {
  * Login, build, push. Never throws: a failure is recorded in `report.failure`. There is no
  * logout: the login lives in the step's own Docker config, which is deleted with the workspace.
  */
-async function buildAndPush(inputs, report, builder, workspace) {
+async function buildAndPush(inputs, report, builder, workspace, onStage = () => { }) {
     const login = inputs.login;
+    // Each stage is announced as it starts, so a cancellation can say which one it cut short.
+    const stage = (name, step) => {
+        onStage(name);
+        return inStage(name, step);
+    };
     try {
         const files = prepareFiles(workspace.dir, inputs);
         if (login) {
-            await inStage('login', () => docker(loginArgs(login.registry, login.username), { input: Buffer.from(login.password) }));
+            await stage('login', () => docker(loginArgs(login.registry, login.username), { input: Buffer.from(login.password) }));
         }
         const facts = report.github;
         const labels = defaultLabels(inputs.build.labels, {
@@ -988,11 +998,11 @@ async function buildAndPush(inputs, report, builder, workspace) {
             sha: facts?.sha ?? '',
             created: facts?.commitTime ?? report.startedAt,
         });
-        await inStage('build', () => builder.kind === 'buildx'
+        await stage('build', () => builder.kind === 'buildx'
             ? buildWithBuildx(inputs, report, files, labels, inputs.build.builder || builder.name)
             : buildClassic(inputs, report, files, labels));
         if (inputs.build.push && !report.push)
-            await inStage('push', () => pushTags(inputs.build.tags, report));
+            await stage('push', () => pushTags(inputs.build.tags, report));
     }
     catch (error) {
         const failure = error;
@@ -2150,6 +2160,26 @@ function failures(inputs, report) {
     }
     return reasons;
 }
+/**
+ * A deploy or an email cut short by a cancellation: its request may have reached the hosts or
+ * SendGrid, so it is reported as not confirmed rather than skipped.
+ */
+function recordInterruptedStage(report, stage) {
+    if (stage === 'deploy' && !report.deploy)
+        report.deploy = {
+            status: 'unconfirmed',
+            hosts: [],
+            reason: 'cancelled while asking the hosts to update: they may have updated',
+        };
+    if (stage === 'email' && !report.mail)
+        report.mail = {
+            status: 'unknown',
+            recipients: [],
+            messageIds: [],
+            requests: 0,
+            message: 'cancelled while sending: it may have been delivered',
+        };
+}
 async function run() {
     // Masked before anything else is read or logged.
     let masked = mask(SECRET_INPUTS.map((name) => core/* getInput */.V4(name)));
@@ -2172,7 +2202,7 @@ async function run() {
         if (!(error instanceof InputError))
             throw error;
         await writeSummary(redact(renderInputErrorSummary(error.problems)));
-        core/* setFailed */.C1(redact(error.message));
+        core/* setFailed */.C1(redact((0,src_text/* cutText */.IN)(error.message, src_text/* MESSAGE_LIMIT */.Gy)));
         return;
     }
     // The values behind the build secrets, now that they are parsed: each line of a `secrets`
@@ -2189,11 +2219,18 @@ async function run() {
     /** Reports what did happen and ends the step; once, whether the run ends or is cancelled. */
     const end = () => (ending ??= endStep());
     const endStep = async () => {
+        if (report.cancelled)
+            recordInterruptedStage(report, report.cancelled.stage);
         report.durationMs = Date.now() - report.startedAt.getTime();
-        for (const [name, value] of Object.entries(stepOutputs(report)))
-            core/* setOutput */.uH(name, redact(value));
-        await writeSummary(redact(renderSummary(report)));
-        (0,src_workspace/* removeWorkspace */.qh)(workspace.dir);
+        try {
+            for (const [name, value] of Object.entries(stepOutputs(report)))
+                core/* setOutput */.uH(name, redact(value));
+            await writeSummary(redact(renderSummary(report)));
+        }
+        finally {
+            // The login is in the workspace: it goes even when the summary cannot be written.
+            (0,src_workspace/* removeWorkspace */.qh)(workspace.dir);
+        }
         const reasons = failures(inputs, report);
         if (reasons.length > 0)
             core/* setFailed */.C1(redact((0,src_text/* cutText */.IN)(reasons.join('\n'), src_text/* MESSAGE_LIMIT */.Gy)));
@@ -2201,7 +2238,8 @@ async function run() {
     let stage = 'build';
     const onSignal = (signal) => {
         if (report.cancelled) {
-            // The runner's second signal (SIGTERM 7.5 s after SIGINT): end now.
+            // The runner's second signal (SIGTERM 7.5 s after SIGINT): docker goes now, so does the step.
+            stopDockerCommands(`the step was cancelled (${signal})`, { now: true });
             void end().finally(() => process.exit(1));
             return;
         }
@@ -2214,7 +2252,7 @@ async function run() {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     try {
-        await buildAndPush(inputs, report, builder, workspace);
+        await buildAndPush(inputs, report, builder, workspace, (started) => (stage = started));
         if (report.cancelled && report.failure)
             report.cancelled.stage = report.failure.stage;
         if (inputs.deploy && !report.cancelled) {
@@ -2226,7 +2264,7 @@ async function run() {
         // The email reports the time until it is sent; the outputs, the whole step's.
         report.durationMs = Date.now() - report.startedAt.getTime();
         if (inputs.mail && !report.cancelled) {
-            stage = 'notify';
+            stage = 'email';
             const { notify } = await __webpack_require__.e(/* import() */ 150).then(__webpack_require__.bind(__webpack_require__, 1150));
             report.mail = await notify(inputs.mail, report);
             redactReport(report, redact);
@@ -2517,11 +2555,14 @@ var external_node_path_ = __webpack_require__(6760);
 
 
 
-/** The key `docker login REGISTRY` stores credentials under: the host, or Docker Hub's index URL. */
+/**
+ * The key `docker login REGISTRY` stores credentials under: the host as given, except that no
+ * registry and `docker.io` mean Docker Hub's index URL (docker CLI 28 keys `index.docker.io`
+ * and `registry-1.docker.io` as written).
+ */
 function loginKey(registry) {
     const host = registry.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
-    const dockerHub = ['', 'docker.io', 'index.docker.io', 'registry-1.docker.io'];
-    return dockerHub.includes(host) ? 'https://index.docker.io/v1/' : host;
+    return host === '' || host === 'docker.io' ? 'https://index.docker.io/v1/' : host;
 }
 /**
  * The step's config.json from the user's. A `credsStore`, or a `credHelpers` entry for the
@@ -2544,7 +2585,10 @@ function userConfigDir(env) {
 /** Creates the step's config in `dir` (mode 0700) from the user's folder `userDir`. */
 function createStepConfig(dir, userDir, loginRegistry) {
     external_node_fs_.mkdirSync(dir, { mode: 0o700 });
-    const entries = external_node_fs_.existsSync(userDir) ? external_node_fs_.readdirSync(userDir) : [];
+    // A DOCKER_CONFIG that is missing or not a folder: docker warns and uses its defaults.
+    const entries = external_node_fs_.statSync(userDir, { throwIfNoEntry: false })?.isDirectory()
+        ? external_node_fs_.readdirSync(userDir)
+        : [];
     for (const entry of entries) {
         if (entry !== 'config.json')
             external_node_fs_.symlinkSync(external_node_path_.join(userDir, entry), external_node_path_.join(dir, entry));
@@ -2584,7 +2628,10 @@ function createStepConfig(dir, userDir, loginRegistry) {
 const WORKSPACE_STATE = 'workspace';
 const PREFIX = 'build-push-notify-';
 function createWorkspace(env, loginRegistry) {
-    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(env.RUNNER_TEMP || external_node_os_.tmpdir(), PREFIX));
+    // Absolute, so that the post step (and removeWorkspace's check) finds it from any folder.
+    const root = external_node_path_.resolve(env.RUNNER_TEMP || external_node_os_.tmpdir());
+    external_node_fs_.mkdirSync(root, { recursive: true });
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(root, PREFIX));
     const dockerConfig = external_node_path_.join(dir, 'docker-config');
     try {
         createStepConfig(dockerConfig, userConfigDir(env), loginRegistry);

@@ -12,6 +12,7 @@ dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
 command -v htpasswd >/dev/null || need+=(apache2-utils)
 command -v curl >/dev/null || need+=(curl)
 command -v git >/dev/null || need+=(git) # remote Git contexts, served by git daemon in the tests
+command -v openssl >/dev/null || need+=(openssl) # a certificate for the https Watchtower stand-in
 if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup: missing ${need[*]}; run as root (or install them) first" >&2

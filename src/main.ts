@@ -94,6 +94,27 @@ function failures(inputs: Inputs, report: Report): string[] {
   return reasons;
 }
 
+/**
+ * A deploy or an email cut short by a cancellation: its request may have reached the hosts or
+ * SendGrid, so it is reported as not confirmed rather than skipped.
+ */
+function recordInterruptedStage(report: Report, stage: Stage): void {
+  if (stage === 'deploy' && !report.deploy)
+    report.deploy = {
+      status: 'unconfirmed',
+      hosts: [],
+      reason: 'cancelled while asking the hosts to update: they may have updated',
+    };
+  if (stage === 'email' && !report.mail)
+    report.mail = {
+      status: 'unknown',
+      recipients: [],
+      messageIds: [],
+      requests: 0,
+      message: 'cancelled while sending: it may have been delivered',
+    };
+}
+
 export async function run(): Promise<void> {
   // Masked before anything else is read or logged.
   let masked = mask(SECRET_INPUTS.map((name) => core.getInput(name)));
@@ -115,7 +136,7 @@ export async function run(): Promise<void> {
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     await writeSummary(redact(renderInputErrorSummary(error.problems)));
-    core.setFailed(redact(error.message));
+    core.setFailed(redact(cutText(error.message, MESSAGE_LIMIT)));
     return;
   }
 
@@ -135,18 +156,24 @@ export async function run(): Promise<void> {
   /** Reports what did happen and ends the step; once, whether the run ends or is cancelled. */
   const end = (): Promise<void> => (ending ??= endStep());
   const endStep = async (): Promise<void> => {
+    if (report.cancelled) recordInterruptedStage(report, report.cancelled.stage);
     report.durationMs = Date.now() - report.startedAt.getTime();
-    for (const [name, value] of Object.entries(stepOutputs(report)))
-      core.setOutput(name, redact(value));
-    await writeSummary(redact(renderSummary(report)));
-    removeWorkspace(workspace.dir);
+    try {
+      for (const [name, value] of Object.entries(stepOutputs(report)))
+        core.setOutput(name, redact(value));
+      await writeSummary(redact(renderSummary(report)));
+    } finally {
+      // The login is in the workspace: it goes even when the summary cannot be written.
+      removeWorkspace(workspace.dir);
+    }
     const reasons = failures(inputs, report);
     if (reasons.length > 0) core.setFailed(redact(cutText(reasons.join('\n'), MESSAGE_LIMIT)));
   };
   let stage: Stage = 'build';
   const onSignal = (signal: NodeJS.Signals): void => {
     if (report.cancelled) {
-      // The runner's second signal (SIGTERM 7.5 s after SIGINT): end now.
+      // The runner's second signal (SIGTERM 7.5 s after SIGINT): docker goes now, so does the step.
+      stopDockerCommands(`the step was cancelled (${signal})`, { now: true });
       void end().finally(() => process.exit(1));
       return;
     }
@@ -160,7 +187,7 @@ export async function run(): Promise<void> {
   process.on('SIGTERM', onSignal);
 
   try {
-    await buildAndPush(inputs, report, builder, workspace);
+    await buildAndPush(inputs, report, builder, workspace, (started) => (stage = started));
     if (report.cancelled && report.failure) report.cancelled.stage = report.failure.stage;
     if (inputs.deploy && !report.cancelled) {
       stage = 'deploy';
@@ -171,7 +198,7 @@ export async function run(): Promise<void> {
     // The email reports the time until it is sent; the outputs, the whole step's.
     report.durationMs = Date.now() - report.startedAt.getTime();
     if (inputs.mail && !report.cancelled) {
-      stage = 'notify';
+      stage = 'email';
       const { notify } = await import('./notify/stage.js');
       report.mail = await notify(inputs.mail, report);
       redactReport(report, redact);

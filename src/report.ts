@@ -5,7 +5,7 @@ import type { PlatformImage } from './docker/manifest.js';
 import type { GitHubFacts } from './github.js';
 import { cutText, MESSAGE_LIMIT } from './text.js';
 
-export type Stage = 'inputs' | 'login' | 'build' | 'push' | 'deploy' | 'notify';
+export type Stage = 'inputs' | 'login' | 'build' | 'push' | 'deploy' | 'email';
 
 export interface BuildResult {
   builder: 'buildx' | 'docker';

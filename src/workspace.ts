@@ -17,7 +17,10 @@ export interface Workspace {
 }
 
 export function createWorkspace(env: NodeJS.ProcessEnv, loginRegistry?: string): Workspace {
-  const dir = fs.mkdtempSync(path.join(env.RUNNER_TEMP || os.tmpdir(), PREFIX));
+  // Absolute, so that the post step (and removeWorkspace's check) finds it from any folder.
+  const root = path.resolve(env.RUNNER_TEMP || os.tmpdir());
+  fs.mkdirSync(root, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(root, PREFIX));
   const dockerConfig = path.join(dir, 'docker-config');
   try {
     createStepConfig(dockerConfig, userConfigDir(env), loginRegistry);

@@ -7,7 +7,8 @@ import { HttpClient } from '@actions/http-client';
 import * as http from 'node:http';
 import * as https from 'node:https';
 
-const agents = new HttpClient('build-push-notify');
+/** Watchtower's answer is a small JSON object; more than this is not Watchtower. */
+const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface HttpAnswer {
   status: number;
@@ -32,11 +33,17 @@ export async function post(
       {
         method: 'POST',
         headers: { ...headers, 'Content-Length': '0' },
-        agent: agents.getAgent(url),
+        // A client per request: HttpClient keeps the first direct agent it made and hands it to
+        // every later URL, so an https host after an http one would get the http agent.
+        agent: new HttpClient('build-push-notify').getAgent(url),
       },
       (response) => {
         const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let bytes = 0;
+        response.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+          if (bytes <= MAX_BODY_BYTES) chunks.push(chunk);
+        });
         response.on('error', reject);
         response.on('end', () => {
           clearTimeout(timer);

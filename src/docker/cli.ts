@@ -53,7 +53,7 @@ let stoppedBy: string | undefined;
  * is a process of its own under docker) cancel the build or push. SIGKILL follows if the group
  * is still there after a grace period.
  */
-export function stopDockerCommands(reason: string): void {
+export function stopDockerCommands(reason: string, options: { now?: boolean } = {}): void {
   stoppedBy = reason;
   const signalGroup = (child: ChildProcess, signal: NodeJS.Signals): void => {
     try {
@@ -63,6 +63,11 @@ export function stopDockerCommands(reason: string): void {
     }
   };
   for (const child of running) {
+    if (options.now) {
+      // No grace left (the step is about to exit): nothing may outlive it.
+      signalGroup(child, 'SIGKILL');
+      continue;
+    }
     signalGroup(child, 'SIGINT');
     setTimeout(() => signalGroup(child, 'SIGKILL'), STOP_GRACE_MS).unref();
   }

@@ -14,11 +14,14 @@ type ConfigJson = Record<string, unknown> & {
   credHelpers?: Record<string, string>;
 };
 
-/** The key `docker login REGISTRY` stores credentials under: the host, or Docker Hub's index URL. */
+/**
+ * The key `docker login REGISTRY` stores credentials under: the host as given, except that no
+ * registry and `docker.io` mean Docker Hub's index URL (docker CLI 28 keys `index.docker.io`
+ * and `registry-1.docker.io` as written).
+ */
 export function loginKey(registry: string): string {
   const host = registry.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
-  const dockerHub = ['', 'docker.io', 'index.docker.io', 'registry-1.docker.io'];
-  return dockerHub.includes(host) ? 'https://index.docker.io/v1/' : host;
+  return host === '' || host === 'docker.io' ? 'https://index.docker.io/v1/' : host;
 }
 
 /**
@@ -46,7 +49,10 @@ export function createStepConfig(
   loginRegistry: string | undefined,
 ): void {
   fs.mkdirSync(dir, { mode: 0o700 });
-  const entries = fs.existsSync(userDir) ? fs.readdirSync(userDir) : [];
+  // A DOCKER_CONFIG that is missing or not a folder: docker warns and uses its defaults.
+  const entries = fs.statSync(userDir, { throwIfNoEntry: false })?.isDirectory()
+    ? fs.readdirSync(userDir)
+    : [];
   for (const entry of entries) {
     if (entry !== 'config.json') fs.symlinkSync(path.join(userDir, entry), path.join(dir, entry));
   }

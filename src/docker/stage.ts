@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Inputs } from '../inputs/index.js';
-import type { Report } from '../report.js';
+import type { Report, Stage } from '../report.js';
 import { type BuildFiles, defaultLabels, loginArgs } from './args.js';
 import type { BuilderChoice } from './builder.js';
 import { buildWithBuildx } from './buildx.js';
@@ -39,12 +39,18 @@ export async function buildAndPush(
   report: Report,
   builder: BuilderChoice,
   workspace: Workspace,
+  onStage: (stage: Stage) => void = () => {},
 ): Promise<void> {
   const login = inputs.login;
+  // Each stage is announced as it starts, so a cancellation can say which one it cut short.
+  const stage = <T>(name: Stage, step: () => Promise<T>): Promise<T> => {
+    onStage(name);
+    return inStage(name, step);
+  };
   try {
     const files = prepareFiles(workspace.dir, inputs);
     if (login) {
-      await inStage('login', () =>
+      await stage('login', () =>
         docker(loginArgs(login.registry, login.username), { input: Buffer.from(login.password) }),
       );
     }
@@ -54,13 +60,13 @@ export async function buildAndPush(
       sha: facts?.sha ?? '',
       created: facts?.commitTime ?? report.startedAt,
     });
-    await inStage('build', () =>
+    await stage('build', () =>
       builder.kind === 'buildx'
         ? buildWithBuildx(inputs, report, files, labels, inputs.build.builder || builder.name)
         : buildClassic(inputs, report, files, labels),
     );
     if (inputs.build.push && !report.push)
-      await inStage('push', () => pushTags(inputs.build.tags, report));
+      await stage('push', () => pushTags(inputs.build.tags, report));
   } catch (error) {
     const failure = error as StageError;
     report.failure = { stage: failure.stage, message: failure.message, logTail: failure.logTail };
