@@ -2,7 +2,10 @@
 // host here does on the real daemon what Watchtower does (pull the pushed reference, recreate
 // the container from it) and answers like the maintained fork; other cases follow the
 // contract in helpers/watchtower-server.ts.
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorAnnotations, runAction } from '../helpers/action.js';
 import { BUSYBOX_BASE, dockerCli, makeContext, uniqueName } from '../helpers/context.js';
@@ -280,6 +283,57 @@ describe('deployment through Watchtower', () => {
     expect(run.exitCode).toBe(1);
     expect(watchtower.requestCount()).toBe(0);
     expect(run.outputs['deploy-status']).toBe('skipped');
+  });
+});
+
+describe('https hosts', () => {
+  it('http and https hosts in one run each get the agent of their own scheme', async () => {
+    // A self-signed certificate for 127.0.0.1, trusted by the action as a runner trusts an
+    // internal CA (NODE_EXTRA_CA_CERTS).
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpn-tls-'));
+    const [key, cert] = [path.join(dir, 'key.pem'), path.join(dir, 'cert.pem')];
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { stdio: 'ignore' },
+    );
+    const tls = { key: fs.readFileSync(key, 'utf8'), cert: fs.readFileSync(cert, 'utf8') };
+    try {
+      const plain = await host({ flavour: 'fork', token: PLANTED.watchtowerToken });
+      const secure = await host({ flavour: 'fork', token: PLANTED.watchtowerToken, tls });
+      for (const urls of [
+        [plain.url, secure.url],
+        [secure.url, plain.url],
+      ]) {
+        const run = await runAction({
+          inputs: deployInputs(uniqueName('schemes'), urls),
+          env: { NODE_EXTRA_CA_CERTS: cert },
+        });
+        expect(run.exitCode, run.stdout).toBe(0);
+        const hosts = JSON.parse(run.outputs['deploy-result']!) as { status: string }[];
+        expect(hosts.map((h) => h.status)).toEqual(['updated', 'updated']);
+      }
+      expect(secure.url).toMatch(/^https:/);
+      expect(secure.calls).toHaveLength(2);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

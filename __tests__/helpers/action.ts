@@ -61,7 +61,12 @@ export interface RunOptions {
    * (SIGINT to the step's process). SIGKILL goes to the whole process tree, as the runner's last
    * resort does.
    */
-  interrupt?: { when: RegExp; signal: NodeJS.Signals };
+  interrupt?: {
+    when: RegExp;
+    signal: NodeJS.Signals;
+    /** A second signal this long after the first (the runner's SIGTERM comes 7.5 s after SIGINT). */
+    again?: { signal: NodeJS.Signals; afterMs: number };
+  };
   /** Then run the post step (`post:` in action.yml) with the saved state, as the runner does. */
   post?: boolean;
   /** Keep only this many bytes of the end of stdout (for runs that print hundreds of MB). */
@@ -225,6 +230,8 @@ async function runNode(options: RunOptions, env: Record<string, string>): Promis
       interruptedAfterMs = performance.now() - start;
       if (options.interrupt.signal === 'SIGKILL') killTree(child.pid!);
       else child.kill(options.interrupt.signal);
+      const again = options.interrupt.again;
+      if (again) setTimeout(() => child.kill(again.signal), again.afterMs);
     }
     const keep = options.keepStdoutBytes;
     if (keep && stdout.length > 2 * keep) stdout = stdout.slice(-keep);

@@ -1,5 +1,6 @@
 // Small shared pieces of the test servers: listen on loopback, read a body, scripted faults.
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /** What a test server does with the next request instead of its normal answer. */
@@ -19,15 +20,22 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
+/** A certificate and its key (PEM), for a server that speaks https. */
+export interface Tls {
+  key: string;
+  cert: string;
+}
+
 export async function listen(
   handler: http.RequestListener,
+  tls?: Tls,
 ): Promise<TestServer & { server: http.Server }> {
-  const server = http.createServer(handler);
+  const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     server,
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     async stop() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

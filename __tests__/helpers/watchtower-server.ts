@@ -4,7 +4,15 @@
 // `image=` split on commas) and nicholas-fedor/watchtower (docs "HTTP API mode": POST only,
 // JSON {summary:{scanned,updated,failed,restarted,skipped}, timing, timestamp, api_version},
 // 429 with Retry-After while an update runs).
-import { type Fault, listen, playFault, readBody, sendJson, type TestServer } from './http.js';
+import {
+  type Fault,
+  listen,
+  playFault,
+  readBody,
+  sendJson,
+  type TestServer,
+  type Tls,
+} from './http.js';
 
 export interface UpdateCall {
   method: string;
@@ -35,6 +43,8 @@ export interface WatchtowerOptions {
   delayMs?: number;
   /** Does the real work (pull, recreate) and says what it did. */
   onUpdate?: (images: string[]) => Promise<UpdateSummary>;
+  /** Serve https (as behind a TLS-terminating proxy) with this certificate. */
+  tls?: Tls;
 }
 
 export async function startWatchtower(options: WatchtowerOptions): Promise<WatchtowerServer> {
@@ -64,7 +74,7 @@ export async function startWatchtower(options: WatchtowerOptions): Promise<Watch
       timestamp: new Date().toISOString(),
       api_version: 'v1',
     });
-  });
+  }, options.tls);
   return {
     url: server.url,
     server: server.server,

@@ -3,6 +3,7 @@
 // build, and builds printing more than any summary, email or memory could hold. Each test is
 // named after its line of the README's failure table (step-cases.ts).
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { annotations, runAction, type ActionRun } from '../helpers/action.js';
@@ -11,6 +12,7 @@ import { BUSYBOX_BASE, makeContext, uniqueName } from '../helpers/context.js';
 import { type Registry, startRegistry } from '../helpers/registry.js';
 import { leakedSecrets, PLANTED } from '../helpers/secrets.js';
 import { startSendGrid } from '../helpers/sendgrid-server.js';
+import { startWatchtower } from '../helpers/watchtower-server.js';
 import { STEP_CASES } from './step-cases.js';
 
 const USER = 'ci-bot';
@@ -111,6 +113,89 @@ describe('cancelled during the build', () => {
     });
   }
 
+  it(STEP_CASES.secondSignal.outcome, async () => {
+    // A "registry" that accepts connections and never answers: docker login waits on it.
+    const sockets = new Set<net.Socket>();
+    const silent = net.createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const host = `127.0.0.1:${(silent.address() as net.AddressInfo).port}`;
+    const context = makeContext(BUSYBOX_BASE);
+    try {
+      const run = await runAction({
+        inputs: {
+          context,
+          tags: `${host}/app:1`,
+          registry: host,
+          username: USER,
+          password: PLANTED.password,
+        },
+        env: { DOCKER_CONFIG: userConfig },
+        interrupt: {
+          when: /\[command\]docker login/,
+          signal: 'SIGINT',
+          again: { signal: 'SIGTERM', afterMs: 300 },
+        },
+        post: true,
+      });
+      expect(run.exitCode).toBe(1);
+      expect(run.durationMs - run.interruptedAfterMs!).toBeLessThan(RUNNER_GRACE_MS);
+      expect(annotations(run, 'error')).toEqual(['cancelled (SIGINT) during login']);
+      // Nothing of the step is left running.
+      const commandLines = fs
+        .readdirSync('/proc')
+        .filter((name) => /^\d+$/.test(name))
+        .map((pid) => {
+          try {
+            return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+          } catch {
+            return '';
+          }
+        });
+      expect(commandLines.filter((line) => line.includes(host))).toEqual([]);
+      expect(run.leftovers).toEqual([]);
+      expectUserConfigUntouched();
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+      fs.rmSync(context, { recursive: true, force: true });
+    }
+  });
+
+  it(STEP_CASES.cancelDeploy.outcome, async () => {
+    const watchtower = await startWatchtower({ flavour: 'fork', token: PLANTED.watchtowerToken });
+    watchtower.queue({ kind: 'hang' });
+    const context = makeContext(`${BUSYBOX_BASE}RUN echo ${uniqueName('deploy')}\n`);
+    try {
+      const run = await runAction({
+        inputs: {
+          context,
+          tags: `${registry.host}/${uniqueName('cancel-deploy')}:1`,
+          registry: registry.host,
+          username: USER,
+          password: PLANTED.password,
+          'watchtower-url': watchtower.url,
+          'watchtower-token': PLANTED.watchtowerToken,
+        },
+        env: { DOCKER_CONFIG: userConfig },
+        interrupt: { when: /Asking 1 Watchtower host/, signal: 'SIGINT' },
+        post: true,
+      });
+      expect(run.exitCode).toBe(1);
+      expect(run.durationMs - run.interruptedAfterMs!).toBeLessThan(RUNNER_GRACE_MS);
+      expect(watchtower.requestCount()).toBe(1);
+      expect(annotations(run, 'error')).toEqual(['cancelled (SIGINT) during deploy']);
+      expect(run.outputs.digest).toMatch(/^sha256:/);
+      expect(run.outputs['deploy-status']).toBe('unconfirmed');
+      expect(run.summary).toMatch(/^## ❌ cancelled during deploy/);
+      expect(run.summary).toContain('they may have updated');
+      expect(run.leftoversAfterMain).toEqual([]);
+      expectUserConfigUntouched();
+    } finally {
+      await watchtower.stop();
+      fs.rmSync(context, { recursive: true, force: true });
+    }
+  });
+
   it(STEP_CASES.killed.outcome, async () => {
     const run = await cancelMidBuild('SIGKILL');
     expect(run.exitCode).not.toBe(0);
@@ -124,6 +209,45 @@ describe('cancelled during the build', () => {
     expect(run.leftovers).toEqual([]);
     expectUserConfigUntouched();
     expect(leakedSecrets(run)).toEqual([]);
+  });
+});
+
+describe('what the step writes, whatever happens to it', () => {
+  it(STEP_CASES.summaryUnwritable.outcome, async () => {
+    const context = makeContext(`${BUSYBOX_BASE}RUN echo ${uniqueName('summary')}\n`);
+    try {
+      const run = await runAction({
+        inputs: {
+          context,
+          tags: `${registry.host}/${uniqueName('summary')}:1`,
+          registry: registry.host,
+          username: USER,
+          password: PLANTED.password,
+        },
+        env: {
+          DOCKER_CONFIG: userConfig,
+          GITHUB_STEP_SUMMARY: path.join(userConfig, 'no-such-folder', 'summary'),
+        },
+      });
+      expect(run.exitCode).toBe(1);
+      expect(annotations(run, 'error')[0]).toMatch(/Unable to access summary file/);
+      expect(run.leftoversAfterMain).toEqual([]);
+      expectUserConfigUntouched();
+    } finally {
+      fs.rmSync(context, { recursive: true, force: true });
+    }
+  });
+
+  it('a flood of bad inputs: every problem in the summary (under 1 MiB), a bounded error', async () => {
+    const badTags = Array.from({ length: 5000 }, (_, i) => `Bad Tag ${i}!`).join('\n');
+    const run = await runAction({
+      inputs: { context: '.', tags: badTags, 'build-args': badTags, labels: badTags },
+    });
+    expect(run.exitCode).toBe(1);
+    const [error] = annotations(run, 'error');
+    expect(Buffer.byteLength(error!)).toBeLessThanOrEqual(16 * 1024);
+    expect(error).toMatch(/… \[cut: [\d,]+ bytes in all; the log has everything\]$/);
+    expect(Buffer.byteLength(run.summary)).toBeLessThanOrEqual(1_000_000);
   });
 });
 

@@ -25,6 +25,26 @@ export const STEP_CASES = {
     exit: 1,
     outcome: 'as for SIGINT (`cancelled (SIGTERM) during build`)',
   },
+  secondSignal: {
+    stage: 'login',
+    fault: 'SIGINT, then SIGTERM at once, while `docker login` hangs',
+    exit: 1,
+    outcome:
+      'docker killed at the second signal (nothing outlives the step); `cancelled (SIGINT) during login`',
+  },
+  cancelDeploy: {
+    stage: 'deploy',
+    fault: 'run cancelled while a Watchtower host is updating',
+    exit: 1,
+    outcome:
+      'not waited for; `deploy-status: unconfirmed` (the request reached the host), `cancelled (SIGINT) during deploy`; an email under way is `unknown` the same way',
+  },
+  summaryUnwritable: {
+    stage: 'build',
+    fault: 'the job summary cannot be written',
+    exit: 1,
+    outcome: 'the step fails with the error; its Docker config (with the login) is still removed',
+  },
   killed: {
     stage: 'build',
     fault: 'step killed outright (SIGKILL to the process tree)',

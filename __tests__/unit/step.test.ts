@@ -27,6 +27,9 @@ describe("the step's Docker config", () => {
     expect(loginKey('https://registry.example.com:5000/v2/')).toBe('registry.example.com:5000');
     expect(loginKey('')).toBe('https://index.docker.io/v1/');
     expect(loginKey('docker.io')).toBe('https://index.docker.io/v1/');
+    // docker CLI 28 keys these Docker Hub spellings as written.
+    expect(loginKey('index.docker.io')).toBe('index.docker.io');
+    expect(loginKey('registry-1.docker.io')).toBe('registry-1.docker.io');
   });
 
   it('keeps the login out of a credential store or a helper for the registry, and nothing else', () => {
@@ -83,6 +86,26 @@ describe("the step's workspace", () => {
     expect(fs.readdirSync(runnerTemp)).toEqual([]);
     expect(fs.readFileSync(path.join(user, 'buildx', 'current'), 'utf8')).toBe('keep');
     expect(removeWorkspace(workspace.dir)).toBe(false);
+  });
+
+  it('is made under an absolute RUNNER_TEMP, created if missing; a DOCKER_CONFIG file is ignored', () => {
+    const base = tempDir();
+    const cwd = process.cwd();
+    process.chdir(base);
+    try {
+      const dockerConfigFile = path.join(base, 'not-a-folder');
+      fs.writeFileSync(dockerConfigFile, '');
+      const workspace = createWorkspace({
+        RUNNER_TEMP: 'rel/temp',
+        DOCKER_CONFIG: dockerConfigFile,
+      });
+      expect(path.isAbsolute(workspace.dir)).toBe(true);
+      expect(path.dirname(workspace.dir)).toBe(path.join(fs.realpathSync(base), 'rel', 'temp'));
+      expect(fs.readdirSync(workspace.dockerConfig)).toEqual(['config.json']);
+      expect(removeWorkspace(workspace.dir)).toBe(true);
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
   it('removes only a folder it made, whatever the state says', () => {
