@@ -282,7 +282,8 @@ async function notify(mail, report) {
         const count = (0,notify_requests/* recipientsOf */.wX)([requests[i]]).length;
         return [`request ${i + 1} of ${requests.length} (${count} recipients): ${outcome.message}`];
     });
-    core/* info */.pq(`Email ${status}: ${recipients.length} recipient(s) in ${requests.length} request(s), ${messageIds.length} accepted`);
+    const accepted = outcomes.filter((outcome) => outcome.kind === 'accepted').length;
+    core/* info */.pq(`Email ${status}: ${recipients.length} recipient(s) in ${requests.length} request(s), ${accepted} accepted`);
     return {
         status,
         recipients,
@@ -293,8 +294,8 @@ async function notify(mail, report) {
 }
 /**
  * The email's status from each request's outcome: `sent` only when every request was accepted;
- * `partial` when some were and others failed for sure; `unknown` when none failed for sure but
- * some got no answer (they may have been delivered).
+ * `partial` when some were accepted or got no answer (may have been delivered) and others failed
+ * for sure; `unknown` when none failed for sure but some got no answer.
  */
 function mailStatus(kinds, sandbox) {
     const accepted = kinds.filter((kind) => kind === 'accepted').length;

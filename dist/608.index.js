@@ -66,7 +66,12 @@ async function post(url, headers, timeoutMs) {
                 });
             });
         });
-        const timer = setTimeout(() => request.destroy(new TimeoutError()), timeoutMs);
+        // The deadline settles the call itself: behind a proxy that never answers CONNECT, destroying
+        // the request raises no error until the proxy gives up.
+        const timer = setTimeout(() => {
+            reject(new TimeoutError());
+            request.destroy();
+        }, timeoutMs);
         request.on('error', (error) => {
             clearTimeout(timer);
             reject(error);
@@ -152,13 +157,17 @@ function interpretResponse(httpStatus, body) {
     if (httpStatus < 200 || httpStatus >= 300)
         return verdict('failed', `Watchtower answered HTTP ${httpStatus}`);
     if (!body.trim())
-        return verdict('unconfirmed', 'HTTP 200 with an empty body: the host took the request but does not say what it updated (containrrr/watchtower 1.7.1, or the fork before 1.12.1)');
+        return verdict('unconfirmed', `HTTP ${httpStatus} with an empty body: the host took the request but does not say what it updated (containrrr/watchtower 1.7.1, or the fork before 1.12.1)`);
     const counts = parseCounts(body);
     if (!counts)
         return verdict('failed', `not a Watchtower API: HTTP ${httpStatus} with "${bodyStart(body)}" (a proxy, a login page or another server answered)`);
-    const tally = `scanned ${counts.scanned}, updated ${counts.updated}, failed ${counts.failed}`;
+    const tally = `scanned ${counts.scanned}, updated ${counts.updated}, failed ${counts.failed}${counts.skipped ? `, skipped ${counts.skipped}` : ''}`;
     if (counts.failed > 0)
         return verdict('failed', `${tally}: the host could not update every container`, counts);
+    // The fork counts a container it could not check (a failed pull or registry login on the
+    // host, a cooldown) as skipped, outside `scanned`: not updated, so not deployed.
+    if (counts.skipped > 0)
+        return verdict('failed', `${tally}: the host skipped containers it could not check or pull (registry credentials on the host? Watchtower's log says why)`, counts);
     if (counts.updated > 0)
         return verdict('updated', tally, counts);
     if (counts.scanned === 0)

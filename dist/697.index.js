@@ -2154,9 +2154,9 @@ function failures(inputs, report) {
     // Neither sent nor failed for sure: resending could mail everyone twice.
     if (report.mail?.status === 'unknown')
         core/* warning */.$e(`email unconfirmed: ${report.mail.message}`);
-    if (report.deploy?.status === 'unconfirmed') {
-        const hosts = report.deploy.hosts.filter((host) => host.status === 'unconfirmed');
-        core/* warning */.$e(`deploy unconfirmed on ${hosts.map((host) => host.url).join(', ')}: the host accepted the request but does not say what it updated`);
+    const unconfirmed = report.deploy?.hosts.filter((host) => host.status === 'unconfirmed') ?? [];
+    if (unconfirmed.length > 0) {
+        core/* warning */.$e(`deploy unconfirmed on ${unconfirmed.map((host) => host.url).join(', ')}: the host accepted the request but does not say what it updated`);
     }
     return reasons;
 }
@@ -2274,6 +2274,9 @@ async function run() {
         // Whatever happened, what did succeed is reported.
         await end();
     }
+    // Reported and cleaned up: a connection still open (a proxy that never answered a request
+    // given up on) must not keep the step running.
+    process.exit();
 }
 
 

@@ -29,6 +29,12 @@ function header(headers, name) {
 /** Network errors that happen before a request is written: SendGrid cannot have received it. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 /**
+ * Errors after the request may have been written, with no answer: axios's timeout, a connection
+ * reset or broken mid-request. Anything else (a certificate SendGrid's address does not have, a
+ * redirect, a protocol error) means the request never reached SendGrid.
+ */
+const NO_ANSWER = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'ERR_CANCELED']);
+/**
  * What a failed request means. `retry`: it did not go through and may later (429, 5xx, a
  * connection that never opened). `permanent`: SendGrid refused it and will again (other 4xx).
  * `unknown`: the request was sent and no answer came (a timeout, a dropped connection), so
@@ -39,7 +45,9 @@ function failureKind(status, networkCode) {
         return status === 429 || status >= 500 ? 'retry' : 'permanent';
     if (networkCode === undefined)
         return 'permanent'; // not from the network: a bug in the request
-    return NOT_SENT.has(networkCode) ? 'retry' : 'unknown';
+    if (NOT_SENT.has(networkCode))
+        return 'retry';
+    return NO_ANSWER.has(networkCode) ? 'unknown' : 'permanent';
 }
 /**
  * Milliseconds to wait before attempt `attempt + 1`: what `Retry-After` or SendGrid's
@@ -64,9 +72,13 @@ function retryDelayMs(attempt, headers, nowMs) {
 // email is actually sent, so runs without email do not pay for the SendGrid client at start-up.
 
 
+/** The HTTP status SendGrid answered with, when it answered. */
+function answeredStatus(error) {
+    return typeof error.code === 'number' ? error.code : error.response?.status;
+}
 /** SendGrid's `{errors:[{message, field}]}` as one readable line. */
 function describeSendGridError(error) {
-    const status = typeof error.code === 'number' ? error.code : undefined;
+    const status = answeredStatus(error);
     const body = error.response?.body;
     const details = (body?.errors ?? [])
         .map(({ message, field }) => `${message ?? 'error'}${field ? ` (field: ${field})` : ''}`)
@@ -108,9 +120,9 @@ async function sendOne(sgMail, request) {
         }
         catch (caught) {
             const error = caught;
-            const status = typeof error.code === 'number' ? error.code : undefined;
+            const status = answeredStatus(error);
             // Network errors from the HTTP client carry a string code (ECONNREFUSED, ECONNABORTED…).
-            const networkCode = typeof error.code === 'string' ? error.code : undefined;
+            const networkCode = status === undefined && typeof error.code === 'string' ? error.code : undefined;
             const description = describeSendGridError(error);
             const kind = failureKind(status, networkCode);
             if (kind === 'unknown')

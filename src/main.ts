@@ -85,10 +85,10 @@ function failures(inputs: Inputs, report: Report): string[] {
   }
   // Neither sent nor failed for sure: resending could mail everyone twice.
   if (report.mail?.status === 'unknown') core.warning(`email unconfirmed: ${report.mail.message}`);
-  if (report.deploy?.status === 'unconfirmed') {
-    const hosts = report.deploy.hosts.filter((host) => host.status === 'unconfirmed');
+  const unconfirmed = report.deploy?.hosts.filter((host) => host.status === 'unconfirmed') ?? [];
+  if (unconfirmed.length > 0) {
     core.warning(
-      `deploy unconfirmed on ${hosts.map((host) => host.url).join(', ')}: the host accepted the request but does not say what it updated`,
+      `deploy unconfirmed on ${unconfirmed.map((host) => host.url).join(', ')}: the host accepted the request but does not say what it updated`,
     );
   }
   return reasons;
@@ -207,4 +207,7 @@ export async function run(): Promise<void> {
     // Whatever happened, what did succeed is reported.
     await end();
   }
+  // Reported and cleaned up: a connection still open (a proxy that never answered a request
+  // given up on) must not keep the step running.
+  process.exit();
 }

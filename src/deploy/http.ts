@@ -56,7 +56,12 @@ export async function post(
         });
       },
     );
-    const timer = setTimeout(() => request.destroy(new TimeoutError()), timeoutMs);
+    // The deadline settles the call itself: behind a proxy that never answers CONNECT, destroying
+    // the request raises no error until the proxy gives up.
+    const timer = setTimeout(() => {
+      reject(new TimeoutError());
+      request.destroy();
+    }, timeoutMs);
     request.on('error', (error) => {
       clearTimeout(timer);
       reject(error);

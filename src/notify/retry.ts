@@ -15,6 +15,12 @@ function header(headers: Headers, name: string): string | undefined {
 
 /** Network errors that happen before a request is written: SendGrid cannot have received it. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/**
+ * Errors after the request may have been written, with no answer: axios's timeout, a connection
+ * reset or broken mid-request. Anything else (a certificate SendGrid's address does not have, a
+ * redirect, a protocol error) means the request never reached SendGrid.
+ */
+const NO_ANSWER = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'ERR_CANCELED']);
 
 /**
  * What a failed request means. `retry`: it did not go through and may later (429, 5xx, a
@@ -28,7 +34,8 @@ export function failureKind(
 ): 'retry' | 'permanent' | 'unknown' {
   if (status !== undefined) return status === 429 || status >= 500 ? 'retry' : 'permanent';
   if (networkCode === undefined) return 'permanent'; // not from the network: a bug in the request
-  return NOT_SENT.has(networkCode) ? 'retry' : 'unknown';
+  if (NOT_SENT.has(networkCode)) return 'retry';
+  return NO_ANSWER.has(networkCode) ? 'unknown' : 'permanent';
 }
 
 /**

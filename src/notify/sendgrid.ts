@@ -18,12 +18,18 @@ export interface SendGridTarget {
 interface SendGridError {
   code?: number | string;
   message?: string;
-  response?: { headers?: Headers; body?: unknown };
+  /** SendGrid's client wraps answers of 400 and more; axios's own errors keep `status` (a 3xx). */
+  response?: { headers?: Headers; body?: unknown; status?: number };
+}
+
+/** The HTTP status SendGrid answered with, when it answered. */
+function answeredStatus(error: SendGridError): number | undefined {
+  return typeof error.code === 'number' ? error.code : error.response?.status;
 }
 
 /** SendGrid's `{errors:[{message, field}]}` as one readable line. */
 export function describeSendGridError(error: SendGridError): string {
-  const status = typeof error.code === 'number' ? error.code : undefined;
+  const status = answeredStatus(error);
   const body = error.response?.body as
     { errors?: { message?: string; field?: string | null }[] } | undefined;
   const details = (body?.errors ?? [])
@@ -74,9 +80,10 @@ async function sendOne(sgMail: MailService, request: MailRequest): Promise<Reque
       };
     } catch (caught) {
       const error = caught as SendGridError;
-      const status = typeof error.code === 'number' ? error.code : undefined;
+      const status = answeredStatus(error);
       // Network errors from the HTTP client carry a string code (ECONNREFUSED, ECONNABORTED…).
-      const networkCode = typeof error.code === 'string' ? error.code : undefined;
+      const networkCode =
+        status === undefined && typeof error.code === 'string' ? error.code : undefined;
       const description = describeSendGridError(error);
       const kind = failureKind(status, networkCode);
       if (kind === 'unknown')

@@ -55,8 +55,9 @@ export async function notify(mail: MailInputs, report: Report): Promise<MailResu
     const count = recipientsOf([requests[i]!]).length;
     return [`request ${i + 1} of ${requests.length} (${count} recipients): ${outcome.message}`];
   });
+  const accepted = outcomes.filter((outcome) => outcome.kind === 'accepted').length;
   core.info(
-    `Email ${status}: ${recipients.length} recipient(s) in ${requests.length} request(s), ${messageIds.length} accepted`,
+    `Email ${status}: ${recipients.length} recipient(s) in ${requests.length} request(s), ${accepted} accepted`,
   );
   return {
     status,
@@ -69,8 +70,8 @@ export async function notify(mail: MailInputs, report: Report): Promise<MailResu
 
 /**
  * The email's status from each request's outcome: `sent` only when every request was accepted;
- * `partial` when some were and others failed for sure; `unknown` when none failed for sure but
- * some got no answer (they may have been delivered).
+ * `partial` when some were accepted or got no answer (may have been delivered) and others failed
+ * for sure; `unknown` when none failed for sure but some got no answer.
  */
 export function mailStatus(kinds: RequestOutcome['kind'][], sandbox: boolean): MailStatus {
   const accepted = kinds.filter((kind) => kind === 'accepted').length;
