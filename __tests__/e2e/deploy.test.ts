@@ -369,4 +369,36 @@ describe('behind a proxy', () => {
       await proxy.stop();
     }
   });
+
+  it('a proxy that never answers: the timeouts still end each call, and the step', async () => {
+    const proxy = await startRecordingProxy({}, { silent: true });
+    try {
+      const run = await runAction({
+        inputs: {
+          ...deployInputs(uniqueName('silent-proxy'), ['https://watchtower.invalid:8443']),
+          'watchtower-timeout': '2',
+          // SendGrid's real address: through the proxy, which never answers.
+          'sendgrid-token': PLANTED.sendgridToken,
+          'sendgrid-timeout': '2',
+          mail: 'ops@example.com',
+          from: 'ci@example.com',
+        },
+        env: { HTTPS_PROXY: proxy.url },
+        timeoutMs: 60_000,
+      });
+      // Ended by itself (a kill by the harness would be 128), having reported both.
+      expect(run.exitCode, run.stdout).toBe(1);
+      expect(JSON.parse(run.outputs['deploy-result']!)[0]).toMatchObject({
+        status: 'failed',
+        message: 'no answer within 2 s',
+      });
+      expect(run.outputs['mail-status']).toBe('unknown');
+      expect(proxy.passed).toEqual([
+        'CONNECT watchtower.invalid:8443',
+        'CONNECT api.sendgrid.com:443',
+      ]);
+    } finally {
+      await proxy.stop();
+    }
+  });
 });

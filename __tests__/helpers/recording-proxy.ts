@@ -11,16 +11,25 @@ export interface RecordingProxy extends TestServer {
   passed: string[];
 }
 
-/** `routes` maps a `host:port` clients ask for to the loopback `host:port` that serves it. */
-export async function startRecordingProxy(routes: Record<string, string>): Promise<RecordingProxy> {
+/**
+ * `routes` maps a `host:port` clients ask for to the loopback `host:port` that serves it.
+ * `silent`: accept every connection and never answer, like a proxy whose upstream hangs.
+ */
+export async function startRecordingProxy(
+  routes: Record<string, string>,
+  options: { silent?: boolean } = {},
+): Promise<RecordingProxy> {
   const passed: string[] = [];
   const tunnels = new Set<net.Socket>();
   const proxy = await listen((request, response) => {
     passed.push(`${request.method} ${request.url}`);
-    response.writeHead(502).end();
+    if (!options.silent) response.writeHead(502).end();
   });
   proxy.server.on('connect', (request, client: net.Socket, head: Buffer) => {
     passed.push(`CONNECT ${request.url}`);
+    tunnels.add(client);
+    client.on('error', () => client.destroy());
+    if (options.silent) return;
     const route = routes[request.url ?? ''];
     if (!route) {
       client.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');

@@ -47,6 +47,10 @@ describe('watchtower answers', () => {
     [200, fork({ scanned: 0, updated: 0, failed: 0 }), 'no-match'],
     // Upstream 1.7.1 (and the fork before 1.12.1): 200 with an empty body, whatever it did.
     [200, '', 'unconfirmed'],
+    [204, '', 'unconfirmed'],
+    // The fork counts containers it could not check or pull as skipped: not deployed.
+    [200, fork({ scanned: 1, updated: 0, failed: 0, skipped: 1 }), 'failed'],
+    [200, fork({ scanned: 0, updated: 0, failed: 0, skipped: 1 }), 'failed'],
     [200, '  \n', 'unconfirmed'],
     [202, '', 'unconfirmed'],
     // Something else answered 200: a web server, a login page, other JSON.

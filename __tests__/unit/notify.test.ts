@@ -252,6 +252,11 @@ describe('retry policy', () => {
     expect(failureKind(undefined, 'ECONNABORTED')).toBe('unknown');
     expect(failureKind(undefined, 'ETIMEDOUT')).toBe('unknown');
     expect(failureKind(undefined, 'ECONNRESET')).toBe('unknown');
+    // Never reached SendGrid: a certificate or protocol error.
+    expect(failureKind(undefined, 'DEPTH_ZERO_SELF_SIGNED_CERT')).toBe('permanent');
+    expect(failureKind(undefined, 'EPROTO')).toBe('permanent');
+    // A redirect, which axios reports with the answer it got.
+    expect(failureKind(307, undefined)).toBe('permanent');
   });
 
   it('says "sent" only when every request was accepted', () => {
