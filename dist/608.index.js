@@ -82,7 +82,10 @@ async function post(url, headers, timeoutMs) {
 
 // EXTERNAL MODULE: ./src/report.ts
 var report = __webpack_require__(665);
+// EXTERNAL MODULE: ./src/docker/digest.ts
+var digest = __webpack_require__(786);
 ;// CONCATENATED MODULE: ./src/deploy/watchtower.ts
+
 
 /** Always names the images: without `image=` upstream silently does nothing while busy. */
 function updateUrl(baseUrl, images) {
@@ -92,7 +95,6 @@ function updateUrl(baseUrl, images) {
 function imagesWithRegistryPort(images) {
     return images.filter((image) => /^[^/]+:\d+\//.test(image));
 }
-const DOCKER_HUB = new Set(['docker.io', 'index.docker.io']);
 /**
  * Every spelling a container's image may have for a repository: Watchtower compares the name a
  * container was created with (compose `image:`, `docker run`) with `image=` literally (1.7.1,
@@ -101,13 +103,12 @@ const DOCKER_HUB = new Set(['docker.io', 'index.docker.io']);
  * their names as they are.
  */
 function imageSpellings(repository) {
-    const { domain, path } = (0,reference/* parseImageReference */.o)(repository);
-    if (domain && !DOCKER_HUB.has(domain))
+    // Docker's short name: `docker.io/library/nginx` → `nginx`; other registries keep their host.
+    const familiar = (0,digest/* familiarRepository */.Yu)(repository);
+    if ((0,reference/* parseImageReference */.o)(familiar).domain)
         return [repository];
-    const hosts = ['', 'docker.io/', 'index.docker.io/'];
-    const official = path.startsWith('library/') ? path.slice('library/'.length) : path;
-    const paths = official.includes('/') ? [official] : [official, `library/${official}`];
-    return hosts.flatMap((host) => paths.map((p) => `${host}${p}`));
+    const paths = familiar.includes('/') ? [familiar] : [familiar, `library/${familiar}`];
+    return ['', 'docker.io/', 'index.docker.io/'].flatMap((host) => paths.map((p) => host + p));
 }
 const isCount = (value) => typeof value === 'number' && Number.isInteger(value) && value >= 0;
 /** The fork's summary, or undefined when the body is not Watchtower's JSON. */
@@ -213,7 +214,7 @@ function networkMessage(error, timeoutSeconds) {
         return `no answer within ${timeoutSeconds} s`;
     const { code, message } = error;
     if (code === 'ECONNREFUSED') {
-        return 'connection refused: is Watchtower running with --http-api-update on this port?';
+        return "connection refused: is Watchtower's HTTP API on, on this port?";
     }
     return `could not reach the host: ${code ?? message}`;
 }

@@ -45,7 +45,7 @@ function networkMessage(error: unknown, timeoutSeconds: number): string {
   if (error instanceof TimeoutError) return `no answer within ${timeoutSeconds} s`;
   const { code, message } = error as Error & { code?: string };
   if (code === 'ECONNREFUSED') {
-    return 'connection refused: is Watchtower running with --http-api-update on this port?';
+    return "connection refused: is Watchtower's HTTP API on, on this port?";
   }
   return `could not reach the host: ${code ?? message}`;
 }

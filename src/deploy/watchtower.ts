@@ -10,6 +10,7 @@
 //   ?async=true answers 202 (1.17).
 // Pure: the request to make and what an answer proves.
 import type { HostCounts, HostStatus } from '../report.js';
+import { familiarRepository } from '../docker/digest.js';
 import { parseImageReference } from '../docker/reference.js';
 
 export interface HostVerdict {
@@ -28,8 +29,6 @@ export function imagesWithRegistryPort(images: string[]): string[] {
   return images.filter((image) => /^[^/]+:\d+\//.test(image));
 }
 
-const DOCKER_HUB = new Set(['docker.io', 'index.docker.io']);
-
 /**
  * Every spelling a container's image may have for a repository: Watchtower compares the name a
  * container was created with (compose `image:`, `docker run`) with `image=` literally (1.7.1,
@@ -38,12 +37,11 @@ const DOCKER_HUB = new Set(['docker.io', 'index.docker.io']);
  * their names as they are.
  */
 export function imageSpellings(repository: string): string[] {
-  const { domain, path } = parseImageReference(repository);
-  if (domain && !DOCKER_HUB.has(domain)) return [repository];
-  const hosts = ['', 'docker.io/', 'index.docker.io/'];
-  const official = path.startsWith('library/') ? path.slice('library/'.length) : path;
-  const paths = official.includes('/') ? [official] : [official, `library/${official}`];
-  return hosts.flatMap((host) => paths.map((p) => `${host}${p}`));
+  // Docker's short name: `docker.io/library/nginx` → `nginx`; other registries keep their host.
+  const familiar = familiarRepository(repository);
+  if (parseImageReference(familiar).domain) return [repository];
+  const paths = familiar.includes('/') ? [familiar] : [familiar, `library/${familiar}`];
+  return ['', 'docker.io/', 'index.docker.io/'].flatMap((host) => paths.map((p) => host + p));
 }
 
 const isCount = (value: unknown): value is number =>

@@ -132,7 +132,10 @@ export async function docker(args: string[], options: DockerOptions = {}): Promi
       };
       follow(child.stdout, true);
       follow(child.stderr, false);
-      child.on('error', reject);
+      child.on('error', (error) => {
+        running.delete(child);
+        reject(error);
+      });
       child.on('close', (code, signal) => {
         running.delete(child);
         resolve(code ?? (signal ? 128 : 1));

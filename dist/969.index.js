@@ -1,6 +1,57 @@
-export const id = 697;
-export const ids = [697];
+export const id = 969;
+export const ids = [969];
 export const modules = {
+
+/***/ 786:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Pd: () => (/* binding */ parseRepoDigests),
+/* harmony export */   Yu: () => (/* binding */ familiarRepository),
+/* harmony export */   jX: () => (/* binding */ crossCheckDigest),
+/* harmony export */   o9: () => (/* binding */ digestFromPushOutput)
+/* harmony export */ });
+/* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2977);
+// Reading digests back from what docker wrote, in the formats docker really writes them.
+
+/** `v1: digest: sha256:… size: 943`, the last line `docker push` prints for a tag. */
+function digestFromPushOutput(output) {
+    const matches = [...output.matchAll(/: digest: (sha256:[a-f0-9]{64}) size: \d+/g)];
+    return matches.at(-1)?.[1];
+}
+/** Docker's short ("familiar") repository name: `docker.io/library/x` → `x`. */
+function familiarRepository(repository) {
+    return repository.replace(/^(docker\.io|index\.docker\.io)\//, '').replace(/^library\//, '');
+}
+/** `docker image inspect --format '{{json .RepoDigests}}'` → repository → digests. */
+function parseRepoDigests(json) {
+    const entries = JSON.parse(json);
+    const byRepository = new Map();
+    if (!Array.isArray(entries))
+        return byRepository;
+    for (const entry of entries) {
+        const [repository = '', digest = ''] = String(entry).split('@');
+        const key = familiarRepository(repository);
+        byRepository.set(key, [...(byRepository.get(key) ?? []), digest]);
+    }
+    return byRepository;
+}
+/**
+ * Checks the digest `docker push` printed for a tag against the daemon's RepoDigests.
+ * Returns a problem description, or undefined when they agree.
+ */
+function crossCheckDigest(tag, pushed, repoDigests) {
+    const repository = familiarRepository((0,_reference_js__WEBPACK_IMPORTED_MODULE_0__/* .repositoryOf */ ._)((0,_reference_js__WEBPACK_IMPORTED_MODULE_0__/* .parseImageReference */ .o)(tag)));
+    const recorded = repoDigests.get(repository) ?? [];
+    if (recorded.includes(pushed))
+        return undefined;
+    return recorded.length === 0
+        ? `docker push printed ${pushed} for ${tag}, but docker image inspect records no digest for ${repository}`
+        : `docker push printed ${pushed} for ${tag}, but docker image inspect records ${recorded.join(', ')}`;
+}
+
+
+/***/ }),
 
 /***/ 2977:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
@@ -144,7 +195,7 @@ function shortSha(sha) {
 
 /***/ }),
 
-/***/ 4697:
+/***/ 3969:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -516,7 +567,10 @@ async function docker(args, options = {}) {
         };
         follow(child.stdout, true);
         follow(child.stderr, false);
-        child.on('error', reject);
+        child.on('error', (error) => {
+            running.delete(child);
+            reject(error);
+        });
         child.on('close', (code, signal) => {
             running.delete(child);
             resolve(code ?? (signal ? 128 : 1));
@@ -828,45 +882,8 @@ async function readPushedIndex(build, report) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/docker/digest.ts
-// Reading digests back from what docker wrote, in the formats docker really writes them.
-
-/** `v1: digest: sha256:… size: 943`, the last line `docker push` prints for a tag. */
-function digestFromPushOutput(output) {
-    const matches = [...output.matchAll(/: digest: (sha256:[a-f0-9]{64}) size: \d+/g)];
-    return matches.at(-1)?.[1];
-}
-/** Docker's short ("familiar") repository name: `docker.io/library/x` → `x`. */
-function familiarRepository(repository) {
-    return repository.replace(/^(docker\.io|index\.docker\.io)\//, '').replace(/^library\//, '');
-}
-/** `docker image inspect --format '{{json .RepoDigests}}'` → repository → digests. */
-function parseRepoDigests(json) {
-    const entries = JSON.parse(json);
-    const byRepository = new Map();
-    if (!Array.isArray(entries))
-        return byRepository;
-    for (const entry of entries) {
-        const [repository = '', digest = ''] = String(entry).split('@');
-        const key = familiarRepository(repository);
-        byRepository.set(key, [...(byRepository.get(key) ?? []), digest]);
-    }
-    return byRepository;
-}
-/**
- * Checks the digest `docker push` printed for a tag against the daemon's RepoDigests.
- * Returns a problem description, or undefined when they agree.
- */
-function crossCheckDigest(tag, pushed, repoDigests) {
-    const repository = familiarRepository((0,reference/* repositoryOf */._)((0,reference/* parseImageReference */.o)(tag)));
-    const recorded = repoDigests.get(repository) ?? [];
-    if (recorded.includes(pushed))
-        return undefined;
-    return recorded.length === 0
-        ? `docker push printed ${pushed} for ${tag}, but docker image inspect records no digest for ${repository}`
-        : `docker push printed ${pushed} for ${tag}, but docker image inspect records ${recorded.join(', ')}`;
-}
-
+// EXTERNAL MODULE: ./src/docker/digest.ts
+var docker_digest = __webpack_require__(786);
 ;// CONCATENATED MODULE: ./src/docker/classic.ts
 
 
@@ -911,7 +928,7 @@ async function pushTags(tags, report) {
     const push = async (tag, echo) => {
         // The digest is on the last line docker prints for the tag; a retry prints it again.
         const onLine = (line) => {
-            const digest = digestFromPushOutput(line);
+            const digest = (0,docker_digest/* digestFromPushOutput */.o9)(line);
             if (digest)
                 printed.set(tag, digest);
         };
@@ -927,13 +944,13 @@ async function pushTags(tags, report) {
     for (const pushed of pushes)
         if (pushed.status === 'rejected')
             throw pushed.reason;
-    const repoDigests = parseRepoDigests(inspected);
+    const repoDigests = (0,docker_digest/* parseRepoDigests */.Pd)(inspected);
     const digests = {};
     for (const tag of tags) {
         const digest = printed.get(tag);
         if (!digest)
             throw new StageError('push', `docker push ${tag} succeeded but printed no digest`);
-        const disagreement = crossCheckDigest(tag, digest, repoDigests);
+        const disagreement = (0,docker_digest/* crossCheckDigest */.jX)(tag, digest, repoDigests);
         if (disagreement)
             throw new StageError('push', disagreement);
         digests[tag] = digest;
