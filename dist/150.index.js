@@ -27,9 +27,24 @@ var github = __webpack_require__(9248);
 function shortHash(digest) {
     return digest.replace(/^sha256:/, '').slice(0, 12);
 }
-/** One line per host, e.g. `https://a:8080: updated (HTTP 200, 1.2 s)`. */
+/**
+ * One line per deploy target, e.g. `https://a:8080: updated (HTTP 200, 1.2 s) scanned 1, …` or
+ * `service api: rolled-back (2/2 on the new image, was app@sha256:…, 14.2 s) the update failed…`.
+ */
 function deployLines(report) {
-    return (report.deploy?.hosts ?? []).map((host) => `${host.url}: ${host.status}${host.httpStatus ? ` (HTTP ${host.httpStatus}, ${(0,src_report/* formatDuration */.a3)(host.durationMs)})` : ''}${host.message ? ` ${host.message}` : ''}`);
+    return (report.deploy?.targets ?? []).map((target) => {
+        const facts = target.kind === 'watchtower'
+            ? target.httpStatus
+                ? [`HTTP ${target.httpStatus}`]
+                : []
+            : [
+                `${(0,src_report/* replicaCount */.UQ)(target.replicas)} on the new image`,
+                ...(target.previousImage ? [`was ${target.previousImage}`] : []),
+            ];
+        if (facts.length > 0)
+            facts.push((0,src_report/* formatDuration */.a3)(target.durationMs));
+        return `${(0,src_report/* targetLabel */.Op)(target)}: ${target.status}${facts.length > 0 ? ` (${facts.join(', ')})` : ''}${target.message ? ` ${target.message}` : ''}`;
+    });
 }
 function placeholderValues(report) {
     const gh = report.github;
@@ -93,19 +108,35 @@ function html_anchor(text, url) {
         ? `<a href="${escapeHtml(url)}" style="color:#0969da;text-decoration:none">${escapeHtml(text)}</a>`
         : escapeHtml(text);
 }
+const TARGET_COLOUR = {
+    updated: '#1a7f37',
+    'no-change': '#57606a',
+    unconfirmed: '#9a6700',
+    'no-match': '#cf222e',
+    'rolled-back': '#cf222e',
+    paused: '#cf222e',
+    failed: '#cf222e',
+};
+/** What a target's third column says: a host's HTTP status, a service's replicas; and the time. */
+function targetFacts(target) {
+    const first = target.kind === 'watchtower'
+        ? String(target.httpStatus ?? '–')
+        : `${(0,src_report/* replicaCount */.UQ)(target.replicas)} replicas`;
+    return `${first} · ${(0,src_report/* formatDuration */.a3)(target.durationMs)}`;
+}
 function deployTable(report) {
-    const hosts = report.deploy?.hosts ?? [];
-    if (hosts.length === 0)
+    const targets = report.deploy?.targets ?? [];
+    if (targets.length === 0)
         return '';
-    const colour = {
-        updated: '#1a7f37',
-        'no-change': '#57606a',
-        unconfirmed: '#9a6700',
-        'no-match': '#cf222e',
-        failed: '#cf222e',
-    };
-    const cells = hosts
-        .map((host) => `<tr><td style="padding:4px 8px 4px 0;${MONO};font-size:13px">${escapeHtml(host.url)}</td><td style="padding:4px 8px;color:${colour[host.status]};font-weight:600;${FONT};font-size:13px">${escapeHtml(host.status)}</td><td style="padding:4px 8px;${FONT};font-size:13px;color:#57606a">${host.httpStatus ?? '–'} · ${escapeHtml((0,src_report/* formatDuration */.a3)(host.durationMs))}</td><td style="padding:4px 0;${FONT};font-size:13px">${escapeHtml(host.message)}</td></tr>`)
+    const cells = targets
+        .map((target) => {
+        const name = target.kind === 'watchtower' ? target.url : `service ${target.service}`;
+        // A service's image before and after, under its message: digests are long, so they wrap.
+        const images = target.kind === 'swarm'
+            ? `<br><span style="${MONO};font-size:12px;color:#57606a;word-break:break-all">${escapeHtml(`${target.previousImage || '?'} → ${target.image}`)}</span>`
+            : '';
+        return `<tr><td style="padding:4px 8px 4px 0;${MONO};font-size:13px;vertical-align:top;word-break:break-all">${escapeHtml(name)}</td><td style="padding:4px 8px;color:${TARGET_COLOUR[target.status]};font-weight:600;${FONT};font-size:13px;vertical-align:top">${escapeHtml(target.status)}</td><td style="padding:4px 8px;${FONT};font-size:13px;color:#57606a;vertical-align:top;white-space:nowrap">${escapeHtml(targetFacts(target))}</td><td style="padding:4px 0;${FONT};font-size:13px;vertical-align:top">${escapeHtml(target.message)}${images}</td></tr>`;
+    })
         .join('');
     return `<h3 style="margin:24px 0 8px;${FONT};font-size:15px;color:#1f2328">Deployment: ${escapeHtml(report.deploy?.status ?? '')}</h3><table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%">${cells}</table>`;
 }

@@ -14,7 +14,7 @@ import {
   SECRET_INPUTS,
 } from './inputs/index.js';
 import { stepOutputs } from './outputs.js';
-import { isFailedHost, type Report, type Stage, newReport } from './report.js';
+import { isFailedTarget, type Report, type Stage, newReport, targetLabel } from './report.js';
 import { buildSecretValues, redactor, redactReport, secretTexts } from './redaction.js';
 import { renderInputErrorSummary, renderSummary } from './summary.js';
 import { cutText, MESSAGE_LIMIT } from './text.js';
@@ -72,10 +72,11 @@ function failures(inputs: Inputs, report: Report): string[] {
     const tail = report.failure.logTail ? `\n${report.failure.logTail}` : '';
     reasons.push(`${report.failure.stage} failed: ${report.failure.message}${tail}`);
   }
-  if (report.deploy?.status === 'failed' || report.deploy?.status === 'partial') {
-    const failed = report.deploy.hosts.filter((host) => isFailedHost(host.status));
-    const hosts = failed.map((host) => `${host.url} (${host.message})`).join(', ');
-    failOrWarn(`deploy failed on ${hosts}`, inputs.deploy?.failOnError ?? true);
+  const targets = report.deploy?.targets ?? [];
+  const failed = targets.filter((target) => isFailedTarget(target.status));
+  if (failed.length > 0) {
+    const where = failed.map((target) => `${targetLabel(target)} (${target.message})`).join(', ');
+    failOrWarn(`deploy failed on ${where}`, inputs.deploy?.failOnError ?? true);
   }
   if (report.mail?.status === 'failed' || report.mail?.status === 'partial') {
     failOrWarn(
@@ -85,10 +86,10 @@ function failures(inputs: Inputs, report: Report): string[] {
   }
   // Neither sent nor failed for sure: resending could mail everyone twice.
   if (report.mail?.status === 'unknown') core.warning(`email unconfirmed: ${report.mail.message}`);
-  const unconfirmed = report.deploy?.hosts.filter((host) => host.status === 'unconfirmed') ?? [];
+  const unconfirmed = targets.filter((target) => target.status === 'unconfirmed');
   if (unconfirmed.length > 0) {
     core.warning(
-      `deploy unconfirmed on ${unconfirmed.map((host) => host.url).join(', ')}: the host accepted the request but does not say what it updated`,
+      `deploy unconfirmed on ${unconfirmed.map((target) => `${targetLabel(target)} (${target.message})`).join(', ')}`,
     );
   }
   return reasons;
@@ -102,8 +103,8 @@ function recordInterruptedStage(report: Report, stage: Stage): void {
   if (stage === 'deploy' && !report.deploy)
     report.deploy = {
       status: 'unconfirmed',
-      hosts: [],
-      reason: 'cancelled while asking the hosts to update: they may have updated',
+      targets: [],
+      reason: 'cancelled while asking the hosts and services to update: they may have updated',
     };
   if (stage === 'email' && !report.mail)
     report.mail = {
@@ -192,7 +193,7 @@ export async function run(): Promise<void> {
     if (inputs.deploy && !report.cancelled) {
       stage = 'deploy';
       const { deploy } = await import('./deploy/stage.js');
-      report.deploy = await deploy(inputs.deploy, report);
+      report.deploy = await deploy(inputs.deploy, report, workspace.dir);
     }
     redactReport(report, redact);
     // The email reports the time until it is sent; the outputs, the whole step's.

@@ -1,5 +1,5 @@
 // The step outputs, as a pure function of the report.
-import { type Report, pinnedImage } from './report.js';
+import { type Report, pinnedImage, type TargetResult } from './report.js';
 
 export function stepOutputs(report: Report): Record<string, string> {
   const outputs: Record<string, string> = {
@@ -31,21 +31,41 @@ export function stepOutputs(report: Report): Record<string, string> {
     outputs.image = pinnedImage(report);
   }
   if (report.deploy) {
-    outputs['deploy-result'] = JSON.stringify(
-      report.deploy.hosts.map(({ url, status, httpStatus, durationMs, message, counts }) => ({
-        url,
-        status,
-        httpStatus: httpStatus ?? null,
-        durationMs: Math.round(durationMs),
-        message,
-        ...(counts ? { counts } : {}),
-      })),
-    );
+    outputs['deploy-result'] = JSON.stringify(report.deploy.targets.map(targetOutput));
   }
   if (report.mail) {
     outputs['message-id'] = report.mail.messageIds.join('\n');
   }
   return outputs;
+}
+
+/** One deploy target, as `deploy-result` lists it (a host's fields are those of earlier versions). */
+function targetOutput(target: TargetResult): Record<string, unknown> {
+  const common = {
+    status: target.status,
+    durationMs: Math.round(target.durationMs),
+    message: target.message,
+  };
+  if (target.kind === 'watchtower') {
+    const { url, httpStatus, counts } = target;
+    return {
+      kind: target.kind,
+      url,
+      ...common,
+      httpStatus: httpStatus ?? null,
+      ...(counts ? { counts } : {}),
+    };
+  }
+  const { service, endpoint, previousImage, image, replicas } = target;
+  return {
+    kind: target.kind,
+    service,
+    endpoint,
+    ...common,
+    previousImage,
+    image,
+    replicas: replicas ?? null,
+  };
 }
 
 function roundOrNull(ms: number | undefined): number | null {

@@ -35,12 +35,12 @@ export function redactor(secrets: string[]): (text: string) => string {
   return (text) => values.reduce((result, secret) => result.split(secret).join('***'), text);
 }
 
-/** Redacts the free text in a report: failure messages, docker's output, host answers. */
+/** Redacts the free text in a report: failure messages, docker's output, what deploy targets said. */
 export function redactReport(report: Report, redact: (text: string) => string): void {
   if (report.failure) {
     report.failure.message = redact(report.failure.message);
     report.failure.logTail = redact(report.failure.logTail);
   }
-  for (const host of report.deploy?.hosts ?? []) host.message = redact(host.message);
+  for (const target of report.deploy?.targets ?? []) target.message = redact(target.message);
   if (report.mail) report.mail.message = redact(report.mail.message);
 }

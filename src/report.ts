@@ -42,15 +42,20 @@ export interface StageFailure {
 }
 
 /**
- * What a host did, from its own evidence: `updated` and `no-change` only from Watchtower's JSON
- * summary; `no-match` when it scanned no container of the images; `unconfirmed` when it accepted
- * the request without saying what it did (upstream 1.7.1's empty 200, an async 202).
+ * What a deploy target did, from its own evidence.
+ * - Watchtower host: `updated` and `no-change` only from its JSON summary; `no-match` when it
+ *   scanned no container of the images; `unconfirmed` when it accepted the request without
+ *   saying what it did (upstream 1.7.1's empty 200, an async 202).
+ * - Swarm service: from `docker service inspect` and its tasks: `updated` when every replica runs
+ *   the pushed digest, `no-change` when it already did, `rolled-back` and `paused` when Swarm's
+ *   failure action ran, `unconfirmed` when the step was cancelled during the rollout.
  */
-export type HostStatus = 'updated' | 'no-change' | 'no-match' | 'failed' | 'unconfirmed';
+export type TargetStatus =
+  'updated' | 'no-change' | 'no-match' | 'rolled-back' | 'paused' | 'failed' | 'unconfirmed';
 
-/** Hosts whose outcome is a failure (the step fails on them unless fail-on-deploy-error is false). */
-export function isFailedHost(status: HostStatus): boolean {
-  return status === 'failed' || status === 'no-match';
+/** Targets whose outcome is a failure (the step fails on them unless fail-on-deploy-error is false). */
+export function isFailedTarget(status: TargetStatus): boolean {
+  return ['failed', 'no-match', 'rolled-back', 'paused'].includes(status);
 }
 
 export interface HostCounts {
@@ -61,23 +66,59 @@ export interface HostCounts {
   skipped: number;
 }
 
-export interface HostResult {
-  /** Base URL as given, without credentials (inputs reject them). */
-  url: string;
-  status: HostStatus;
-  httpStatus: number | undefined;
+/** What every deploy target reports, whatever it is. */
+interface TargetOutcome {
+  status: TargetStatus;
   durationMs: number;
   message: string;
+}
+
+export interface HostResult extends TargetOutcome {
+  kind: 'watchtower';
+  /** Base URL as given, without credentials (inputs reject them). */
+  url: string;
+  httpStatus: number | undefined;
   counts: HostCounts | undefined;
 }
 
-/** `deployed` only when every host confirmed an update or that it already ran the image. */
+export interface Replicas {
+  /** Replicas the service asks for; undefined for a global service or a job. */
+  desired: number | undefined;
+  /** Tasks running, on any image. */
+  running: number;
+  /** Tasks running the pushed digest. */
+  onImage: number;
+}
+
+export interface ServiceResult extends TargetOutcome {
+  kind: 'swarm';
+  service: string;
+  /** The manager's endpoint (swarm-host); empty for the runner's own docker. */
+  endpoint: string;
+  /** The image the service ran before (`repository[:tag]@digest`); empty when unknown. */
+  previousImage: string;
+  /** The pinned image it was asked to run, `repository@digest`. */
+  image: string;
+  /** Undefined when the tasks could not be read. */
+  replicas: Replicas | undefined;
+}
+
+export type TargetResult = HostResult | ServiceResult;
+
+/** How a target is named in messages: a host by its URL, a service by its name and manager. */
+export function targetLabel(target: TargetResult): string {
+  if (target.kind === 'watchtower') return target.url;
+  return `service ${target.service}${target.endpoint ? ` on ${target.endpoint}` : ''}`;
+}
+
+/** `deployed` only when every target confirmed an update or that it already ran the image. */
 export type DeployStatus = 'deployed' | 'unconfirmed' | 'partial' | 'failed' | 'skipped';
 
 export interface DeployResult {
   status: DeployStatus;
-  hosts: HostResult[];
-  /** Why the deployment was skipped. */
+  /** Watchtower hosts and Swarm services, in the order they were given. */
+  targets: TargetResult[];
+  /** Why the deployment, or a part of it, was skipped. */
   reason: string;
 }
 
@@ -120,7 +161,7 @@ export function newReport(
   return { startedAt: new Date(), tags, pushRequested, github };
 }
 
-/** Success means the image was built, pushed when asked, and every deploy host took it. */
+/** Success means the image was built, pushed when asked, and every deploy target took it. */
 export function overallStatus(report: Report): 'success' | 'failure' {
   return failedStage(report) ? 'failure' : 'success';
 }
@@ -134,7 +175,7 @@ export function failedStage(report: Report): Stage | undefined {
 
 /**
  * What a successful run did, in the words the subject, the email and the summary use: "deployed"
- * only when every host confirmed it.
+ * only when every host and service confirmed it.
  */
 export function successVerb(report: Report): string {
   if (!report.pushRequested) return 'built';
@@ -143,12 +184,17 @@ export function successVerb(report: Report): string {
   return 'pushed';
 }
 
-/** `repo@digest` of the first tag, the reference that pins exactly what was pushed. */
-export function pinnedImage(report: Report): string {
-  const first = report.tags[0];
-  if (!first || !report.push) return '';
-  const digest = report.push.digests[first] ?? report.push.digest;
-  return `${repositoryOf(parseImageReference(first))}@${digest}`;
+/**
+ * `repo@digest`, the reference that pins exactly what was pushed: of the first tag, or of the
+ * first tag in `repository` (tags in different registries can have different digests).
+ */
+export function pinnedImage(report: Report, repository?: string): string {
+  const repositoryOfTag = (tag: string): string => repositoryOf(parseImageReference(tag));
+  const tag = report.tags.find(
+    (t) => repository === undefined || repositoryOfTag(t) === repository,
+  );
+  if (!tag || !report.push) return '';
+  return `${repositoryOfTag(tag)}@${report.push.digests[tag] ?? report.push.digest}`;
 }
 
 /**
@@ -161,21 +207,29 @@ export function digestLabels(report: Report): { digest: string; imageId: string 
   return { digest: 'Index digest', imageId: platform ? `Image ID (${platform})` : 'Image ID' };
 }
 
+/** `2/2`: replicas on the pushed digest of those wanted (`–` when the tasks were not read). */
+export function replicaCount(replicas: Replicas | undefined): string {
+  if (!replicas) return '–';
+  return replicas.desired === undefined
+    ? String(replicas.onImage)
+    : `${replicas.onImage}/${replicas.desired}`;
+}
+
 export function formatDuration(ms: number | undefined): string {
   if (ms === undefined) return '';
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-/** What went wrong, in a sentence or a line per host; bounded, as it goes in the summary and email. */
+/** What went wrong, in a sentence or a line per deploy target; bounded, as it goes in the summary and email. */
 export function errorText(report: Report): string {
   if (report.cancelled) {
     const { signal, stage } = report.cancelled;
     return `cancelled (${signal}) during ${stage}${report.failure ? `: ${report.failure.message}` : ''}`;
   }
   if (report.failure) return cutText(report.failure.message, MESSAGE_LIMIT);
-  const failedHosts = report.deploy?.hosts.filter((host) => isFailedHost(host.status)) ?? [];
+  const failed = report.deploy?.targets.filter((target) => isFailedTarget(target.status)) ?? [];
   return cutText(
-    failedHosts.map((host) => `${host.url}: ${host.message}`).join('\n'),
+    failed.map((target) => `${targetLabel(target)}: ${target.message}`).join('\n'),
     MESSAGE_LIMIT,
   );
 }

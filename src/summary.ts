@@ -9,6 +9,7 @@ import {
   formatDuration,
   overallStatus,
   pinnedImage,
+  replicaCount,
   successVerb,
 } from './report.js';
 import { cutText, SUMMARY_LIMIT } from './text.js';
@@ -117,22 +118,40 @@ function failureSection(report: Report): string[] {
 function deploySection(report: Report): string[] {
   const deploy = report.deploy;
   if (!deploy) return [];
+  const hosts = deploy.targets.filter((target) => target.kind === 'watchtower');
+  const services = deploy.targets.filter((target) => target.kind === 'swarm');
   const lines = [
     '### Deployment',
     '',
     `**${deploy.status}**${deploy.reason ? `: ${cell(deploy.reason)}` : ''}`,
   ];
-  if (deploy.hosts.length > 0) {
+  if (hosts.length > 0) {
     lines.push(
       '',
       table(
         ['Host', 'Result', 'HTTP', 'Time', 'Details'],
-        deploy.hosts.map((host) => [
+        hosts.map((host) => [
           cell(host.url),
           host.status,
           host.httpStatus === undefined ? '–' : String(host.httpStatus),
           formatDuration(host.durationMs),
           cell(host.message),
+        ]),
+      ),
+    );
+  }
+  if (services.length > 0) {
+    lines.push(
+      '',
+      table(
+        ['Swarm service', 'Result', 'On new image', 'Image before → after', 'Time', 'Details'],
+        services.map((service) => [
+          cell(service.endpoint ? `${service.service} (${service.endpoint})` : service.service),
+          service.status,
+          replicaCount(service.replicas),
+          cell(`${service.previousImage || '?'} → ${service.image}`),
+          formatDuration(service.durationMs),
+          cell(service.message),
         ]),
       ),
     );

@@ -13,7 +13,7 @@ import { freePort, type Registry, startRegistry } from '../helpers/registry.js';
 import { startRecordingProxy } from '../helpers/recording-proxy.js';
 import { leakedSecrets, PLANTED } from '../helpers/secrets.js';
 import { STEP_CASES } from '../hostile/step-cases.js';
-import { type SendGridServer, startSendGrid } from '../helpers/sendgrid-server.js';
+import { emailInputs, type SendGridServer, startSendGrid } from '../helpers/sendgrid-server.js';
 import {
   startWatchtower,
   type UpdateSummary,
@@ -88,15 +88,7 @@ function watchtowerOnTheDaemon(container: string, reference: string) {
   };
 }
 
-/** The email inputs, for the tests that check what the email says. */
-function withEmail(): Record<string, string> {
-  return {
-    'sendgrid-token': PLANTED.sendgridToken,
-    'sendgrid-api-url': sendgrid.url,
-    mail: 'ops@example.com',
-    from: 'ci@example.com',
-  };
-}
+const withEmail = (): Record<string, string> => emailInputs(sendgrid, PLANTED.sendgridToken);
 
 /**
  * A container on the daemon running `image` (pushed first by the action), and a Watchtower

@@ -155,6 +155,16 @@ export function validateMailSend(body: MailSendBody): ReturnType<typeof error> |
   return undefined;
 }
 
+/** The action's email inputs for a run that mails through `server` (with the planted token). */
+export function emailInputs(server: SendGridServer, token: string): Record<string, string> {
+  return {
+    'sendgrid-token': token,
+    'sendgrid-api-url': server.url,
+    mail: 'ops@example.com',
+    from: 'ci@example.com',
+  };
+}
+
 export async function startSendGrid(apiKey: string): Promise<SendGridServer> {
   const received: ReceivedMail[] = [];
   const queued: Fault[] = [];

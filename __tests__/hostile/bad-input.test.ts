@@ -12,6 +12,17 @@ import { type SendGridServer, startSendGrid } from '../helpers/sendgrid-server.j
 import { startWatchtower, type WatchtowerServer } from '../helpers/watchtower-server.js';
 
 const TEMPLATE = 'd-0123456789abcdef0123456789abcdef';
+/** PEM-shaped texts: the inputs check the shape, the manager would check the rest. */
+const PEM = {
+  cert: '-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----',
+  get all() {
+    return {
+      'swarm-tls-ca': this.cert,
+      'swarm-tls-cert': this.cert,
+      'swarm-tls-key': '-----BEGIN PRIVATE KEY-----\nMIIEfake\n-----END PRIVATE KEY-----',
+    };
+  },
+};
 
 // [input overrides, input named in the error, what the message must say, builder kind it is bad on]
 type Case = [Record<string, string>, string, RegExp, ('classic' | 'buildx')?];
@@ -157,6 +168,46 @@ const ALL_CASES: Case[] = [
   [{ 'watchtower-images': 'Acme/API' }, 'watchtower-images', /must be lowercase/],
   [{ 'fail-on-deploy-error': 'perhaps' }, 'fail-on-deploy-error', /expected true or false/],
   [{ 'watchtower-url': '' }, 'watchtower-url', /is required when "watchtower-token" is set/],
+  [{ 'swarm-services': 'web.app' }, 'swarm-services', /"web.app" is not a Swarm service name/],
+  [{ 'swarm-services': 'web-' }, 'swarm-services', /is not a Swarm service name/],
+  [{ 'swarm-services': 's'.repeat(64) }, 'swarm-services', /at most 63 characters/],
+  [{ 'swarm-services': 'web=a=b' }, 'swarm-services', /is not "name" or "name=repository"/],
+  [{ 'swarm-services': 'api\napi' }, 'swarm-services', /"api" is listed more than once/],
+  [
+    { 'swarm-services': 'web=ghcr.io/acme/other' },
+    'swarm-services',
+    /ghcr.io\/acme\/other is not a repository this step pushes \(127.0.0.1:5999\/acme\/api\)/,
+  ],
+  [
+    { 'swarm-services': 'web=127.0.0.1:5999/acme/api:1.0.0' },
+    'swarm-services',
+    /not a repository this step pushes .*without tag/,
+  ],
+  [{ 'swarm-host': 'https://manager:2376' }, 'swarm-host', /"https:\/\/" is not supported/],
+  [{ 'swarm-host': 'ssh://deploy:pw@manager' }, 'swarm-host', /must not contain a password/],
+  [{ 'swarm-host': 'unix://var/run/docker.sock' }, 'swarm-host', /has no absolute socket path/],
+  [{ 'swarm-host': 'ssh://deploy@manager/srv' }, 'swarm-host', /must not have a path/],
+  [
+    { 'swarm-host': 'ssh://deploy@manager', 'swarm-tls-ca': PEM.cert },
+    'swarm-tls-ca',
+    /is only used with a tcp:\/\/ swarm-host/,
+  ],
+  [
+    { 'swarm-host': 'tcp://manager:2376', 'swarm-tls-ca': PEM.cert },
+    'swarm-tls-cert',
+    /is required with swarm-tls-ca/,
+  ],
+  [
+    { 'swarm-host': 'tcp://manager:2376', ...PEM.all, 'swarm-tls-key': '/home/ci/key.pem' },
+    'swarm-tls-key',
+    /expected PEM text \(-----BEGIN PRIVATE KEY-----…\), not a file path/,
+  ],
+  [{ 'swarm-timeout': 'forever' }, 'swarm-timeout', /number of seconds/],
+  [
+    { 'swarm-services': '', 'swarm-host': 'tcp://manager:2376' },
+    'swarm-services',
+    /is required when "swarm-host" is set/,
+  ],
 ];
 const CASES = ALL_CASES.filter(
   ([, , , kind]) => !kind || kind === (BUILDER.buildx ? 'buildx' : 'classic'),
@@ -185,6 +236,7 @@ beforeAll(async () => {
     from: 'CI <ci@example.com>',
     'watchtower-url': watchtower.url,
     'watchtower-token': PLANTED.watchtowerToken,
+    'swarm-services': 'api',
   };
 });
 afterAll(async () => {

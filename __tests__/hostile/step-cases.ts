@@ -1,6 +1,7 @@
 // The failure table's lines about the step itself rather than one stage's service: a cancelled
-// or killed run, logins made before the step, output too large to keep, a proxy. Each line is
-// asserted by the test named after it (cancel-and-output.test.ts, login.test.ts, deploy.test.ts);
+// or killed run, logins made before the step, output too large to keep, a proxy; and what Swarm
+// does with a rollout. Each line is asserted by the test named after it (cancel-and-output,
+// login, deploy and swarm .test.ts);
 // the README's "Failure behaviour" table renders them after the fault lines.
 
 export interface StepCase {
@@ -86,5 +87,47 @@ export const STEP_CASES = {
     exit: 0,
     outcome:
       'Watchtower calls go through the proxy (CONNECT), except to hosts in `NO_PROXY`, as the SendGrid calls do',
+  },
+  swarmRolledBack: {
+    stage: 'deploy',
+    fault: 'the new image fails on a Swarm service whose update policy is `rollback`',
+    exit: 1,
+    outcome:
+      'Swarm rolls back; the service is `rolled-back`, with the failed task’s error, and the old digest keeps running; `deploy-status: failed`, step fails (`deploy failed on service …`); the push is kept; the failure email says `rolled-back`',
+  },
+  swarmPaused: {
+    stage: 'deploy',
+    fault: 'the new image fails on a Swarm service with Swarm’s default policy (`pause`)',
+    exit: 1,
+    outcome:
+      'the service is `paused` with Swarm’s message and the failed task’s error; step fails; the service waits for a person (`docker service update --rollback`, or a fixed image)',
+  },
+  swarmMissing: {
+    stage: 'deploy',
+    fault: 'a listed Swarm service does not exist',
+    exit: 0,
+    outcome:
+      'that service fails (`Error: no such service: …`), the others are updated; `deploy-status: partial`; with `fail-on-deploy-error: false` a warning',
+  },
+  swarmUnreachable: {
+    stage: 'deploy',
+    fault: '`swarm-host` cannot be reached (here: a socket that does not exist)',
+    exit: 1,
+    outcome:
+      'each service fails at once with docker’s reason (`Cannot connect to the Docker daemon at …`)',
+  },
+  swarmTimeout: {
+    stage: 'deploy',
+    fault: 'a Swarm rollout takes longer than `swarm-timeout`',
+    exit: 1,
+    outcome:
+      'docker stops waiting at the timeout; the service fails (`not converged within N s (swarm-timeout): Swarm is still updating … and goes on without the step`)',
+  },
+  swarmCancel: {
+    stage: 'deploy',
+    fault: 'run cancelled during a Swarm rollout',
+    exit: 1,
+    outcome:
+      'docker stopped at once; the service is `unconfirmed` (Swarm goes on with the rollout), `deploy-status: unconfirmed`, `cancelled (SIGINT) during deploy`',
   },
 } satisfies Record<string, StepCase>;

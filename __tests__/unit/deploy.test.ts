@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deployStatus, imagesToUpdate } from '../../src/deploy/stage.js';
+import { deployStatus } from '../../src/deploy/stage.js';
+import { imagesToUpdate } from '../../src/deploy/watchtower-update.js';
 import {
   imageSpellings,
   imagesWithRegistryPort,
@@ -17,7 +18,7 @@ describe('watchtower requests', () => {
   });
 
   it('defaults to the pushed repositories, once each, in every spelling Watchtower needs', () => {
-    const deploy = { urls: [], token: 't', images: [], timeoutSeconds: 1, failOnError: true };
+    const deploy = { urls: [], token: 't', images: [], timeoutSeconds: 1 };
     expect(imagesToUpdate(deploy, ['ghcr.io/a/b:1', 'ghcr.io/a/b:latest', 'h:5000/c:2'])).toEqual([
       'ghcr.io/a/b',
       'h:5000/c',
@@ -86,6 +87,7 @@ describe('watchtower answers', () => {
 
   it('aggregates hosts', () => {
     const host = (status: HostResult['status']): HostResult => ({
+      kind: 'watchtower',
       url: 'u',
       status,
       httpStatus: 200,
@@ -154,7 +156,7 @@ describe('image names as Watchtower matches them', () => {
     ['docker.io/library/nginx:1', ['nginx:1', 'library/nginx', 'docker.io/nginx']],
     ['ghcr.io/acme/api:1', ['ghcr.io/acme/api:1', 'ghcr.io/acme/api']],
   ];
-  const deploy = { urls: [], token: 't', images: [], timeoutSeconds: 1, failOnError: true };
+  const deploy = { urls: [], token: 't', images: [], timeoutSeconds: 1 };
 
   for (const [version, matches] of Object.entries(MATCHERS)) {
     it.each(cases)(`${version}: what is sent for %s matches %j`, (tag, containers) => {

@@ -171,12 +171,62 @@ describe('readInputs', () => {
       env,
     ).deploy!;
     expect(deploy).toEqual({
-      urls: ['https://a:8080', 'http://b:8080'],
-      token: 't',
-      images: [],
-      timeoutSeconds: 12.5,
+      watchtower: {
+        urls: ['https://a:8080', 'http://b:8080'],
+        token: 't',
+        images: [],
+        timeoutSeconds: 12.5,
+      },
+      swarm: undefined,
       failOnError: true,
     });
+  });
+
+  it('reads the Swarm inputs: each service gets a pushed repository, as spelled in tags', () => {
+    const pem = (kind: string) => `-----BEGIN ${kind}-----\nMIIB\n-----END ${kind}-----`;
+    const deploy = readInputs(
+      read({
+        tags: 'ghcr.io/acme/api:1\nacme/web:1\nghcr.io/acme/api:latest',
+        'swarm-services': 'api, web=docker.io/acme/web\nworker=ghcr.io/acme/api',
+        'swarm-host': 'tcp://manager:2376/',
+        'swarm-tls-ca': pem('CERTIFICATE'),
+        'swarm-tls-cert': pem('CERTIFICATE'),
+        'swarm-tls-key': pem('EC PRIVATE KEY'),
+        'swarm-timeout': '90',
+        'fail-on-deploy-error': 'false',
+      }),
+      env,
+    ).deploy!;
+    expect(deploy.watchtower).toBeUndefined();
+    expect(deploy.failOnError).toBe(false);
+    expect(deploy.swarm).toEqual({
+      services: [
+        { name: 'api', repository: 'ghcr.io/acme/api' },
+        { name: 'web', repository: 'acme/web' },
+        { name: 'worker', repository: 'ghcr.io/acme/api' },
+      ],
+      host: 'tcp://manager:2376',
+      tls: {
+        ca: `${pem('CERTIFICATE')}\n`,
+        cert: `${pem('CERTIFICATE')}\n`,
+        key: `${pem('EC PRIVATE KEY')}\n`,
+      },
+      timeoutSeconds: 90,
+    });
+  });
+
+  it.each([
+    ['ssh://deploy@manager.example.com', 'ssh://deploy@manager.example.com'],
+    ['ssh://deploy@10.0.0.5:2222', 'ssh://deploy@10.0.0.5:2222'],
+    ['unix:///var/run/docker.sock', 'unix:///var/run/docker.sock'],
+    ['tcp://[fd00::5]:2375', 'tcp://[fd00::5]:2375'],
+    ['', ''],
+  ])('swarm-host %j is taken as %j', (given, host) => {
+    const inputs = readInputs(
+      read({ tags: 'a:1', 'swarm-services': 'a', 'swarm-host': given }),
+      env,
+    );
+    expect(inputs.deploy?.swarm?.host).toBe(host);
   });
 });
 

@@ -64,8 +64,9 @@ describe('outputs', () => {
         deploy: {
           status: 'failed',
           reason: '',
-          hosts: [
+          targets: [
             {
+              kind: 'watchtower',
               url: 'http://h',
               status: 'failed',
               httpStatus: 401,
@@ -88,6 +89,7 @@ describe('outputs', () => {
     expect(outputs['deploy-status']).toBe('failed');
     expect(JSON.parse(outputs['deploy-result']!)).toEqual([
       {
+        kind: 'watchtower',
         url: 'http://h',
         status: 'failed',
         httpStatus: 401,
@@ -169,8 +171,9 @@ describe('summary', () => {
         deploy: {
           status: 'partial',
           reason: '',
-          hosts: [
+          targets: [
             {
+              kind: 'watchtower',
               url: 'https://a:8080',
               status: 'updated',
               httpStatus: 200,
@@ -179,6 +182,7 @@ describe('summary', () => {
               counts: undefined,
             },
             {
+              kind: 'watchtower',
               url: 'https://b:8080',
               status: 'failed',
               httpStatus: undefined,

@@ -1,127 +1,49 @@
-// The deployment stage: asks every Watchtower host to update, all at once, and collects what
-// each did. Never throws: each host's failure is part of its result.
+// The deployment stage: Watchtower hosts and Swarm services, all at once, each target's outcome
+// in one result shape. Never throws: each target's failure is part of its result.
 import * as core from '@actions/core';
 import type { DeployInputs } from '../inputs/index.js';
-import { parseImageReference, repositoryOf } from '../docker/reference.js';
-import { type HttpAnswer, post, TimeoutError } from './http.js';
 import {
   type DeployResult,
   type DeployStatus,
-  type HostResult,
-  isFailedHost,
+  isFailedTarget,
   type Report,
+  type TargetResult,
 } from '../report.js';
-import {
-  imageSpellings,
-  imagesWithRegistryPort,
-  interpretResponse,
-  retryAfterMs,
-  updateUrl,
-} from './watchtower.js';
+import { updateServices } from './swarm-update.js';
+import { updateHosts } from './watchtower-update.js';
 
-const MAX_ATTEMPTS = 3;
-
-/**
- * The images to update: as given, else each pushed repository; each in every spelling Watchtower
- * may need to match it (imageSpellings), once.
- */
-export function imagesToUpdate(deploy: DeployInputs, tags: string[]): string[] {
-  const repositories =
-    deploy.images.length > 0
-      ? deploy.images
-      : tags.map((tag) => repositoryOf(parseImageReference(tag)));
-  return [...new Set(repositories.flatMap(imageSpellings))];
-}
-
-/** `deployed` only when every host confirmed; one failed host makes it `partial`. */
-export function deployStatus(hosts: HostResult[]): DeployStatus {
-  const failed = hosts.filter((host) => isFailedHost(host.status)).length;
-  if (failed === hosts.length) return 'failed';
+/** `deployed` only when every target confirmed; one failed target makes it `partial`. */
+export function deployStatus(targets: TargetResult[]): DeployStatus {
+  const failed = targets.filter((target) => isFailedTarget(target.status)).length;
+  if (failed === targets.length) return 'failed';
   if (failed > 0) return 'partial';
-  return hosts.some((host) => host.status === 'unconfirmed') ? 'unconfirmed' : 'deployed';
+  return targets.some((target) => target.status === 'unconfirmed') ? 'unconfirmed' : 'deployed';
 }
 
-function networkMessage(error: unknown, timeoutSeconds: number): string {
-  if (error instanceof TimeoutError) return `no answer within ${timeoutSeconds} s`;
-  const { code, message } = error as Error & { code?: string };
-  if (code === 'ECONNREFUSED') {
-    return "connection refused: is Watchtower's HTTP API on, on this port?";
-  }
-  return `could not reach the host: ${code ?? message}`;
-}
-
-async function updateHost(
-  baseUrl: string,
-  images: string[],
-  deploy: DeployInputs,
-): Promise<HostResult> {
-  const start = performance.now();
-  // One deadline for the host, retries included: watchtower-timeout bounds the whole call.
-  const deadline = start + deploy.timeoutSeconds * 1000;
-  const result = (partial: Omit<HostResult, 'url' | 'durationMs'>): HostResult => ({
-    url: baseUrl,
-    durationMs: performance.now() - start,
-    ...partial,
-  });
-  for (let attempt = 1; ; attempt++) {
-    let response: HttpAnswer;
-    try {
-      response = await post(
-        updateUrl(baseUrl, images),
-        { Authorization: `Bearer ${deploy.token}` },
-        Math.max(1, deadline - performance.now()),
-      );
-    } catch (error) {
-      return result({
-        status: 'failed',
-        httpStatus: undefined,
-        counts: undefined,
-        message: networkMessage(error, deploy.timeoutSeconds),
-      });
-    }
-    if (response.status === 429) {
-      const wait = retryAfterMs(response.retryAfter);
-      if (attempt < MAX_ATTEMPTS && performance.now() + wait < deadline) {
-        core.info(`${baseUrl}: another update is running (HTTP 429); retrying in ${wait / 1000} s`);
-        await new Promise((resolve) => setTimeout(resolve, wait));
-        continue;
-      }
-      return result({
-        status: 'failed',
-        httpStatus: 429,
-        counts: undefined,
-        message: `still busy after ${attempt} attempt(s) (HTTP 429)`,
-      });
-    }
-    return result({
-      httpStatus: response.status,
-      ...interpretResponse(response.status, response.body),
-    });
-  }
-}
-
-export async function deploy(inputs: DeployInputs, report: Report): Promise<DeployResult> {
+export async function deploy(
+  inputs: DeployInputs,
+  report: Report,
+  workspaceDir: string,
+): Promise<DeployResult> {
   const skip = (reason: string): DeployResult => {
     core.info(`Deployment skipped: ${reason}`);
-    return { status: 'skipped', hosts: [], reason };
+    return { status: 'skipped', targets: [], reason };
   };
   if (report.failure) return skip(`the ${report.failure.stage} stage failed`);
   if (!report.push) return skip('nothing was pushed (push is false)');
-  if (!inputs.token) {
+  const reasons: string[] = [];
+  const runs: Promise<TargetResult[]>[] = [];
+  if (inputs.watchtower?.token) {
+    runs.push(updateHosts(inputs.watchtower, report.tags));
+  } else if (inputs.watchtower) {
     core.warning(
-      'watchtower-token is empty (pull requests from forks get no secrets): deployment skipped',
+      'watchtower-token is empty (pull requests from forks get no secrets): the Watchtower hosts are skipped',
     );
-    return { status: 'skipped', hosts: [], reason: 'watchtower-token is empty' };
+    reasons.push('watchtower-token is empty');
   }
-  const images = imagesToUpdate(inputs, report.tags);
-  const unmatched = imagesWithRegistryPort(images);
-  if (unmatched.length > 0) {
-    core.warning(
-      `containrrr/watchtower 1.7.1 cuts image names at the first ":", so it never matches ${unmatched.join(', ')}; the maintained fork (nickfedor/watchtower) does`,
-    );
-  }
-  core.info(`Asking ${inputs.urls.length} Watchtower host(s) to update ${images.join(', ')}`);
-  const hosts = await Promise.all(inputs.urls.map((url) => updateHost(url, images, inputs)));
-  for (const host of hosts) core.info(`${host.url}: ${host.status} ${host.message}`);
-  return { status: deployStatus(hosts), hosts, reason: '' };
+  if (inputs.swarm) runs.push(updateServices(inputs.swarm, report, workspaceDir));
+  const targets = (await Promise.all(runs)).flat();
+  const reason = reasons.join('; ');
+  if (targets.length === 0) return { status: 'skipped', targets, reason };
+  return { status: deployStatus(targets), targets, reason };
 }

@@ -9,12 +9,12 @@
 //   while another update runs (1.14.3); POST only and 60 requests a minute per client (1.16);
 //   ?async=true answers 202 (1.17).
 // Pure: the request to make and what an answer proves.
-import type { HostCounts, HostStatus } from '../report.js';
+import type { HostCounts, TargetStatus } from '../report.js';
 import { familiarRepository } from '../docker/digest.js';
 import { parseImageReference } from '../docker/reference.js';
 
 export interface HostVerdict {
-  status: HostStatus;
+  status: TargetStatus;
   message: string;
   counts: HostCounts | undefined;
 }
@@ -83,7 +83,7 @@ function bodyStart(body: string): string {
 }
 
 export function interpretResponse(httpStatus: number, body: string): HostVerdict {
-  const verdict = (status: HostStatus, message: string, counts?: HostCounts): HostVerdict => ({
+  const verdict = (status: TargetStatus, message: string, counts?: HostCounts): HostVerdict => ({
     status,
     message,
     counts,

@@ -20,6 +20,11 @@ export class DockerError extends Error {
     readonly command: string,
     readonly exitCode: number,
     readonly logTail: string,
+    /**
+     * How it ended: by itself, stopped because the step was cancelled (or never started once it
+     * was), or stopped after `timeoutMs`.
+     */
+    readonly ending: 'exit' | 'stopped' | 'not-started' | 'timeout' = 'exit',
   ) {
     super(`docker ${command} failed with exit code ${exitCode}`);
     this.name = 'DockerError';
@@ -42,6 +47,8 @@ export interface DockerOptions {
   capture?: boolean;
   /** Called with each line of output as it comes (cut like the tail), to find e.g. a digest. */
   onLine?: (line: string) => void;
+  /** Stops the command (as a cancel does) when it runs longer than this. */
+  timeoutMs?: number;
 }
 
 const running = new Set<ChildProcess>();
@@ -55,22 +62,25 @@ let stoppedBy: string | undefined;
  */
 export function stopDockerCommands(reason: string, options: { now?: boolean } = {}): void {
   stoppedBy = reason;
-  const signalGroup = (child: ChildProcess, signal: NodeJS.Signals): void => {
-    try {
-      process.kill(-child.pid!, signal);
-    } catch {
-      // The group has ended.
-    }
-  };
   for (const child of running) {
-    if (options.now) {
-      // No grace left (the step is about to exit): nothing may outlive it.
-      signalGroup(child, 'SIGKILL');
-      continue;
-    }
-    signalGroup(child, 'SIGINT');
-    setTimeout(() => signalGroup(child, 'SIGKILL'), STOP_GRACE_MS).unref();
+    // With no grace left (the step is about to exit), nothing may outlive it.
+    if (options.now) signalGroup(child, 'SIGKILL');
+    else interrupt(child);
   }
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // The group has ended.
+  }
+}
+
+/** Ctrl-C for the command's group, then SIGKILL if it is still there after a grace period. */
+function interrupt(child: ChildProcess): void {
+  signalGroup(child, 'SIGINT');
+  setTimeout(() => signalGroup(child, 'SIGKILL'), STOP_GRACE_MS).unref();
 }
 
 /**
@@ -91,11 +101,12 @@ async function inert<T>(print: () => Promise<T>): Promise<T> {
 export async function docker(args: string[], options: DockerOptions = {}): Promise<string> {
   const echo = options.echo ?? 'stream';
   const command = args.slice(0, args[0] === 'buildx' ? 2 : 1).join(' ');
-  if (stoppedBy) throw new DockerError(command, 130, `not started: ${stoppedBy}`);
+  if (stoppedBy) throw new DockerError(command, 130, `not started: ${stoppedBy}`, 'not-started');
   const tail = new LineTail(undefined, undefined, options.onLine);
   const after = echo === 'after' ? new LineTail(AFTER_LINES, AFTER_LINE_CHARS) : undefined;
   const captured: Buffer[] = [];
   let capturedBytes = 0;
+  let timedOut = false;
 
   const run = (): Promise<number> =>
     new Promise((resolve, reject) => {
@@ -108,6 +119,13 @@ export async function docker(args: string[], options: DockerOptions = {}): Promi
         detached: true,
       });
       running.add(child);
+      const timer =
+        options.timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              timedOut = true;
+              interrupt(child);
+            }, options.timeoutMs);
       const follow = (stream: NodeJS.ReadableStream, isStdout: boolean): void => {
         const decoder = new StringDecoder('utf8');
         stream.on('data', (data: Buffer) => {
@@ -134,10 +152,12 @@ export async function docker(args: string[], options: DockerOptions = {}): Promi
       follow(child.stderr, false);
       child.on('error', (error) => {
         running.delete(child);
+        clearTimeout(timer);
         reject(error);
       });
       child.on('close', (code, signal) => {
         running.delete(child);
+        clearTimeout(timer);
         resolve(code ?? (signal ? 128 : 1));
       });
       child.stdin.on('error', () => {}); // docker may exit before reading its input
@@ -162,7 +182,19 @@ export async function docker(args: string[], options: DockerOptions = {}): Promi
   // A stopped command proves nothing, whatever its exit code (classic `docker build` can exit 0
   // when its build is cancelled).
   if (stoppedBy)
-    throw new DockerError(command, exitCode || 130, `${tail.text()}\nstopped: ${stoppedBy}`);
+    throw new DockerError(
+      command,
+      exitCode || 130,
+      `${tail.text()}\nstopped: ${stoppedBy}`,
+      'stopped',
+    );
+  if (timedOut)
+    throw new DockerError(
+      command,
+      exitCode || 124,
+      `${tail.text()}\nstopped after ${options.timeoutMs! / 1000} s`,
+      'timeout',
+    );
   if (exitCode !== 0) throw new DockerError(command, exitCode, tail.text());
   if (capturedBytes > CAPTURE_LIMIT)
     throw new DockerError(command, 0, `printed more than ${CAPTURE_LIMIT} bytes of data`);

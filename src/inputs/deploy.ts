@@ -1,18 +1,26 @@
-// The deployment inputs: Watchtower hosts, token, images and timeouts.
+// The deployment inputs: Watchtower hosts and Swarm services, and what a failure of either does.
 import { parseImageReference, repositoryOf } from '../docker/reference.js';
 import type { Checker } from './checker.js';
+import { readSwarm, type SwarmInputs } from './swarm.js';
 
-export interface DeployInputs {
+export type { SwarmInputs, SwarmService, SwarmTls } from './swarm.js';
+
+export interface WatchtowerInputs {
   urls: string[];
-  /** Empty when the workflow has no secret: the deployment is skipped. */
+  /** Empty when the workflow has no secret: the hosts are skipped. */
   token: string;
   /** Repositories to update; empty means "the pushed repositories". */
   images: string[];
   timeoutSeconds: number;
+}
+
+export interface DeployInputs {
+  watchtower: WatchtowerInputs | undefined;
+  swarm: SwarmInputs | undefined;
   failOnError: boolean;
 }
 
-export function readDeploy(c: Checker): DeployInputs | undefined {
+function readWatchtower(c: Checker): WatchtowerInputs | undefined {
   const urls = c.list('watchtower-url');
   if (urls.length === 0) {
     for (const name of ['watchtower-token', 'watchtower-images'] as const) {
@@ -35,6 +43,13 @@ export function readDeploy(c: Checker): DeployInputs | undefined {
     token: c.value('watchtower-token'),
     images,
     timeoutSeconds: c.seconds('watchtower-timeout', 300),
-    failOnError: c.boolean('fail-on-deploy-error', true),
   };
+}
+
+/** Undefined when neither Watchtower hosts nor Swarm services are named. */
+export function readDeploy(c: Checker, tags: string[]): DeployInputs | undefined {
+  const watchtower = readWatchtower(c);
+  const swarm = readSwarm(c, tags);
+  const failOnError = c.boolean('fail-on-deploy-error', true);
+  return watchtower || swarm ? { watchtower, swarm, failOnError } : undefined;
 }

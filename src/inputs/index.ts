@@ -3,11 +3,28 @@
 // expected; all problems are reported together, before any docker command or network call.
 import { type BuildEnvironment, type BuildInputs, readBuild } from './build.js';
 import { Checker, InputError, type InputReader } from './checker.js';
-import { type DeployInputs, readDeploy } from './deploy.js';
+import {
+  type DeployInputs,
+  readDeploy,
+  type SwarmInputs,
+  type SwarmService,
+  type SwarmTls,
+  type WatchtowerInputs,
+} from './deploy.js';
 import { type LoginInputs, readLogin } from './login.js';
 import { type MailInputs, readMail } from './mail.js';
 
-export type { BuildInputs, DeployInputs, InputReader, LoginInputs, MailInputs };
+export type {
+  BuildInputs,
+  DeployInputs,
+  InputReader,
+  LoginInputs,
+  MailInputs,
+  SwarmInputs,
+  SwarmService,
+  SwarmTls,
+  WatchtowerInputs,
+};
 export type { NotifyOn } from './mail.js';
 export { InputError };
 
@@ -26,6 +43,9 @@ export const SECRET_INPUTS = [
   'password',
   'sendgrid-token',
   'watchtower-token',
+  'swarm-tls-ca',
+  'swarm-tls-cert',
+  'swarm-tls-key',
   'github-token',
   'secrets',
 ] as const;
@@ -33,11 +53,12 @@ export const SECRET_INPUTS = [
 /** Reads and validates every input; throws InputError listing every problem found. */
 export function readInputs(read: InputReader, env: InputEnvironment): Inputs {
   const c = new Checker(read);
+  const build = readBuild(c, env);
   const inputs: Inputs = {
-    build: readBuild(c, env),
+    build,
     login: readLogin(c),
     mail: readMail(c),
-    deploy: readDeploy(c),
+    deploy: readDeploy(c, build.tags),
   };
   if (c.problems.length > 0) throw new InputError(c.problems);
   return inputs;

@@ -8,6 +8,8 @@ import {
   formatDuration,
   overallStatus,
   pinnedImage,
+  replicaCount,
+  targetLabel,
 } from '../report.js';
 import type { PlaceholderValues } from './placeholders.js';
 
@@ -15,12 +17,24 @@ function shortHash(digest: string): string {
   return digest.replace(/^sha256:/, '').slice(0, 12);
 }
 
-/** One line per host, e.g. `https://a:8080: updated (HTTP 200, 1.2 s)`. */
+/**
+ * One line per deploy target, e.g. `https://a:8080: updated (HTTP 200, 1.2 s) scanned 1, …` or
+ * `service api: rolled-back (2/2 on the new image, was app@sha256:…, 14.2 s) the update failed…`.
+ */
 export function deployLines(report: Report): string[] {
-  return (report.deploy?.hosts ?? []).map(
-    (host) =>
-      `${host.url}: ${host.status}${host.httpStatus ? ` (HTTP ${host.httpStatus}, ${formatDuration(host.durationMs)})` : ''}${host.message ? ` ${host.message}` : ''}`,
-  );
+  return (report.deploy?.targets ?? []).map((target) => {
+    const facts =
+      target.kind === 'watchtower'
+        ? target.httpStatus
+          ? [`HTTP ${target.httpStatus}`]
+          : []
+        : [
+            `${replicaCount(target.replicas)} on the new image`,
+            ...(target.previousImage ? [`was ${target.previousImage}`] : []),
+          ];
+    if (facts.length > 0) facts.push(formatDuration(target.durationMs));
+    return `${targetLabel(target)}: ${target.status}${facts.length > 0 ? ` (${facts.join(', ')})` : ''}${target.message ? ` ${target.message}` : ''}`;
+  });
 }
 
 export function placeholderValues(report: Report): PlaceholderValues {

@@ -1,11 +1,13 @@
 // The default HTML email: a table layout with inline styles, the way mail clients render
 // reliably. Every value is escaped, so commit messages and errors show as text.
 import {
-  type HostStatus,
   type Report,
+  type TargetResult,
+  type TargetStatus,
   digestLabels,
   failedStage,
   formatDuration,
+  replicaCount,
   successVerb,
 } from '../report.js';
 import type { PlaceholderValues } from './placeholders.js';
@@ -37,21 +39,38 @@ function anchor(text: string, url: string): string {
     : escapeHtml(text);
 }
 
+const TARGET_COLOUR: Record<TargetStatus, string> = {
+  updated: '#1a7f37',
+  'no-change': '#57606a',
+  unconfirmed: '#9a6700',
+  'no-match': '#cf222e',
+  'rolled-back': '#cf222e',
+  paused: '#cf222e',
+  failed: '#cf222e',
+};
+
+/** What a target's third column says: a host's HTTP status, a service's replicas; and the time. */
+function targetFacts(target: TargetResult): string {
+  const first =
+    target.kind === 'watchtower'
+      ? String(target.httpStatus ?? '–')
+      : `${replicaCount(target.replicas)} replicas`;
+  return `${first} · ${formatDuration(target.durationMs)}`;
+}
+
 function deployTable(report: Report): string {
-  const hosts = report.deploy?.hosts ?? [];
-  if (hosts.length === 0) return '';
-  const colour: Record<HostStatus, string> = {
-    updated: '#1a7f37',
-    'no-change': '#57606a',
-    unconfirmed: '#9a6700',
-    'no-match': '#cf222e',
-    failed: '#cf222e',
-  };
-  const cells = hosts
-    .map(
-      (host) =>
-        `<tr><td style="padding:4px 8px 4px 0;${MONO};font-size:13px">${escapeHtml(host.url)}</td><td style="padding:4px 8px;color:${colour[host.status]};font-weight:600;${FONT};font-size:13px">${escapeHtml(host.status)}</td><td style="padding:4px 8px;${FONT};font-size:13px;color:#57606a">${host.httpStatus ?? '–'} · ${escapeHtml(formatDuration(host.durationMs))}</td><td style="padding:4px 0;${FONT};font-size:13px">${escapeHtml(host.message)}</td></tr>`,
-    )
+  const targets = report.deploy?.targets ?? [];
+  if (targets.length === 0) return '';
+  const cells = targets
+    .map((target) => {
+      const name = target.kind === 'watchtower' ? target.url : `service ${target.service}`;
+      // A service's image before and after, under its message: digests are long, so they wrap.
+      const images =
+        target.kind === 'swarm'
+          ? `<br><span style="${MONO};font-size:12px;color:#57606a;word-break:break-all">${escapeHtml(`${target.previousImage || '?'} → ${target.image}`)}</span>`
+          : '';
+      return `<tr><td style="padding:4px 8px 4px 0;${MONO};font-size:13px;vertical-align:top;word-break:break-all">${escapeHtml(name)}</td><td style="padding:4px 8px;color:${TARGET_COLOUR[target.status]};font-weight:600;${FONT};font-size:13px;vertical-align:top">${escapeHtml(target.status)}</td><td style="padding:4px 8px;${FONT};font-size:13px;color:#57606a;vertical-align:top;white-space:nowrap">${escapeHtml(targetFacts(target))}</td><td style="padding:4px 0;${FONT};font-size:13px;vertical-align:top">${escapeHtml(target.message)}${images}</td></tr>`;
+    })
     .join('');
   return `<h3 style="margin:24px 0 8px;${FONT};font-size:15px;color:#1f2328">Deployment: ${escapeHtml(report.deploy?.status ?? '')}</h3><table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%">${cells}</table>`;
 }

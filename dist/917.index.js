@@ -1,6 +1,196 @@
-export const id = 969;
-export const ids = [969];
+export const id = 917;
+export const ids = [917];
 export const modules = {
+
+/***/ 1670:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Bi: () => (/* binding */ DockerError),
+/* harmony export */   LI: () => (/* binding */ stopDockerCommands),
+/* harmony export */   T3: () => (/* binding */ docker)
+/* harmony export */ });
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1421);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_string_decoder__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6193);
+/* harmony import */ var node_string_decoder__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_string_decoder__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _output_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7807);
+// The one place that runs the docker CLI. Arguments are always an array (no shell). docker's
+// output streams to the log; only a bounded tail of it is kept (for a failure report), so memory
+// stays flat however much a build prints. Running commands can be stopped when the step is
+// cancelled, which is why this spawns docker itself (@actions/exec gives no handle on the child).
+
+
+
+
+/** Stdout kept for a command whose output is data (a manifest, JSON): far above any real one. */
+const CAPTURE_LIMIT = 8 * 1024 * 1024;
+/** What a side-by-side command (echo `after`) prints once it ends: its last lines. */
+const AFTER_LINES = 200;
+const AFTER_LINE_CHARS = 2000;
+/** How long a stopped docker command gets to cancel its build or push before it is killed. */
+const STOP_GRACE_MS = 2000;
+class DockerError extends Error {
+    command;
+    exitCode;
+    logTail;
+    ending;
+    constructor(command, exitCode, logTail, 
+    /**
+     * How it ended: by itself, stopped because the step was cancelled (or never started once it
+     * was), or stopped after `timeoutMs`.
+     */
+    ending = 'exit') {
+        super(`docker ${command} failed with exit code ${exitCode}`);
+        this.command = command;
+        this.exitCode = exitCode;
+        this.logTail = logTail;
+        this.ending = ending;
+        this.name = 'DockerError';
+    }
+}
+const running = new Set();
+let stoppedBy;
+/**
+ * Stops every running docker command and refuses to start more. Each runs in a process group of
+ * its own, which gets SIGINT as a terminal's Ctrl-C would send it: docker and its plugins (buildx
+ * is a process of its own under docker) cancel the build or push. SIGKILL follows if the group
+ * is still there after a grace period.
+ */
+function stopDockerCommands(reason, options = {}) {
+    stoppedBy = reason;
+    for (const child of running) {
+        // With no grace left (the step is about to exit), nothing may outlive it.
+        if (options.now)
+            signalGroup(child, 'SIGKILL');
+        else
+            interrupt(child);
+    }
+}
+function signalGroup(child, signal) {
+    try {
+        process.kill(-child.pid, signal);
+    }
+    catch {
+        // The group has ended.
+    }
+}
+/** Ctrl-C for the command's group, then SIGKILL if it is still there after a grace period. */
+function interrupt(child) {
+    signalGroup(child, 'SIGINT');
+    setTimeout(() => signalGroup(child, 'SIGKILL'), STOP_GRACE_MS).unref();
+}
+/**
+ * Wraps output in a stop-commands block: docker's output includes whatever the Dockerfile's RUN
+ * steps print, and the runner must not execute a workflow command (`::add-mask::`…) hidden in it.
+ */
+async function inert(print) {
+    const resume = (0,node_crypto__WEBPACK_IMPORTED_MODULE_1__.randomUUID)();
+    process.stdout.write(`::stop-commands::${resume}\n`);
+    try {
+        return await print();
+    }
+    finally {
+        process.stdout.write(`::${resume}::\n`);
+    }
+}
+/** Runs `docker …args`; resolves with its stdout when `capture` is set, rejects with DockerError. */
+async function docker(args, options = {}) {
+    const echo = options.echo ?? 'stream';
+    const command = args.slice(0, args[0] === 'buildx' ? 2 : 1).join(' ');
+    if (stoppedBy)
+        throw new DockerError(command, 130, `not started: ${stoppedBy}`, 'not-started');
+    const tail = new _output_js__WEBPACK_IMPORTED_MODULE_3__/* .LineTail */ .Zw(undefined, undefined, options.onLine);
+    const after = echo === 'after' ? new _output_js__WEBPACK_IMPORTED_MODULE_3__/* .LineTail */ .Zw(AFTER_LINES, AFTER_LINE_CHARS) : undefined;
+    const captured = [];
+    let capturedBytes = 0;
+    let timedOut = false;
+    const run = () => new Promise((resolve, reject) => {
+        if (echo === 'stream')
+            process.stdout.write(`[command]docker ${args.join(' ')}\n`);
+        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)('docker', args, {
+            // Extra variables are added to the step's environment, not put in its place.
+            env: options.env ? { ...process.env, ...options.env } : process.env,
+            stdio: ['pipe', 'pipe', 'pipe'],
+            // A process group of its own, so that stopDockerCommands reaches buildx under docker.
+            detached: true,
+        });
+        running.add(child);
+        const timer = options.timeoutMs === undefined
+            ? undefined
+            : setTimeout(() => {
+                timedOut = true;
+                interrupt(child);
+            }, options.timeoutMs);
+        const follow = (stream, isStdout) => {
+            const decoder = new node_string_decoder__WEBPACK_IMPORTED_MODULE_2__.StringDecoder('utf8');
+            stream.on('data', (data) => {
+                if (isStdout && options.capture) {
+                    capturedBytes += data.length;
+                    if (capturedBytes <= CAPTURE_LIMIT)
+                        captured.push(data);
+                }
+                const text = decoder.write(data);
+                tail.push(text);
+                after?.push(text);
+                // A slow log reader holds docker back instead of filling this process's memory.
+                if (echo === 'stream' && !process.stdout.write(data)) {
+                    stream.pause();
+                    process.stdout.once('drain', () => stream.resume());
+                }
+            });
+            stream.on('end', () => {
+                const rest = decoder.end();
+                tail.push(rest);
+                after?.push(rest);
+            });
+        };
+        follow(child.stdout, true);
+        follow(child.stderr, false);
+        child.on('error', (error) => {
+            running.delete(child);
+            clearTimeout(timer);
+            reject(error);
+        });
+        child.on('close', (code, signal) => {
+            running.delete(child);
+            clearTimeout(timer);
+            resolve(code ?? (signal ? 128 : 1));
+        });
+        child.stdin.on('error', () => { }); // docker may exit before reading its input
+        child.stdin.end(options.input);
+    });
+    let exitCode;
+    try {
+        exitCode = echo === 'stream' ? await inert(run) : await run();
+    }
+    catch (error) {
+        // spawn fails when the binary cannot be started at all (docker not installed).
+        throw new DockerError(command, 127, error.message);
+    }
+    tail.end();
+    if (after) {
+        after.end();
+        const text = after.text();
+        await inert(async () => process.stdout.write(`[command]docker ${args.join(' ')}\n${text ? `${text}\n` : ''}`));
+    }
+    // A stopped command proves nothing, whatever its exit code (classic `docker build` can exit 0
+    // when its build is cancelled).
+    if (stoppedBy)
+        throw new DockerError(command, exitCode || 130, `${tail.text()}\nstopped: ${stoppedBy}`, 'stopped');
+    if (timedOut)
+        throw new DockerError(command, exitCode || 124, `${tail.text()}\nstopped after ${options.timeoutMs / 1000} s`, 'timeout');
+    if (exitCode !== 0)
+        throw new DockerError(command, exitCode, tail.text());
+    if (capturedBytes > CAPTURE_LIMIT)
+        throw new DockerError(command, 0, `printed more than ${CAPTURE_LIMIT} bytes of data`);
+    return options.capture ? Buffer.concat(captured).toString('utf8') : '';
+}
+
+
+/***/ }),
 
 /***/ 786:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
@@ -48,6 +238,93 @@ function crossCheckDigest(tag, pushed, repoDigests) {
     return recorded.length === 0
         ? `docker push printed ${pushed} for ${tag}, but docker image inspect records no digest for ${repository}`
         : `docker push printed ${pushed} for ${tag}, but docker image inspect records ${recorded.join(', ')}`;
+}
+
+
+/***/ }),
+
+/***/ 7807:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Zw: () => (/* binding */ LineTail),
+/* harmony export */   w$: () => (/* binding */ lastLines)
+/* harmony export */ });
+/* unused harmony exports TAIL_LINES, LINE_CHARS, cutLine */
+// What is kept of a docker command's output: the last lines, each cut to a fixed length, so that
+// a build printing gigabytes, or one line of megabytes, costs the same memory as any other and
+// its failure report fits a job summary and an email. Pure: text in, bounded lines out.
+/** Lines kept for a failure report. */
+const TAIL_LINES = 20;
+/** Characters kept of one line; the rest is counted and replaced by a marker. */
+const LINE_CHARS = 600;
+/** Terminal colour and cursor codes: noise in a summary or an email. */
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
+/** A line cut to `max` characters, saying how many were left out. */
+function cutLine(line, max = LINE_CHARS, dropped = 0) {
+    const extra = Math.max(0, line.length - max) + dropped;
+    return extra > 0
+        ? `${line.slice(0, max)} … [${extra.toLocaleString('en-US')} more characters cut]`
+        : line;
+}
+/**
+ * Splits a stream of text into lines, holding at most `maxChars` of a line not yet ended, and
+ * keeps the last `maxLines` of them. Each complete line also goes to `onLine` (cut the same way).
+ */
+class LineTail {
+    maxLines;
+    maxChars;
+    onLine;
+    lines = [];
+    partial = '';
+    partialDropped = 0;
+    constructor(maxLines = TAIL_LINES, maxChars = LINE_CHARS, onLine) {
+        this.maxLines = maxLines;
+        this.maxChars = maxChars;
+        this.onLine = onLine;
+    }
+    push(text) {
+        let start = 0;
+        for (let end = text.indexOf('\n', start); end !== -1; end = text.indexOf('\n', start)) {
+            this.append(text.slice(start, end));
+            this.finishLine();
+            start = end + 1;
+        }
+        this.append(text.slice(start));
+    }
+    /** Ends the output: a last line without a newline still counts. */
+    end() {
+        if (this.partial || this.partialDropped)
+            this.finishLine();
+    }
+    text() {
+        return this.lines.join('\n').trimEnd();
+    }
+    append(piece) {
+        // Room is kept for a colour code cut in half; codes are removed once the line is whole.
+        const room = this.maxChars + 64 - this.partial.length;
+        this.partial += piece.slice(0, Math.max(0, room));
+        this.partialDropped += Math.max(0, piece.length - Math.max(0, room));
+    }
+    finishLine() {
+        const line = cutLine(this.partial.replace(ANSI, '').replace(/\r$/, ''), this.maxChars, this.partialDropped);
+        this.partial = '';
+        this.partialDropped = 0;
+        this.onLine?.(line);
+        if (!line.trim())
+            return; // blank lines would only take the place of useful ones
+        this.lines.push(line);
+        if (this.lines.length > this.maxLines)
+            this.lines.shift();
+    }
+}
+/** The last `count` lines of a text, cut like a docker tail (for texts already in memory). */
+function lastLines(text, count = TAIL_LINES) {
+    const tail = new LineTail(count);
+    tail.push(text);
+    tail.end();
+    return tail.text();
 }
 
 
@@ -195,7 +472,7 @@ function shortSha(sha) {
 
 /***/ }),
 
-/***/ 3969:
+/***/ 3917:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -368,241 +645,8 @@ function defaultLabels(userLabels, facts) {
     ];
 }
 
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __webpack_require__(1421);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(7598);
-// EXTERNAL MODULE: external "node:string_decoder"
-var external_node_string_decoder_ = __webpack_require__(6193);
-;// CONCATENATED MODULE: ./src/docker/output.ts
-// What is kept of a docker command's output: the last lines, each cut to a fixed length, so that
-// a build printing gigabytes, or one line of megabytes, costs the same memory as any other and
-// its failure report fits a job summary and an email. Pure: text in, bounded lines out.
-/** Lines kept for a failure report. */
-const TAIL_LINES = 20;
-/** Characters kept of one line; the rest is counted and replaced by a marker. */
-const LINE_CHARS = 600;
-/** Terminal colour and cursor codes: noise in a summary or an email. */
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
-/** A line cut to `max` characters, saying how many were left out. */
-function cutLine(line, max = LINE_CHARS, dropped = 0) {
-    const extra = Math.max(0, line.length - max) + dropped;
-    return extra > 0
-        ? `${line.slice(0, max)} … [${extra.toLocaleString('en-US')} more characters cut]`
-        : line;
-}
-/**
- * Splits a stream of text into lines, holding at most `maxChars` of a line not yet ended, and
- * keeps the last `maxLines` of them. Each complete line also goes to `onLine` (cut the same way).
- */
-class LineTail {
-    maxLines;
-    maxChars;
-    onLine;
-    lines = [];
-    partial = '';
-    partialDropped = 0;
-    constructor(maxLines = TAIL_LINES, maxChars = LINE_CHARS, onLine) {
-        this.maxLines = maxLines;
-        this.maxChars = maxChars;
-        this.onLine = onLine;
-    }
-    push(text) {
-        let start = 0;
-        for (let end = text.indexOf('\n', start); end !== -1; end = text.indexOf('\n', start)) {
-            this.append(text.slice(start, end));
-            this.finishLine();
-            start = end + 1;
-        }
-        this.append(text.slice(start));
-    }
-    /** Ends the output: a last line without a newline still counts. */
-    end() {
-        if (this.partial || this.partialDropped)
-            this.finishLine();
-    }
-    text() {
-        return this.lines.join('\n').trimEnd();
-    }
-    append(piece) {
-        // Room is kept for a colour code cut in half; codes are removed once the line is whole.
-        const room = this.maxChars + 64 - this.partial.length;
-        this.partial += piece.slice(0, Math.max(0, room));
-        this.partialDropped += Math.max(0, piece.length - Math.max(0, room));
-    }
-    finishLine() {
-        const line = cutLine(this.partial.replace(ANSI, '').replace(/\r$/, ''), this.maxChars, this.partialDropped);
-        this.partial = '';
-        this.partialDropped = 0;
-        this.onLine?.(line);
-        if (!line.trim())
-            return; // blank lines would only take the place of useful ones
-        this.lines.push(line);
-        if (this.lines.length > this.maxLines)
-            this.lines.shift();
-    }
-}
-/** The last `count` lines of a text, cut like a docker tail (for texts already in memory). */
-function lastLines(text, count = TAIL_LINES) {
-    const tail = new LineTail(count);
-    tail.push(text);
-    tail.end();
-    return tail.text();
-}
-
-;// CONCATENATED MODULE: ./src/docker/cli.ts
-// The one place that runs the docker CLI. Arguments are always an array (no shell). docker's
-// output streams to the log; only a bounded tail of it is kept (for a failure report), so memory
-// stays flat however much a build prints. Running commands can be stopped when the step is
-// cancelled, which is why this spawns docker itself (@actions/exec gives no handle on the child).
-
-
-
-
-/** Stdout kept for a command whose output is data (a manifest, JSON): far above any real one. */
-const CAPTURE_LIMIT = 8 * 1024 * 1024;
-/** What a side-by-side command (echo `after`) prints once it ends: its last lines. */
-const AFTER_LINES = 200;
-const AFTER_LINE_CHARS = 2000;
-/** How long a stopped docker command gets to cancel its build or push before it is killed. */
-const STOP_GRACE_MS = 2000;
-class DockerError extends Error {
-    command;
-    exitCode;
-    logTail;
-    constructor(command, exitCode, logTail) {
-        super(`docker ${command} failed with exit code ${exitCode}`);
-        this.command = command;
-        this.exitCode = exitCode;
-        this.logTail = logTail;
-        this.name = 'DockerError';
-    }
-}
-const running = new Set();
-let stoppedBy;
-/**
- * Stops every running docker command and refuses to start more. Each runs in a process group of
- * its own, which gets SIGINT as a terminal's Ctrl-C would send it: docker and its plugins (buildx
- * is a process of its own under docker) cancel the build or push. SIGKILL follows if the group
- * is still there after a grace period.
- */
-function stopDockerCommands(reason, options = {}) {
-    stoppedBy = reason;
-    const signalGroup = (child, signal) => {
-        try {
-            process.kill(-child.pid, signal);
-        }
-        catch {
-            // The group has ended.
-        }
-    };
-    for (const child of running) {
-        if (options.now) {
-            // No grace left (the step is about to exit): nothing may outlive it.
-            signalGroup(child, 'SIGKILL');
-            continue;
-        }
-        signalGroup(child, 'SIGINT');
-        setTimeout(() => signalGroup(child, 'SIGKILL'), STOP_GRACE_MS).unref();
-    }
-}
-/**
- * Wraps output in a stop-commands block: docker's output includes whatever the Dockerfile's RUN
- * steps print, and the runner must not execute a workflow command (`::add-mask::`…) hidden in it.
- */
-async function inert(print) {
-    const resume = (0,external_node_crypto_.randomUUID)();
-    process.stdout.write(`::stop-commands::${resume}\n`);
-    try {
-        return await print();
-    }
-    finally {
-        process.stdout.write(`::${resume}::\n`);
-    }
-}
-/** Runs `docker …args`; resolves with its stdout when `capture` is set, rejects with DockerError. */
-async function docker(args, options = {}) {
-    const echo = options.echo ?? 'stream';
-    const command = args.slice(0, args[0] === 'buildx' ? 2 : 1).join(' ');
-    if (stoppedBy)
-        throw new DockerError(command, 130, `not started: ${stoppedBy}`);
-    const tail = new LineTail(undefined, undefined, options.onLine);
-    const after = echo === 'after' ? new LineTail(AFTER_LINES, AFTER_LINE_CHARS) : undefined;
-    const captured = [];
-    let capturedBytes = 0;
-    const run = () => new Promise((resolve, reject) => {
-        if (echo === 'stream')
-            process.stdout.write(`[command]docker ${args.join(' ')}\n`);
-        const child = (0,external_node_child_process_.spawn)('docker', args, {
-            // Extra variables are added to the step's environment, not put in its place.
-            env: options.env ? { ...process.env, ...options.env } : process.env,
-            stdio: ['pipe', 'pipe', 'pipe'],
-            // A process group of its own, so that stopDockerCommands reaches buildx under docker.
-            detached: true,
-        });
-        running.add(child);
-        const follow = (stream, isStdout) => {
-            const decoder = new external_node_string_decoder_.StringDecoder('utf8');
-            stream.on('data', (data) => {
-                if (isStdout && options.capture) {
-                    capturedBytes += data.length;
-                    if (capturedBytes <= CAPTURE_LIMIT)
-                        captured.push(data);
-                }
-                const text = decoder.write(data);
-                tail.push(text);
-                after?.push(text);
-                // A slow log reader holds docker back instead of filling this process's memory.
-                if (echo === 'stream' && !process.stdout.write(data)) {
-                    stream.pause();
-                    process.stdout.once('drain', () => stream.resume());
-                }
-            });
-            stream.on('end', () => {
-                const rest = decoder.end();
-                tail.push(rest);
-                after?.push(rest);
-            });
-        };
-        follow(child.stdout, true);
-        follow(child.stderr, false);
-        child.on('error', (error) => {
-            running.delete(child);
-            reject(error);
-        });
-        child.on('close', (code, signal) => {
-            running.delete(child);
-            resolve(code ?? (signal ? 128 : 1));
-        });
-        child.stdin.on('error', () => { }); // docker may exit before reading its input
-        child.stdin.end(options.input);
-    });
-    let exitCode;
-    try {
-        exitCode = echo === 'stream' ? await inert(run) : await run();
-    }
-    catch (error) {
-        // spawn fails when the binary cannot be started at all (docker not installed).
-        throw new DockerError(command, 127, error.message);
-    }
-    tail.end();
-    if (after) {
-        after.end();
-        const text = after.text();
-        await inert(async () => process.stdout.write(`[command]docker ${args.join(' ')}\n${text ? `${text}\n` : ''}`));
-    }
-    // A stopped command proves nothing, whatever its exit code (classic `docker build` can exit 0
-    // when its build is cancelled).
-    if (stoppedBy)
-        throw new DockerError(command, exitCode || 130, `${tail.text()}\nstopped: ${stoppedBy}`);
-    if (exitCode !== 0)
-        throw new DockerError(command, exitCode, tail.text());
-    if (capturedBytes > CAPTURE_LIMIT)
-        throw new DockerError(command, 0, `printed more than ${CAPTURE_LIMIT} bytes of data`);
-    return options.capture ? Buffer.concat(captured).toString('utf8') : '';
-}
-
+// EXTERNAL MODULE: ./src/docker/cli.ts
+var cli = __webpack_require__(1670);
 ;// CONCATENATED MODULE: ./src/docker/buildx-output.ts
 // Reading a failed `docker buildx build` from its last lines: whether the push failed (buildx
 // builds and pushes in one command), and whether this buildx is too old for an input. Pure.
@@ -627,6 +671,8 @@ function unknownFlagProblem(logTail) {
         : undefined;
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
 ;// CONCATENATED MODULE: ./src/docker/manifest.ts
 // Reading what a buildx push produced: the metadata file buildx writes, and the image index and
 // manifests as the registry serves them (`docker buildx imagetools inspect --raw`). Pure.
@@ -698,6 +744,8 @@ function imageForPlatform(images, runner) {
 var reference = __webpack_require__(2977);
 // EXTERNAL MODULE: external "node:timers/promises"
 var promises_ = __webpack_require__(8500);
+// EXTERNAL MODULE: ./src/docker/output.ts
+var output = __webpack_require__(7807);
 ;// CONCATENATED MODULE: ./src/docker/retry.ts
 // Which failed pushes are tried again. A transient registry error (HTTP 429 or 5xx, a connection
 // reset, refused or timed out) is; an answer that will not change (401, 403, 404, a manifest or
@@ -742,7 +790,7 @@ async function inStage(stage, step) {
     catch (error) {
         if (error instanceof StageError)
             throw error;
-        if (error instanceof DockerError)
+        if (error instanceof cli/* DockerError */.Bi)
             throw new StageError(stage, error.message, error.logTail);
         throw new StageError(stage, error.message);
     }
@@ -759,14 +807,14 @@ async function withPushRetries(what, push) {
             return { result: await push(tries > 1), tries };
         }
         catch (error) {
-            if (!(error instanceof DockerError))
+            if (!(error instanceof cli/* DockerError */.Bi))
                 throw error; // a StageError: not the push's to retry
             if (tries >= PUSH_TRIES || !isTransientPushFailure(error.logTail)) {
                 const after = tries > 1 ? ` (${tries} tries)` : '';
                 throw new StageError('push', `${error.message}${after}`, error.logTail);
             }
             const waitMs = PUSH_WAITS_MS[tries - 1];
-            core/* warning */.$e(`${what}: the registry failed transiently (${lastLines(error.logTail, 1)}); try ${tries + 1} of ${PUSH_TRIES} in ${waitMs / 1000} s`);
+            core/* warning */.$e(`${what}: the registry failed transiently (${(0,output/* lastLines */.w$)(error.logTail, 1)}); try ${tries + 1} of ${PUSH_TRIES} in ${waitMs / 1000} s`);
             await (0,promises_.setTimeout)(waitMs);
         }
     }
@@ -795,10 +843,10 @@ async function buildWithBuildx(inputs, report, files, labels, builderName) {
     // Every failure but a push's is the build's: buildx builds and pushes in one command.
     const run = async (what) => {
         try {
-            await docker(buildxBuildArgs(what, labels, files), { env });
+            await (0,cli/* docker */.T3)(buildxBuildArgs(what, labels, files), { env });
         }
         catch (error) {
-            if (!(error instanceof DockerError))
+            if (!(error instanceof cli/* DockerError */.Bi))
                 throw error;
             const tooOld = unknownFlagProblem(error.logTail);
             if (tooOld)
@@ -858,7 +906,7 @@ async function buildWithBuildx(inputs, report, files, labels, builderName) {
 async function readPushedIndex(build, report) {
     const repository = (0,reference/* repositoryOf */._)((0,reference/* parseImageReference */.o)(build.tags[0]));
     const fetchRaw = async (digest) => {
-        const raw = await docker(rawManifestArgs(`${repository}@${digest}`, build.builder), {
+        const raw = await (0,cli/* docker */.T3)(rawManifestArgs(`${repository}@${digest}`, build.builder), {
             echo: 'none',
             capture: true,
         });
@@ -877,7 +925,7 @@ async function readPushedIndex(build, report) {
         report.build.imageId = imageForPlatform(platforms, runnerPlatform())?.config ?? '';
     }
     catch (error) {
-        const detail = error instanceof DockerError ? `${error.message}: ${error.logTail}` : String(error);
+        const detail = error instanceof cli/* DockerError */.Bi ? `${error.message}: ${error.logTail}` : String(error);
         core/* warning */.$e(`pushed ${report.push.digest}, but could not read the index back for the image id: ${detail}`);
     }
 }
@@ -893,7 +941,7 @@ var docker_digest = __webpack_require__(786);
 /** Classic builder: builds into dockerd's store; the tags are pushed afterwards (pushTags). */
 async function buildClassic(inputs, report, files, labels) {
     const start = performance.now();
-    await docker(classicBuildArgs(inputs.build, labels, files));
+    await (0,cli/* docker */.T3)(classicBuildArgs(inputs.build, labels, files));
     report.build = {
         builder: 'docker',
         builderName: '',
@@ -932,14 +980,14 @@ async function pushTags(tags, report) {
             if (digest)
                 printed.set(tag, digest);
         };
-        const pushed = await withPushRetries(`docker push ${tag}`, () => docker(pushArgs(tag), { echo, onLine }));
+        const pushed = await withPushRetries(`docker push ${tag}`, () => (0,cli/* docker */.T3)(pushArgs(tag), { echo, onLine }));
         tries = Math.max(tries, pushed.tries);
     };
     for (const tag of firsts)
         await push(tag, 'stream');
     const [pushes, inspected] = await Promise.all([
         Promise.allSettled(others.map((tag) => push(tag, 'after'))),
-        docker(repoDigestsArgs(report.build.imageId), { echo: 'none', capture: true }),
+        (0,cli/* docker */.T3)(repoDigestsArgs(report.build.imageId), { echo: 'none', capture: true }),
     ]);
     for (const pushed of pushes)
         if (pushed.status === 'rejected')
@@ -1007,7 +1055,7 @@ async function buildAndPush(inputs, report, builder, workspace, onStage = () => 
     try {
         const files = prepareFiles(workspace.dir, inputs);
         if (login) {
-            await stage('login', () => docker(loginArgs(login.registry, login.username), { input: Buffer.from(login.password) }));
+            await stage('login', () => (0,cli/* docker */.T3)(loginArgs(login.registry, login.username), { input: Buffer.from(login.password) }));
         }
         const facts = report.github;
         const labels = defaultLabels(inputs.build.labels, {
@@ -1569,10 +1617,139 @@ class Checker {
     }
 }
 
-;// CONCATENATED MODULE: ./src/inputs/deploy.ts
-// The deployment inputs: Watchtower hosts, token, images and timeouts.
+;// CONCATENATED MODULE: ./src/inputs/swarm.ts
+// The Docker Swarm inputs: which services get the pushed digest, on which manager, and how
+// long each may take to converge.
 
-function readDeploy(c) {
+
+/** Swarm's rule for service names (swarmkit refuses anything else): a DNS label, `_` allowed. */
+const SERVICE_NAME = /^[a-zA-Z0-9](?:[-_]*[a-zA-Z0-9]+)*$/;
+const SERVICE_NAME_MAX = 63;
+const TLS_INPUTS = ['swarm-tls-ca', 'swarm-tls-cert', 'swarm-tls-key'];
+/** The first-pushed-first list of repositories the tags push to, each once. */
+function pushedRepositories(tags) {
+    const repositories = [];
+    for (const tag of tags) {
+        try {
+            repositories.push((0,reference/* repositoryOf */._)((0,reference/* parseImageReference */.o)(tag)));
+        }
+        catch {
+            // A bad tag is reported by the build inputs.
+        }
+    }
+    return [...new Set(repositories)];
+}
+function readService(c, entry, pushed) {
+    const [name = '', repository, ...extra] = entry.split('=').map((part) => part.trim());
+    if (extra.length > 0 || repository === '') {
+        c.fail('swarm-services', `"${entry}" is not "name" or "name=repository"`);
+        return undefined;
+    }
+    if (!SERVICE_NAME.test(name) || name.length > SERVICE_NAME_MAX) {
+        c.fail('swarm-services', `"${name}" is not a Swarm service name (letters, digits, "-" and "_", starting and ending with a letter or digit, at most ${SERVICE_NAME_MAX} characters)`);
+        return undefined;
+    }
+    // Without tags nothing is pushed, so nothing is deployed (tags says what is wrong, if anything).
+    if (repository === undefined || pushed.length === 0)
+        return { name, repository: repository ?? pushed[0] ?? '' };
+    // Docker Hub names have several spellings (`app`, `docker.io/library/app`): compare short ones.
+    const match = pushed.find((candidate) => (0,docker_digest/* familiarRepository */.Yu)(candidate) === (0,docker_digest/* familiarRepository */.Yu)(repository));
+    if (!match) {
+        c.fail('swarm-services', `"${entry}": ${repository} is not a repository this step pushes (${pushed.join(', ') || 'none'}); give a repository from tags, without tag`);
+        return undefined;
+    }
+    return { name, repository: match };
+}
+/** `ssh://user@host[:port]`, `tcp://host[:port]` or `unix:///path`, as docker's --host takes it. */
+function readHost(c) {
+    const host = c.value('swarm-host');
+    if (!host)
+        return '';
+    const expected = 'expected ssh://user@host[:port], tcp://host[:port] or unix:///path/to/docker.sock';
+    let url;
+    try {
+        url = new URL(host);
+    }
+    catch {
+        c.fail('swarm-host', `"${host}" is not a Docker endpoint: ${expected}`);
+        return host;
+    }
+    const scheme = url.protocol.slice(0, -1);
+    if (!['ssh', 'tcp', 'unix'].includes(scheme)) {
+        c.fail('swarm-host', `"${scheme}://" is not supported: ${expected}`);
+    }
+    else if (url.password) {
+        // docker refuses it too; a password in a URL ends up in logs and summaries.
+        c.fail('swarm-host', "must not contain a password; ssh uses the runner's ssh agent and keys");
+    }
+    else if (url.search || url.hash) {
+        c.fail('swarm-host', `"${host}" must not have a ?query or #fragment`);
+    }
+    else if (scheme === 'unix' ? !url.pathname.startsWith('/') || url.host : !url.hostname) {
+        c.fail('swarm-host', `"${host}" has no ${scheme === 'unix' ? 'absolute socket path' : 'host'}: ${expected}`);
+    }
+    else if (scheme !== 'unix' && url.pathname && url.pathname !== '/') {
+        c.fail('swarm-host', `"${host}" must not have a path after the host: ${expected}`);
+    }
+    return scheme === 'unix' ? host : host.replace(/\/+$/, '');
+}
+function readTls(c, host) {
+    const given = TLS_INPUTS.filter((name) => c.value(name));
+    if (given.length === 0)
+        return undefined;
+    if (!host.startsWith('tcp://')) {
+        for (const name of given)
+            c.fail(name, 'is only used with a tcp:// swarm-host');
+        return undefined;
+    }
+    if (given.length < TLS_INPUTS.length) {
+        const missing = TLS_INPUTS.filter((name) => !given.includes(name));
+        c.fail(missing[0], `is required with ${given.join(' and ')}: Docker's TLS needs the CA that signed the daemon's certificate, and a client certificate and key (${missing.join(', ')} missing)`);
+        return undefined;
+    }
+    // The values are secrets: the messages say what was expected, never what was given.
+    const pem = (name, kind, expected) => {
+        const text = c.value(name);
+        if (!kind.test(text))
+            c.fail(name, `expected PEM text (${expected}), not a file path`);
+        return `${text}\n`;
+    };
+    const certificate = /-----BEGIN CERTIFICATE-----/;
+    return {
+        ca: pem('swarm-tls-ca', certificate, '-----BEGIN CERTIFICATE-----…'),
+        cert: pem('swarm-tls-cert', certificate, '-----BEGIN CERTIFICATE-----…'),
+        key: pem('swarm-tls-key', /-----BEGIN [A-Z ]*PRIVATE KEY-----/, '-----BEGIN PRIVATE KEY-----…'),
+    };
+}
+function readSwarm(c, tags) {
+    const entries = c.list('swarm-services');
+    if (entries.length === 0) {
+        for (const name of ['swarm-host', ...TLS_INPUTS]) {
+            if (c.value(name))
+                c.fail('swarm-services', `is required when "${name}" is set`);
+        }
+        return undefined;
+    }
+    const pushed = pushedRepositories(tags);
+    const services = entries.flatMap((entry) => readService(c, entry, pushed) ?? []);
+    const names = services.map((service) => service.name);
+    for (const name of new Set(names.filter((name, i) => names.indexOf(name) !== i))) {
+        c.fail('swarm-services', `"${name}" is listed more than once`);
+    }
+    const host = readHost(c);
+    return {
+        services,
+        host,
+        tls: readTls(c, host),
+        timeoutSeconds: c.seconds('swarm-timeout', 600),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/inputs/deploy.ts
+// The deployment inputs: Watchtower hosts and Swarm services, and what a failure of either does.
+
+
+function readWatchtower(c) {
     const urls = c.list('watchtower-url');
     if (urls.length === 0) {
         for (const name of ['watchtower-token', 'watchtower-images']) {
@@ -1593,8 +1770,14 @@ function readDeploy(c) {
         token: c.value('watchtower-token'),
         images,
         timeoutSeconds: c.seconds('watchtower-timeout', 300),
-        failOnError: c.boolean('fail-on-deploy-error', true),
     };
+}
+/** Undefined when neither Watchtower hosts nor Swarm services are named. */
+function readDeploy(c, tags) {
+    const watchtower = readWatchtower(c);
+    const swarm = readSwarm(c, tags);
+    const failOnError = c.boolean('fail-on-deploy-error', true);
+    return watchtower || swarm ? { watchtower, swarm, failOnError } : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/login.ts
@@ -1805,17 +1988,21 @@ const SECRET_INPUTS = [
     'password',
     'sendgrid-token',
     'watchtower-token',
+    'swarm-tls-ca',
+    'swarm-tls-cert',
+    'swarm-tls-key',
     'github-token',
     'secrets',
 ];
 /** Reads and validates every input; throws InputError listing every problem found. */
 function readInputs(read, env) {
     const c = new Checker(read);
+    const build = readBuild(c, env);
     const inputs = {
-        build: readBuild(c, env),
+        build,
         login: readLogin(c),
         mail: readMail(c),
-        deploy: readDeploy(c),
+        deploy: readDeploy(c, build.tags),
     };
     if (c.problems.length > 0)
         throw new InputError(c.problems);
@@ -1857,19 +2044,40 @@ function stepOutputs(report) {
         outputs.image = (0,src_report/* pinnedImage */.QJ)(report);
     }
     if (report.deploy) {
-        outputs['deploy-result'] = JSON.stringify(report.deploy.hosts.map(({ url, status, httpStatus, durationMs, message, counts }) => ({
-            url,
-            status,
-            httpStatus: httpStatus ?? null,
-            durationMs: Math.round(durationMs),
-            message,
-            ...(counts ? { counts } : {}),
-        })));
+        outputs['deploy-result'] = JSON.stringify(report.deploy.targets.map(targetOutput));
     }
     if (report.mail) {
         outputs['message-id'] = report.mail.messageIds.join('\n');
     }
     return outputs;
+}
+/** One deploy target, as `deploy-result` lists it (a host's fields are those of earlier versions). */
+function targetOutput(target) {
+    const common = {
+        status: target.status,
+        durationMs: Math.round(target.durationMs),
+        message: target.message,
+    };
+    if (target.kind === 'watchtower') {
+        const { url, httpStatus, counts } = target;
+        return {
+            kind: target.kind,
+            url,
+            ...common,
+            httpStatus: httpStatus ?? null,
+            ...(counts ? { counts } : {}),
+        };
+    }
+    const { service, endpoint, previousImage, image, replicas } = target;
+    return {
+        kind: target.kind,
+        service,
+        endpoint,
+        ...common,
+        previousImage,
+        image,
+        replicas: replicas ?? null,
+    };
 }
 function roundOrNull(ms) {
     return ms === undefined ? null : Math.round(ms);
@@ -1899,14 +2107,14 @@ function redactor(secrets) {
     const values = secrets.filter((secret) => secret.length >= 3).sort((a, b) => b.length - a.length);
     return (text) => values.reduce((result, secret) => result.split(secret).join('***'), text);
 }
-/** Redacts the free text in a report: failure messages, docker's output, host answers. */
+/** Redacts the free text in a report: failure messages, docker's output, what deploy targets said. */
 function redactReport(report, redact) {
     if (report.failure) {
         report.failure.message = redact(report.failure.message);
         report.failure.logTail = redact(report.failure.logTail);
     }
-    for (const host of report.deploy?.hosts ?? [])
-        host.message = redact(host.message);
+    for (const target of report.deploy?.targets ?? [])
+        target.message = redact(target.message);
     if (report.mail)
         report.mail.message = redact(report.mail.message);
 }
@@ -2014,18 +2222,30 @@ function deploySection(report) {
     const deploy = report.deploy;
     if (!deploy)
         return [];
+    const hosts = deploy.targets.filter((target) => target.kind === 'watchtower');
+    const services = deploy.targets.filter((target) => target.kind === 'swarm');
     const lines = [
         '### Deployment',
         '',
         `**${deploy.status}**${deploy.reason ? `: ${cell(deploy.reason)}` : ''}`,
     ];
-    if (deploy.hosts.length > 0) {
-        lines.push('', table(['Host', 'Result', 'HTTP', 'Time', 'Details'], deploy.hosts.map((host) => [
+    if (hosts.length > 0) {
+        lines.push('', table(['Host', 'Result', 'HTTP', 'Time', 'Details'], hosts.map((host) => [
             cell(host.url),
             host.status,
             host.httpStatus === undefined ? '–' : String(host.httpStatus),
             (0,src_report/* formatDuration */.a3)(host.durationMs),
             cell(host.message),
+        ])));
+    }
+    if (services.length > 0) {
+        lines.push('', table(['Swarm service', 'Result', 'On new image', 'Image before → after', 'Time', 'Details'], services.map((service) => [
+            cell(service.endpoint ? `${service.service} (${service.endpoint})` : service.service),
+            service.status,
+            (0,src_report/* replicaCount */.UQ)(service.replicas),
+            cell(`${service.previousImage || '?'} → ${service.image}`),
+            (0,src_report/* formatDuration */.a3)(service.durationMs),
+            cell(service.message),
         ])));
     }
     return lines;
@@ -2160,10 +2380,11 @@ function failures(inputs, report) {
         const tail = report.failure.logTail ? `\n${report.failure.logTail}` : '';
         reasons.push(`${report.failure.stage} failed: ${report.failure.message}${tail}`);
     }
-    if (report.deploy?.status === 'failed' || report.deploy?.status === 'partial') {
-        const failed = report.deploy.hosts.filter((host) => (0,src_report/* isFailedHost */.SP)(host.status));
-        const hosts = failed.map((host) => `${host.url} (${host.message})`).join(', ');
-        failOrWarn(`deploy failed on ${hosts}`, inputs.deploy?.failOnError ?? true);
+    const targets = report.deploy?.targets ?? [];
+    const failed = targets.filter((target) => (0,src_report/* isFailedTarget */.RQ)(target.status));
+    if (failed.length > 0) {
+        const where = failed.map((target) => `${(0,src_report/* targetLabel */.Op)(target)} (${target.message})`).join(', ');
+        failOrWarn(`deploy failed on ${where}`, inputs.deploy?.failOnError ?? true);
     }
     if (report.mail?.status === 'failed' || report.mail?.status === 'partial') {
         failOrWarn(`email ${report.mail.status}: ${report.mail.message}`, inputs.mail?.failOnError ?? true);
@@ -2171,9 +2392,9 @@ function failures(inputs, report) {
     // Neither sent nor failed for sure: resending could mail everyone twice.
     if (report.mail?.status === 'unknown')
         core/* warning */.$e(`email unconfirmed: ${report.mail.message}`);
-    const unconfirmed = report.deploy?.hosts.filter((host) => host.status === 'unconfirmed') ?? [];
+    const unconfirmed = targets.filter((target) => target.status === 'unconfirmed');
     if (unconfirmed.length > 0) {
-        core/* warning */.$e(`deploy unconfirmed on ${unconfirmed.map((host) => host.url).join(', ')}: the host accepted the request but does not say what it updated`);
+        core/* warning */.$e(`deploy unconfirmed on ${unconfirmed.map((target) => `${(0,src_report/* targetLabel */.Op)(target)} (${target.message})`).join(', ')}`);
     }
     return reasons;
 }
@@ -2185,8 +2406,8 @@ function recordInterruptedStage(report, stage) {
     if (stage === 'deploy' && !report.deploy)
         report.deploy = {
             status: 'unconfirmed',
-            hosts: [],
-            reason: 'cancelled while asking the hosts to update: they may have updated',
+            targets: [],
+            reason: 'cancelled while asking the hosts and services to update: they may have updated',
         };
     if (stage === 'email' && !report.mail)
         report.mail = {
@@ -2256,12 +2477,12 @@ async function run() {
     const onSignal = (signal) => {
         if (report.cancelled) {
             // The runner's second signal (SIGTERM 7.5 s after SIGINT): docker goes now, so does the step.
-            stopDockerCommands(`the step was cancelled (${signal})`, { now: true });
+            (0,cli/* stopDockerCommands */.LI)(`the step was cancelled (${signal})`, { now: true });
             void end().finally(() => process.exit(1));
             return;
         }
         report.cancelled = { signal, stage };
-        stopDockerCommands(`the step was cancelled (${signal})`);
+        (0,cli/* stopDockerCommands */.LI)(`the step was cancelled (${signal})`);
         // The build half ends within the grace period once docker stops; a deploy or an email in
         // flight is not waited for, the runner kills the step 7.5 s after its SIGINT.
         setTimeout(() => void end().finally(() => process.exit(1)), CANCEL_GRACE_MS).unref();
@@ -2274,8 +2495,8 @@ async function run() {
             report.cancelled.stage = report.failure.stage;
         if (inputs.deploy && !report.cancelled) {
             stage = 'deploy';
-            const { deploy } = await __webpack_require__.e(/* import() */ 608).then(__webpack_require__.bind(__webpack_require__, 9608));
-            report.deploy = await deploy(inputs.deploy, report);
+            const { deploy } = await __webpack_require__.e(/* import() */ 16).then(__webpack_require__.bind(__webpack_require__, 5016));
+            report.deploy = await deploy(inputs.deploy, report, workspace.dir);
         }
         redactReport(report, redact);
         // The email reports the time until it is sent; the outputs, the whole step's.
@@ -2431,8 +2652,10 @@ function recipientsOf(requests) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   FO: () => (/* binding */ successVerb),
 /* harmony export */   Of: () => (/* binding */ digestLabels),
+/* harmony export */   Op: () => (/* binding */ targetLabel),
 /* harmony export */   QJ: () => (/* binding */ pinnedImage),
-/* harmony export */   SP: () => (/* binding */ isFailedHost),
+/* harmony export */   RQ: () => (/* binding */ isFailedTarget),
+/* harmony export */   UQ: () => (/* binding */ replicaCount),
 /* harmony export */   a3: () => (/* binding */ formatDuration),
 /* harmony export */   bQ: () => (/* binding */ newReport),
 /* harmony export */   g4: () => (/* binding */ failedStage),
@@ -2445,14 +2668,20 @@ function recipientsOf(requests) {
 // all pure functions of a Report, so they always agree with each other.
 
 
-/** Hosts whose outcome is a failure (the step fails on them unless fail-on-deploy-error is false). */
-function isFailedHost(status) {
-    return status === 'failed' || status === 'no-match';
+/** Targets whose outcome is a failure (the step fails on them unless fail-on-deploy-error is false). */
+function isFailedTarget(status) {
+    return ['failed', 'no-match', 'rolled-back', 'paused'].includes(status);
+}
+/** How a target is named in messages: a host by its URL, a service by its name and manager. */
+function targetLabel(target) {
+    if (target.kind === 'watchtower')
+        return target.url;
+    return `service ${target.service}${target.endpoint ? ` on ${target.endpoint}` : ''}`;
 }
 function newReport(tags, pushRequested, github) {
     return { startedAt: new Date(), tags, pushRequested, github };
 }
-/** Success means the image was built, pushed when asked, and every deploy host took it. */
+/** Success means the image was built, pushed when asked, and every deploy target took it. */
 function overallStatus(report) {
     return failedStage(report) ? 'failure' : 'success';
 }
@@ -2467,7 +2696,7 @@ function failedStage(report) {
 }
 /**
  * What a successful run did, in the words the subject, the email and the summary use: "deployed"
- * only when every host confirmed it.
+ * only when every host and service confirmed it.
  */
 function successVerb(report) {
     if (!report.pushRequested)
@@ -2478,13 +2707,16 @@ function successVerb(report) {
         return 'pushed, deploy unconfirmed';
     return 'pushed';
 }
-/** `repo@digest` of the first tag, the reference that pins exactly what was pushed. */
-function pinnedImage(report) {
-    const first = report.tags[0];
-    if (!first || !report.push)
+/**
+ * `repo@digest`, the reference that pins exactly what was pushed: of the first tag, or of the
+ * first tag in `repository` (tags in different registries can have different digests).
+ */
+function pinnedImage(report, repository) {
+    const repositoryOfTag = (tag) => (0,_docker_reference_js__WEBPACK_IMPORTED_MODULE_0__/* .repositoryOf */ ._)((0,_docker_reference_js__WEBPACK_IMPORTED_MODULE_0__/* .parseImageReference */ .o)(tag));
+    const tag = report.tags.find((t) => repository === undefined || repositoryOfTag(t) === repository);
+    if (!tag || !report.push)
         return '';
-    const digest = report.push.digests[first] ?? report.push.digest;
-    return `${(0,_docker_reference_js__WEBPACK_IMPORTED_MODULE_0__/* .repositoryOf */ ._)((0,_docker_reference_js__WEBPACK_IMPORTED_MODULE_0__/* .parseImageReference */ .o)(first))}@${digest}`;
+    return `${repositoryOfTag(tag)}@${report.push.digests[tag] ?? report.push.digest}`;
 }
 /**
  * Labels that say what the digest and the image id are: an index digest is not an image, and
@@ -2496,12 +2728,20 @@ function digestLabels(report) {
     const platform = report.push.platforms.find((p) => p.config === report.build?.imageId)?.platform;
     return { digest: 'Index digest', imageId: platform ? `Image ID (${platform})` : 'Image ID' };
 }
+/** `2/2`: replicas on the pushed digest of those wanted (`–` when the tasks were not read). */
+function replicaCount(replicas) {
+    if (!replicas)
+        return '–';
+    return replicas.desired === undefined
+        ? String(replicas.onImage)
+        : `${replicas.onImage}/${replicas.desired}`;
+}
 function formatDuration(ms) {
     if (ms === undefined)
         return '';
     return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
-/** What went wrong, in a sentence or a line per host; bounded, as it goes in the summary and email. */
+/** What went wrong, in a sentence or a line per deploy target; bounded, as it goes in the summary and email. */
 function errorText(report) {
     if (report.cancelled) {
         const { signal, stage } = report.cancelled;
@@ -2509,8 +2749,8 @@ function errorText(report) {
     }
     if (report.failure)
         return (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .cutText */ .IN)(report.failure.message, _text_js__WEBPACK_IMPORTED_MODULE_1__/* .MESSAGE_LIMIT */ .Gy);
-    const failedHosts = report.deploy?.hosts.filter((host) => isFailedHost(host.status)) ?? [];
-    return (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .cutText */ .IN)(failedHosts.map((host) => `${host.url}: ${host.message}`).join('\n'), _text_js__WEBPACK_IMPORTED_MODULE_1__/* .MESSAGE_LIMIT */ .Gy);
+    const failed = report.deploy?.targets.filter((target) => isFailedTarget(target.status)) ?? [];
+    return (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .cutText */ .IN)(failed.map((target) => `${targetLabel(target)}: ${target.message}`).join('\n'), _text_js__WEBPACK_IMPORTED_MODULE_1__/* .MESSAGE_LIMIT */ .Gy);
 }
 
 

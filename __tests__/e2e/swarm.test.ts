@@ -1,0 +1,401 @@
+// Part 3 end to end, Swarm: the test daemon is made a single-node swarm (`docker swarm init
+// --advertise-addr 127.0.0.1`, left with `docker swarm leave --force` when this file ends), its
+// services run images this file pushed to the loopback registry, and the action updates them
+// with `docker service update`: real rollouts, a real rollback, Swarm's own answers.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorAnnotations, runAction } from '../helpers/action.js';
+import { BUILDER, tempDockerConfig } from '../helpers/builders.js';
+import { BUSYBOX_BASE, dockerCli, makeContext, uniqueName } from '../helpers/context.js';
+import { type Registry, startRegistry } from '../helpers/registry.js';
+import { leakedSecrets, PLANTED } from '../helpers/secrets.js';
+import { emailInputs, type SendGridServer, startSendGrid } from '../helpers/sendgrid-server.js';
+import { STEP_CASES } from '../hostile/step-cases.js';
+
+const USER = 'swarm-ci';
+const PASSWORD = 'Planted-Swarm-Registry-Secret-4d1e';
+
+let registry: Registry;
+let privateRegistry: Registry;
+let sendgrid: SendGridServer;
+let good: string;
+let crashing: string;
+/** Whether this file made the daemon a swarm (and so leaves it at the end). */
+let initialisedSwarm = false;
+const services: string[] = [];
+
+beforeAll(async () => {
+  const state = dockerCli(['info', '--format', '{{.Swarm.LocalNodeState}}']).trim();
+  if (state === 'inactive') {
+    dockerCli(['swarm', 'init', '--advertise-addr', '127.0.0.1']);
+    initialisedSwarm = true;
+  } else if (dockerCli(['info', '--format', '{{.Swarm.ControlAvailable}}']).trim() !== 'true') {
+    throw new Error(`the test daemon is in a swarm (${state}) but not a manager`);
+  }
+  registry = await startRegistry();
+  privateRegistry = await startRegistry({ username: USER, password: PASSWORD });
+  sendgrid = await startSendGrid(PLANTED.sendgridToken);
+  // `sleep` as PID 1 ignores SIGTERM: each service stops its tasks after 1 s instead of 10.
+  good = makeContext(
+    `${BUSYBOX_BASE}ARG VERSION=1\nRUN echo "$VERSION" > /version\nCMD ["/bin/sleep", "600"]\n`,
+  );
+  crashing = makeContext(`${BUSYBOX_BASE}CMD ["/bin/sh", "-c", "exit 3"]\n`);
+});
+afterAll(async () => {
+  for (const service of services) {
+    try {
+      dockerCli(['service', 'rm', service]);
+    } catch {
+      // never created
+    }
+  }
+  if (initialisedSwarm) dockerCli(['swarm', 'leave', '--force']);
+  await sendgrid?.stop();
+  await registry?.stop();
+  await privateRegistry?.stop();
+  for (const dir of [good, crashing]) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * Reproducible pushes, so a re-run of a commit pushes the same digest: the image's `created`
+ * label is the commit's time, and BuildKit's provenance attestation, which records the build's
+ * time, is left out (see the README's reproducibility table).
+ */
+const COMMIT = { head_commit: { message: 'release', timestamp: '2026-11-01T10:00:00Z' } };
+const REPRODUCIBLE: Record<string, string> = BUILDER.buildx ? { provenance: 'false' } : {};
+
+/** Pushes `VERSION=1` with the action and returns its pinned `repository@digest`. */
+async function pushFirstVersion(tag: string, inputs: Record<string, string> = {}): Promise<string> {
+  const run = await runAction({ inputs: { context: good, tags: tag, ...inputs } });
+  expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+  return run.outputs.image!;
+}
+
+/**
+ * A replicated service running `image`, whose updates are checked for 1 s and rolled back when a
+ * task fails (Swarm's own update policy, set by the team on the service); `flags` change that.
+ */
+function createService(image: string, replicas: number, flags: string[] = []): string {
+  const name = uniqueName('svc');
+  services.push(name);
+  dockerCli([
+    'service',
+    'create',
+    '--quiet',
+    '--detach=false',
+    '--name',
+    name,
+    '--replicas',
+    String(replicas),
+    '--update-monitor',
+    '1s',
+    '--update-failure-action',
+    'rollback',
+    '--rollback-monitor',
+    '1s',
+    '--stop-grace-period',
+    '1s',
+    image,
+  ]);
+  // A test's own policy, set once the service runs (create would wait out a long monitor
+  // period); a change of policy alone restarts no task.
+  if (flags.length > 0) dockerCli(['service', 'update', '--quiet', '--detach', ...flags, name]);
+  return name;
+}
+
+function serviceField(service: string, format: string): string {
+  return dockerCli(['service', 'inspect', '--format', format, service]).trim();
+}
+
+/** docker commands still running that name `image` (the step's own, if any were left). */
+function stepDockerCommands(image: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-a', '-f', image], { encoding: 'utf8' }).trim().split('\n');
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+/** The images of the service's running tasks, as `docker service ps` shows them. */
+function runningImages(service: string): string[] {
+  return dockerCli([
+    'service',
+    'ps',
+    '--no-trunc',
+    '--filter',
+    'desired-state=running',
+    '--format',
+    '{{.Image}}',
+    service,
+  ])
+    .trim()
+    .split('\n');
+}
+
+const updatedAt = (service: string): string => serviceField(service, '{{.UpdatedAt}}');
+
+interface ServiceOutput {
+  kind: string;
+  service: string;
+  status: string;
+  message: string;
+  image: string;
+  previousImage: string;
+  replicas: { desired: number; running: number; onImage: number } | null;
+}
+
+const results = (outputs: Record<string, string>): ServiceOutput[] =>
+  JSON.parse(outputs['deploy-result']!) as ServiceOutput[];
+
+const withEmail = (): Record<string, string> => emailInputs(sendgrid, PLANTED.sendgridToken);
+
+describe('deployment to Docker Swarm services', () => {
+  it('rolls the digest out to two services at once, every running task on it; a re-run changes nothing', async () => {
+    const repo = uniqueName('swarm');
+    const tag = `${registry.host}/${repo}:live`;
+    const first = await pushFirstVersion(tag);
+    const web = createService(first, 2);
+    const worker = createService(first, 1);
+    const inputs = {
+      context: good,
+      tags: tag,
+      'build-args': 'VERSION=2',
+      ...REPRODUCIBLE,
+      // Both forms: the first pushed repository, and one named.
+      'swarm-services': `${web}\n${worker}=${registry.host}/${repo}`,
+      ...withEmail(),
+    };
+    const run = await runAction({ inputs, event: COMMIT });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(leakedSecrets(run)).toEqual([]);
+    const pinned = run.outputs.image!;
+    expect(pinned).toBe(`${registry.host}/${repo}@${await registry.manifestDigest(repo, 'live')}`);
+    expect(pinned).not.toBe(first);
+
+    expect(run.outputs['deploy-status']).toBe('deployed');
+    expect(results(run.outputs)).toEqual([
+      expect.objectContaining({
+        kind: 'swarm',
+        service: web,
+        status: 'updated',
+        image: pinned,
+        previousImage: first,
+        replicas: { desired: 2, running: 2, onImage: 2 },
+      }),
+      expect.objectContaining({
+        service: worker,
+        status: 'updated',
+        replicas: { desired: 1, running: 1, onImage: 1 },
+      }),
+    ]);
+    // What Swarm runs, asked directly: every running task on the pushed digest.
+    expect(runningImages(web)).toEqual([pinned, pinned]);
+    expect(runningImages(worker)).toEqual([pinned]);
+    // At once: both updates had started before either converged (each takes over a second).
+    const firstConverged = run.stdout.search(/: verify: Service \w+ converged/);
+    expect(run.stdout.indexOf(`${web}: updating to ${pinned}`)).toBeLessThan(firstConverged);
+    expect(run.stdout.indexOf(`${worker}: updating to ${pinned}`)).toBeLessThan(firstConverged);
+
+    expect(run.summary).toContain('| Swarm service | Result | On new image |');
+    expect(run.summary).toContain(`| ${web} | updated | 2/2 | ${first} → ${pinned} |`);
+    const mail = sendgrid.received.at(-1)!.body;
+    expect(mail.subject).toMatch(/^✅ pushed and deployed /);
+    expect(mail.content![0]!.value).toContain(
+      `service ${web}: updated (2/2 on the new image, was ${first},`,
+    );
+    expect(mail.content![1]!.value).toContain(`service ${web}`);
+
+    // The same commit again: the same digest, which both services already run.
+    const before = [updatedAt(web), updatedAt(worker)];
+    const again = await runAction({ inputs, event: COMMIT });
+    expect(again.exitCode, again.stdout).toBe(0);
+    expect(again.outputs.image).toBe(pinned);
+    expect(again.outputs['deploy-status']).toBe('deployed');
+    expect(results(again.outputs).map((r) => [r.status, r.message])).toEqual([
+      ['no-change', 'already runs the pushed digest (2/2 replicas)'],
+      ['no-change', 'already runs the pushed digest (1/1 replicas)'],
+    ]);
+    expect([updatedAt(web), updatedAt(worker)]).toEqual(before);
+  });
+
+  it(STEP_CASES.swarmRolledBack.outcome, async () => {
+    const repo = uniqueName('swarm-crash');
+    const tag = `${registry.host}/${repo}:live`;
+    const first = await pushFirstVersion(tag);
+    const api = createService(first, 2);
+    const run = await runAction({
+      inputs: { context: crashing, tags: tag, 'swarm-services': api, ...withEmail() },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs['deploy-status']).toBe('failed');
+    const [result] = results(run.outputs);
+    expect(result).toMatchObject({
+      status: 'rolled-back',
+      previousImage: first,
+      image: run.outputs.image,
+      replicas: { desired: 2, running: 2, onImage: 0 },
+    });
+    expect(result!.message).toBe(
+      `the update failed and Swarm rolled back to ${first}; a new task failed: task: non-zero exit (3)`,
+    );
+    // The old digest still runs everywhere.
+    expect(runningImages(api)).toEqual([first, first]);
+    expect(errorAnnotations(run)[0]).toContain(
+      `deploy failed on service ${api} (the update failed and Swarm rolled back`,
+    );
+    // The push itself is kept and reported.
+    expect(run.outputs.digest).toBe(await registry.manifestDigest(repo, 'live'));
+    const mail = sendgrid.received.at(-1)!.body;
+    expect(mail.subject).toMatch(/^❌ deploy failed/);
+    expect(mail.content![0]!.value).toContain(`service ${api}: rolled-back (0/2 on the new image`);
+    expect(mail.content![1]!.value).toContain('rolled-back');
+  });
+
+  it(STEP_CASES.swarmMissing.outcome, async () => {
+    const repo = uniqueName('swarm-partial');
+    const tag = `${registry.host}/${repo}:live`;
+    const existing = createService(await pushFirstVersion(tag), 1);
+    const ghost = uniqueName('ghost');
+    const run = await runAction({
+      inputs: {
+        context: good,
+        tags: tag,
+        'build-args': 'VERSION=2',
+        'swarm-services': `${ghost}, ${existing}`,
+        'fail-on-deploy-error': 'false',
+      },
+    });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.outputs['deploy-status']).toBe('partial');
+    expect(results(run.outputs).map((r) => [r.service, r.status, r.message])).toEqual([
+      [ghost, 'failed', `Error: no such service: ${ghost}`],
+      [existing, 'updated', '1/1 replicas run the pushed digest'],
+    ]);
+    expect(run.stdout).toContain(`::warning::deploy failed on service ${ghost} (Error: no such`);
+  });
+
+  it(STEP_CASES.swarmUnreachable.outcome, async () => {
+    const repo = uniqueName('swarm-nohost');
+    const socket = `/run/bpn-missing-${process.pid}.sock`;
+    const run = await runAction({
+      inputs: {
+        context: good,
+        tags: `${registry.host}/${repo}:1`,
+        'swarm-services': 'web, worker',
+        'swarm-host': `unix://${socket}`,
+      },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs['deploy-status']).toBe('failed');
+    for (const result of results(run.outputs)) {
+      expect(result.status).toBe('failed');
+      expect(result.message).toBe(
+        `Cannot connect to the Docker daemon at unix://${socket}. Is the docker daemon running?`,
+      );
+    }
+    expect(run.summary).toContain(`| web (unix://${socket}) | failed | – |`);
+  });
+
+  it("the step's registry login reaches the nodes (--with-registry-auth), and is gone from the runner", async () => {
+    // The service starts on a public image, so Swarm holds no login of its own: the private
+    // image it is moved to can only be pulled with the login the step forwards.
+    const api = createService(
+      await pushFirstVersion(`${registry.host}/${uniqueName('public')}:1`),
+      1,
+    );
+    const repo = uniqueName('swarm-private');
+    const userConfig = tempDockerConfig();
+    const run = await runAction({
+      inputs: {
+        context: good,
+        tags: `${privateRegistry.host}/${repo}:live`,
+        registry: privateRegistry.host,
+        username: USER,
+        password: PASSWORD,
+        'build-args': 'VERSION=2',
+        'swarm-services': api,
+      },
+      env: { DOCKER_CONFIG: userConfig },
+    });
+    expect(run.exitCode, run.stdout).toBe(0);
+    const pinned = run.outputs.image!;
+    expect(pinned.startsWith(`${privateRegistry.host}/${repo}@sha256:`)).toBe(true);
+    // Without a login the registry serves nothing of it.
+    const digest = pinned.split('@')[1]!;
+    const anonymous = await fetch(`http://${privateRegistry.host}/v2/${repo}/manifests/${digest}`);
+    expect(anonymous.status).toBe(401);
+    expect(results(run.outputs)[0]).toMatchObject({ status: 'updated', image: pinned });
+    expect(runningImages(api)).toEqual([pinned]);
+    expect(leakedSecrets(run, [PASSWORD])).toEqual([]);
+    expect(run.leftovers).toEqual([]);
+    const config = path.join(userConfig, 'config.json');
+    expect(fs.existsSync(config) ? fs.readFileSync(config, 'utf8') : '').not.toContain('auth');
+    fs.rmSync(userConfig, { recursive: true, force: true });
+  });
+
+  it(STEP_CASES.swarmPaused.outcome, async () => {
+    const tag = `${registry.host}/${uniqueName('swarm-pause')}:live`;
+    const api = createService(await pushFirstVersion(tag), 1, ['--update-failure-action', 'pause']);
+    const run = await runAction({
+      inputs: { context: crashing, tags: tag, 'swarm-services': api },
+    });
+    expect(run.exitCode).toBe(1);
+    const [result] = results(run.outputs);
+    expect(result!.status).toBe('paused');
+    expect(result!.message).toMatch(
+      /^Swarm paused the update \(update paused due to failure or early termination of task \w+\); a new task failed: task: non-zero exit \(3\)$/,
+    );
+    expect(serviceField(api, '{{.UpdateStatus.State}}')).toBe('paused');
+    expect(errorAnnotations(run)[0]).toContain(
+      `deploy failed on service ${api} (Swarm paused the update`,
+    );
+  });
+
+  it(STEP_CASES.swarmTimeout.outcome, async () => {
+    const tag = `${registry.host}/${uniqueName('swarm-slow')}:live`;
+    // Swarm watches each new task for 30 s before it calls the update done.
+    const api = createService(await pushFirstVersion(tag), 1, ['--update-monitor', '30s']);
+    const run = await runAction({
+      inputs: {
+        context: good,
+        tags: tag,
+        'build-args': 'VERSION=2',
+        'swarm-services': api,
+        'swarm-timeout': '2',
+      },
+    });
+    expect(run.exitCode).toBe(1);
+    const [result] = results(run.outputs);
+    expect(result!.status).toBe('failed');
+    expect(result!.message).toMatch(
+      /^not converged within 2 s \(swarm-timeout\): Swarm is still updating \(.+\) and goes on without the step$/,
+    );
+    // The step did not wait for Swarm: the rollout is still under way after it ended.
+    expect(serviceField(api, '{{.UpdateStatus.State}}')).toBe('updating');
+    expect(stepDockerCommands(run.outputs.image!)).toEqual([]);
+  });
+
+  it(STEP_CASES.swarmCancel.outcome, async () => {
+    const tag = `${registry.host}/${uniqueName('swarm-cancel')}:live`;
+    const api = createService(await pushFirstVersion(tag), 1, ['--update-monitor', '30s']);
+    const run = await runAction({
+      inputs: { context: good, tags: tag, 'build-args': 'VERSION=2', 'swarm-services': api },
+      // docker prints progress once Swarm has taken the update.
+      interrupt: { when: new RegExp(`${api}: overall progress`), signal: 'SIGINT' },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(errorAnnotations(run)).toEqual(['cancelled (SIGINT) during deploy']);
+    expect(run.outputs['deploy-status']).toBe('unconfirmed');
+    expect(results(run.outputs)[0]).toMatchObject({
+      status: 'unconfirmed',
+      message: 'the step was cancelled during the rollout; Swarm goes on with it',
+      image: run.outputs.image,
+    });
+    // Swarm goes on with the pushed digest; no docker command of the step is left.
+    expect(serviceField(api, '{{.Spec.TaskTemplate.ContainerSpec.Image}}')).toBe(run.outputs.image);
+    expect(stepDockerCommands(run.outputs.image!)).toEqual([]);
+    expect(run.summary).toContain('cancelled during deploy');
+  });
+});

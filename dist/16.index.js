@@ -1,0 +1,611 @@
+export const id = 16;
+export const ids = [16];
+export const modules = {
+
+/***/ 5016:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  deploy: () => (/* binding */ deploy)
+});
+
+// UNUSED EXPORTS: deployStatus
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 14 modules
+var core = __webpack_require__(6288);
+// EXTERNAL MODULE: ./src/report.ts
+var src_report = __webpack_require__(665);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: ./src/docker/cli.ts
+var cli = __webpack_require__(1670);
+// EXTERNAL MODULE: ./src/docker/digest.ts
+var docker_digest = __webpack_require__(786);
+;// CONCATENATED MODULE: ./src/deploy/swarm.ts
+
+/** The TLS files docker reads for a `tcp://` manager, in a folder of their own. */
+const TLS_FILES = { ca: 'ca.pem', cert: 'cert.pem', key: 'key.pem' };
+/** docker's global options that point it at the manager; none for the runner's own docker. */
+function connectionArgs(host, tlsDir) {
+    if (!host)
+        return [];
+    const args = ['--host', host];
+    if (tlsDir) {
+        args.push('--tlsverify', `--tlscacert=${tlsDir}/${TLS_FILES.ca}`, `--tlscert=${tlsDir}/${TLS_FILES.cert}`, `--tlskey=${tlsDir}/${TLS_FILES.key}`);
+    }
+    return args;
+}
+function inspectArgs(service) {
+    return ['service', 'inspect', '--format', '{{json .}}', service];
+}
+/**
+ * Pins every replica to the pushed digest; the step's registry login goes to the nodes, which
+ * pull with it. Waits for Swarm's verdict (converged, rolled back or paused).
+ */
+function updateArgs(serviceId, image) {
+    return [
+        'service',
+        'update',
+        '--image',
+        image,
+        '--with-registry-auth',
+        '--detach=false',
+        serviceId,
+    ];
+}
+function tasksArgs(serviceId) {
+    return ['service', 'ps', '--no-trunc', '--format', '{{json .}}', serviceId];
+}
+const object = (value) => typeof value === 'object' && value !== null ? value : {};
+const swarm_text = (value) => (typeof value === 'string' ? value : '');
+/** `docker service inspect --format '{{json .}}'`; throws when it is not a service. */
+function parseService(json) {
+    const service = object(JSON.parse(json));
+    const spec = object(service.Spec);
+    const image = swarm_text(object(object(spec.TaskTemplate).ContainerSpec).Image);
+    if (!swarm_text(service.ID) || !image)
+        throw new Error('not a Swarm service');
+    const mode = object(spec.Mode);
+    const replicated = object(mode.Replicated);
+    const update = service.UpdateStatus ? object(service.UpdateStatus) : undefined;
+    return {
+        id: swarm_text(service.ID),
+        name: swarm_text(spec.Name),
+        image,
+        replicas: typeof replicated.Replicas === 'number' ? replicated.Replicas : undefined,
+        global: mode.Global !== undefined,
+        update: update && {
+            state: swarm_text(update.State),
+            message: swarm_text(update.Message),
+            startedAt: swarm_text(update.StartedAt),
+        },
+    };
+}
+/** `docker service ps --format '{{json .}}'`, one task per line, newest first per slot. */
+function parseTasks(output) {
+    return output
+        .split('\n')
+        .filter((line) => line.trim())
+        .map((line) => {
+        const task = object(JSON.parse(line));
+        return {
+            id: swarm_text(task.ID),
+            image: swarm_text(task.Image),
+            desiredState: swarm_text(task.DesiredState),
+            currentState: swarm_text(task.CurrentState),
+            // docker quotes the task's error: `"task: non-zero exit (3)"`.
+            error: swarm_text(task.Error).replace(/^"(.*)"$/, '$1'),
+        };
+    });
+}
+/** Whether `image` (`repository[:tag]@digest`) is `pinned` (`repository@digest`). */
+function isSameImage(image, pinned) {
+    const split = (reference) => {
+        const [name = '', digest = ''] = reference.split('@');
+        // The tag, if any, follows the last ":" after the last "/" (a registry port comes before).
+        const repository = name.replace(/:[^/:]*$/, '');
+        return [(0,docker_digest/* familiarRepository */.Yu)(repository), digest];
+    };
+    const [repository, digest] = split(image);
+    const [pinnedRepository, pinnedDigest] = split(pinned);
+    return digest !== '' && digest === pinnedDigest && repository === pinnedRepository;
+}
+const isRunning = (task) => task.desiredState === 'Running' && task.currentState.startsWith('Running');
+function countReplicas(service, tasks, image) {
+    const running = tasks.filter(isRunning);
+    const desired = service.global
+        ? tasks.filter((task) => task.desiredState === 'Running').length
+        : service.replicas;
+    return {
+        desired,
+        running: running.length,
+        onImage: running.filter((task) => isSameImage(task.image, image)).length,
+    };
+}
+/** Nothing to do: the spec already pins the digest and no rollout of it is under way or stuck. */
+function alreadyRuns(service, image) {
+    return (isSameImage(service.image, image) && (!service.update || service.update.state === 'completed'));
+}
+/** The error of the newest task of the pushed image that failed: Swarm's reason for a rollback. */
+function newTaskError(tasks, image) {
+    const failed = tasks.find((task) => task.error && isSameImage(task.image, image));
+    return failed ? `; a new task failed: ${failed.error}` : '';
+}
+function replicaCheck(replicas, already) {
+    const { desired, onImage } = replicas;
+    const count = desired === undefined ? `${onImage}` : `${onImage}/${desired}`;
+    if (desired !== undefined && onImage < desired)
+        return {
+            status: 'failed',
+            message: `${already ? 'already set to' : 'updated to'} the pushed digest, but only ${onImage} of ${desired} replicas run it`,
+        };
+    return already
+        ? { status: 'no-change', message: `already runs the pushed digest (${count} replicas)` }
+        : { status: 'updated', message: `${count} replicas run the pushed digest` };
+}
+/** The service's outcome, from what Swarm says after the update (never from the exit code alone). */
+function rolloutVerdict(rollout) {
+    const { before, after, tasks, image, commandError, timedOutAfter } = rollout;
+    const failed = (message) => ({ status: 'failed', message });
+    if ('readBackError' in after) {
+        if (commandError)
+            return failed(commandError);
+        return {
+            status: timedOutAfter ? 'failed' : 'unconfirmed',
+            message: `${timedOutAfter ? `not converged within ${timedOutAfter} s (swarm-timeout)` : 'docker service update succeeded'}, but the service could not be read back: ${after.readBackError}`,
+        };
+    }
+    const update = after.update;
+    // A rollout started by this update has a new start time; otherwise the state is an old one.
+    const started = update !== undefined && update.startedAt !== before.update?.startedAt;
+    if (commandError && !started && !timedOutAfter)
+        return failed(commandError);
+    const state = started ? update.state : undefined;
+    const swarmSays = update?.message ? ` (${update.message})` : '';
+    switch (state) {
+        case 'rollback_completed':
+            return {
+                status: 'rolled-back',
+                message: `the update failed and Swarm rolled back to ${after.image}${newTaskError(tasks, image)}`,
+            };
+        case 'paused':
+            return {
+                status: 'paused',
+                message: `Swarm paused the update${swarmSays}${newTaskError(tasks, image)}`,
+            };
+        case 'rollback_paused':
+            return {
+                status: 'paused',
+                message: `the update failed and Swarm paused its rollback${swarmSays}${newTaskError(tasks, image)}`,
+            };
+        case 'updating':
+        case 'rollback_started': {
+            const doing = state === 'updating' ? 'updating' : 'rolling back';
+            return failed(timedOutAfter
+                ? `not converged within ${timedOutAfter} s (swarm-timeout): Swarm is still ${doing}${swarmSays} and goes on without the step`
+                : `${commandError ?? 'docker stopped waiting'}: Swarm is still ${doing}${swarmSays}`);
+        }
+    }
+    if (!isSameImage(after.image, image))
+        return failed(`the service runs ${after.image}, not the pushed digest${commandError ? `: ${commandError}` : ''}`);
+    return replicaCheck(countReplicas(after, tasks, image), false);
+}
+/** The outcome when the spec already pinned the digest (no update was made). */
+function unchangedVerdict(service, tasks, image) {
+    return replicaCheck(countReplicas(service, tasks, image), true);
+}
+
+;// CONCATENATED MODULE: ./src/deploy/swarm-update.ts
+// Rolls the pushed digest out to Swarm services, all at once, with the docker CLI pointed at the
+// manager; what each service did is read back from Swarm (swarm.ts). Never throws: each
+// service's failure is part of its result.
+
+
+
+
+
+
+/** How long reading a service back may take once its rollout has ended or timed out. */
+const READ_BACK_MS = 30_000;
+/** The PEM texts as the files docker reads, in the step's folder (removed when the step ends). */
+function writeTlsFiles(workspaceDir, tls) {
+    const dir = external_node_path_.join(workspaceDir, 'swarm-tls');
+    external_node_fs_.mkdirSync(dir, { mode: 0o700 });
+    for (const part of ['ca', 'cert', 'key']) {
+        external_node_fs_.writeFileSync(external_node_path_.join(dir, TLS_FILES[part]), tls[part], { mode: 0o600 });
+    }
+    return dir;
+}
+/** docker's own words for why a command failed: its last line. */
+function dockerMessage(error) {
+    if (!(error instanceof cli/* DockerError */.Bi))
+        return error.message;
+    const lines = error.logTail.split('\n').filter((line) => line.trim());
+    return (lines
+        .filter((line) => !/^stopped[: ]/.test(line))
+        .at(-1)
+        ?.trim() ?? error.message);
+}
+async function updateService(service, image, swarm, connection) {
+    const start = performance.now();
+    // swarm-timeout bounds the whole service: reading it, and waiting for Swarm's verdict.
+    const deadline = start + swarm.timeoutSeconds * 1000;
+    const run = (args, options = {}) => (0,cli/* docker */.T3)([...connection, ...args], {
+        echo: 'none',
+        capture: true,
+        timeoutMs: Math.max(1, deadline - performance.now()),
+        ...options,
+    });
+    const readTasks = async (id) => parseTasks(await run(tasksArgs(id), { timeoutMs: READ_BACK_MS }));
+    const result = (outcome, previousImage = '', replicas) => ({
+        kind: 'swarm',
+        service: service.name,
+        endpoint: swarm.host,
+        image,
+        previousImage,
+        replicas,
+        durationMs: performance.now() - start,
+        ...outcome,
+    });
+    let before;
+    try {
+        before = parseService(await run(inspectArgs(service.name)));
+    }
+    catch (error) {
+        return result({ status: 'failed', message: dockerMessage(error) });
+    }
+    if (alreadyRuns(before, image)) {
+        const tasks = await readTasks(before.id).catch(() => []);
+        return result(unchangedVerdict(before, tasks, image), before.image, countReplicas(before, tasks, image));
+    }
+    core/* info */.pq(`${service.name}: updating to ${image}`);
+    let commandError;
+    let timedOutAfter;
+    let previousLine = '';
+    try {
+        await run(updateArgs(before.id, image), {
+            capture: false,
+            // docker repeats its progress line every few hundred milliseconds: each change is logged,
+            // behind the service's name (which also keeps docker's text from reading as a command).
+            onLine: (line) => {
+                if (line.trim() && line !== previousLine)
+                    core/* info */.pq(`${service.name}: ${line}`);
+                previousLine = line;
+            },
+        });
+    }
+    catch (error) {
+        const ending = error instanceof cli/* DockerError */.Bi ? error.ending : 'exit';
+        if (ending === 'not-started')
+            return result({ status: 'failed', message: 'not updated: the step was cancelled first' });
+        if (ending === 'stopped')
+            return result({
+                status: 'unconfirmed',
+                message: 'the step was cancelled during the rollout; Swarm goes on with it',
+            }, before.image);
+        if (ending === 'timeout')
+            timedOutAfter = swarm.timeoutSeconds;
+        else
+            commandError = dockerMessage(error);
+    }
+    let after;
+    let tasks = [];
+    try {
+        after = parseService(await run(inspectArgs(before.id), { timeoutMs: READ_BACK_MS }));
+        tasks = await readTasks(before.id);
+    }
+    catch (error) {
+        after = { readBackError: dockerMessage(error) };
+    }
+    return result(rolloutVerdict({ before, after, tasks, image, commandError, timedOutAfter }), before.image, 'readBackError' in after ? undefined : countReplicas(after, tasks, image));
+}
+/** Every service at once, each pinned to the digest of its repository. */
+async function updateServices(swarm, report, workspaceDir) {
+    if (swarm.host.startsWith('tcp://') && !swarm.tls)
+        core/* warning */.$e(`swarm-host ${swarm.host} without swarm-tls-*: the connection is neither encrypted nor authenticated, and whoever reaches that port controls the manager`);
+    const tlsDir = swarm.tls ? writeTlsFiles(workspaceDir, swarm.tls) : undefined;
+    const connection = connectionArgs(swarm.host, tlsDir);
+    core/* info */.pq(`Updating ${swarm.services.length} Swarm service(s) on ${swarm.host || "the runner's docker"}`);
+    const services = await Promise.all(swarm.services.map((service) => updateService(service, (0,src_report/* pinnedImage */.QJ)(report, service.repository), swarm, connection)));
+    for (const service of services)
+        core/* info */.pq(`${service.service}: ${service.status} ${service.message}`);
+    return services;
+}
+
+// EXTERNAL MODULE: ./src/docker/reference.ts
+var reference = __webpack_require__(2977);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __webpack_require__(4942);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __webpack_require__(7067);
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __webpack_require__(4708);
+;// CONCATENATED MODULE: ./src/deploy/http.ts
+// One POST over node:http(s). Node's global fetch loads its own copy of undici on first use
+// (about 25 ms of start-up here, measured with --cpu-prof); one request per host does not need it.
+// The agent comes from the toolkit's http-client (already loaded by @actions/core): it goes
+// through HTTPS_PROXY/HTTP_PROXY and skips them for NO_PROXY hosts, as the runner and the
+// SendGrid client do.
+
+
+
+/** Watchtower's answer is a small JSON object; more than this is not Watchtower. */
+const MAX_BODY_BYTES = 1024 * 1024;
+class TimeoutError extends Error {
+    name = 'TimeoutError';
+}
+async function post(url, headers, timeoutMs) {
+    const target = new URL(url);
+    const transport = target.protocol === 'https:' ? external_node_https_ : external_node_http_;
+    return new Promise((resolve, reject) => {
+        const request = transport.request(target, {
+            method: 'POST',
+            headers: { ...headers, 'Content-Length': '0' },
+            // A client per request: HttpClient keeps the first direct agent it made and hands it to
+            // every later URL, so an https host after an http one would get the http agent.
+            agent: new lib/* HttpClient */.Qq('build-push-notify').getAgent(url),
+        }, (response) => {
+            const chunks = [];
+            let bytes = 0;
+            response.on('data', (chunk) => {
+                bytes += chunk.length;
+                if (bytes <= MAX_BODY_BYTES)
+                    chunks.push(chunk);
+            });
+            response.on('error', reject);
+            response.on('end', () => {
+                clearTimeout(timer);
+                const retryAfter = response.headers['retry-after'];
+                resolve({
+                    status: response.statusCode ?? 0,
+                    retryAfter: typeof retryAfter === 'string' ? retryAfter : null,
+                    body: Buffer.concat(chunks).toString('utf8'),
+                });
+            });
+        });
+        // The deadline settles the call itself: behind a proxy that never answers CONNECT, destroying
+        // the request raises no error until the proxy gives up.
+        const timer = setTimeout(() => {
+            reject(new TimeoutError());
+            request.destroy();
+        }, timeoutMs);
+        request.on('error', (error) => {
+            clearTimeout(timer);
+            reject(error);
+        });
+        request.end();
+    });
+}
+
+;// CONCATENATED MODULE: ./src/deploy/watchtower.ts
+
+
+/** Always names the images: without `image=` upstream silently does nothing while busy. */
+function updateUrl(baseUrl, images) {
+    return `${baseUrl.replace(/\/+$/, '')}/v1/update?image=${images.map(encodeURIComponent).join(',')}`;
+}
+/** Images that upstream Watchtower can never match: it cuts the image name at the first `:`. */
+function imagesWithRegistryPort(images) {
+    return images.filter((image) => /^[^/]+:\d+\//.test(image));
+}
+/**
+ * Every spelling a container's image may have for a repository: Watchtower compares the name a
+ * container was created with (compose `image:`, `docker run`) with `image=` literally (1.7.1,
+ * and the fork before 1.20.2, which alone normalises names), so a Docker Hub repository is sent
+ * as each of the ways docker accepts it. Other registries are sent as written: docker keeps
+ * their names as they are.
+ */
+function imageSpellings(repository) {
+    // Docker's short name: `docker.io/library/nginx` → `nginx`; other registries keep their host.
+    const familiar = (0,docker_digest/* familiarRepository */.Yu)(repository);
+    if ((0,reference/* parseImageReference */.o)(familiar).domain)
+        return [repository];
+    const paths = familiar.includes('/') ? [familiar] : [familiar, `library/${familiar}`];
+    return ['', 'docker.io/', 'index.docker.io/'].flatMap((host) => paths.map((p) => host + p));
+}
+const isCount = (value) => typeof value === 'number' && Number.isInteger(value) && value >= 0;
+/** The fork's summary, or undefined when the body is not Watchtower's JSON. */
+function parseCounts(body) {
+    let summary;
+    try {
+        const parsed = JSON.parse(body);
+        summary =
+            parsed && typeof parsed.summary === 'object' && parsed.summary !== null
+                ? parsed.summary
+                : undefined;
+    }
+    catch {
+        return undefined;
+    }
+    if (!summary ||
+        !isCount(summary.scanned) ||
+        !isCount(summary.updated) ||
+        !isCount(summary.failed))
+        return undefined;
+    return {
+        scanned: summary.scanned,
+        updated: summary.updated,
+        failed: summary.failed,
+        // Later additions (restarted, then skipped): zero when this version does not report them.
+        restarted: isCount(summary.restarted) ? summary.restarted : 0,
+        skipped: isCount(summary.skipped) ? summary.skipped : 0,
+    };
+}
+/** The start of a body that is not Watchtower's, to say what answered instead. */
+function bodyStart(body) {
+    const flat = body.replace(/\s+/g, ' ').trim();
+    return flat.length > 60 ? `${flat.slice(0, 60)}…` : flat;
+}
+function interpretResponse(httpStatus, body) {
+    const verdict = (status, message, counts) => ({
+        status,
+        message,
+        counts,
+    });
+    if (httpStatus === 401 || httpStatus === 403)
+        return verdict('failed', `token rejected (HTTP ${httpStatus}): watchtower-token must equal WATCHTOWER_HTTP_API_TOKEN on the host`);
+    if (httpStatus === 404 || httpStatus === 405)
+        return verdict('failed', `no update endpoint here (HTTP ${httpStatus}): is it enabled (WATCHTOWER_HTTP_API_ENDPOINTS=update, or WATCHTOWER_HTTP_API_UPDATE=true before 1.20), and is the URL the API's base?`);
+    if (httpStatus === 202)
+        return verdict('unconfirmed', 'accepted; the update runs in the background (HTTP 202)');
+    if (httpStatus < 200 || httpStatus >= 300)
+        return verdict('failed', `Watchtower answered HTTP ${httpStatus}`);
+    if (!body.trim())
+        return verdict('unconfirmed', `HTTP ${httpStatus} with an empty body: the host took the request but does not say what it updated (containrrr/watchtower 1.7.1, or the fork before 1.12.1)`);
+    const counts = parseCounts(body);
+    if (!counts)
+        return verdict('failed', `not a Watchtower API: HTTP ${httpStatus} with "${bodyStart(body)}" (a proxy, a login page or another server answered)`);
+    const tally = `scanned ${counts.scanned}, updated ${counts.updated}, failed ${counts.failed}${counts.skipped ? `, skipped ${counts.skipped}` : ''}`;
+    if (counts.failed > 0)
+        return verdict('failed', `${tally}: the host could not update every container`, counts);
+    // The fork counts a container it could not check (a failed pull or registry login on the
+    // host, a cooldown) as skipped, outside `scanned`: not updated, so not deployed.
+    if (counts.skipped > 0)
+        return verdict('failed', `${tally}: the host skipped containers it could not check or pull (registry credentials on the host? Watchtower's log says why)`, counts);
+    if (counts.updated > 0)
+        return verdict('updated', tally, counts);
+    if (counts.scanned === 0)
+        return verdict('no-match', `${tally}: no container here runs these images (check the container's image name and, with WATCHTOWER_LABEL_ENABLE, its com.centurylinklabs.watchtower.enable label)`, counts);
+    return verdict('no-change', `${tally}: already up to date`, counts);
+}
+/** Seconds from `Retry-After`; a default when absent or unreadable. */
+function retryAfterMs(value, fallbackMs = 5000) {
+    const seconds = Number(value);
+    return value !== null && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : fallbackMs;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/watchtower-update.ts
+// Asks every Watchtower host to update, all at once, and collects what each did. Never throws:
+// each host's failure is part of its result.
+
+
+
+
+const MAX_ATTEMPTS = 3;
+/**
+ * The images to update: as given, else each pushed repository; each in every spelling Watchtower
+ * may need to match it (imageSpellings), once.
+ */
+function imagesToUpdate(watchtower, tags) {
+    const repositories = watchtower.images.length > 0
+        ? watchtower.images
+        : tags.map((tag) => (0,reference/* repositoryOf */._)((0,reference/* parseImageReference */.o)(tag)));
+    return [...new Set(repositories.flatMap(imageSpellings))];
+}
+function networkMessage(error, timeoutSeconds) {
+    if (error instanceof TimeoutError)
+        return `no answer within ${timeoutSeconds} s`;
+    const { code, message } = error;
+    if (code === 'ECONNREFUSED') {
+        return "connection refused: is Watchtower's HTTP API on, on this port?";
+    }
+    return `could not reach the host: ${code ?? message}`;
+}
+async function updateHost(baseUrl, images, watchtower) {
+    const start = performance.now();
+    // One deadline for the host, retries included: watchtower-timeout bounds the whole call.
+    const deadline = start + watchtower.timeoutSeconds * 1000;
+    const result = (partial) => ({
+        kind: 'watchtower',
+        url: baseUrl,
+        durationMs: performance.now() - start,
+        ...partial,
+    });
+    for (let attempt = 1;; attempt++) {
+        let response;
+        try {
+            response = await post(updateUrl(baseUrl, images), { Authorization: `Bearer ${watchtower.token}` }, Math.max(1, deadline - performance.now()));
+        }
+        catch (error) {
+            return result({
+                status: 'failed',
+                httpStatus: undefined,
+                counts: undefined,
+                message: networkMessage(error, watchtower.timeoutSeconds),
+            });
+        }
+        if (response.status === 429) {
+            const wait = retryAfterMs(response.retryAfter);
+            if (attempt < MAX_ATTEMPTS && performance.now() + wait < deadline) {
+                core/* info */.pq(`${baseUrl}: another update is running (HTTP 429); retrying in ${wait / 1000} s`);
+                await new Promise((resolve) => setTimeout(resolve, wait));
+                continue;
+            }
+            return result({
+                status: 'failed',
+                httpStatus: 429,
+                counts: undefined,
+                message: `still busy after ${attempt} attempt(s) (HTTP 429)`,
+            });
+        }
+        return result({
+            httpStatus: response.status,
+            ...interpretResponse(response.status, response.body),
+        });
+    }
+}
+/** Every host at once; the token is checked by the caller. */
+async function updateHosts(watchtower, tags) {
+    const images = imagesToUpdate(watchtower, tags);
+    const unmatched = imagesWithRegistryPort(images);
+    if (unmatched.length > 0) {
+        core/* warning */.$e(`containrrr/watchtower 1.7.1 cuts image names at the first ":", so it never matches ${unmatched.join(', ')}; the maintained fork (nickfedor/watchtower) does`);
+    }
+    core/* info */.pq(`Asking ${watchtower.urls.length} Watchtower host(s) to update ${images.join(', ')}`);
+    const hosts = await Promise.all(watchtower.urls.map((url) => updateHost(url, images, watchtower)));
+    for (const host of hosts)
+        core/* info */.pq(`${host.url}: ${host.status} ${host.message}`);
+    return hosts;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/stage.ts
+// The deployment stage: Watchtower hosts and Swarm services, all at once, each target's outcome
+// in one result shape. Never throws: each target's failure is part of its result.
+
+
+
+
+/** `deployed` only when every target confirmed; one failed target makes it `partial`. */
+function deployStatus(targets) {
+    const failed = targets.filter((target) => (0,src_report/* isFailedTarget */.RQ)(target.status)).length;
+    if (failed === targets.length)
+        return 'failed';
+    if (failed > 0)
+        return 'partial';
+    return targets.some((target) => target.status === 'unconfirmed') ? 'unconfirmed' : 'deployed';
+}
+async function deploy(inputs, report, workspaceDir) {
+    const skip = (reason) => {
+        core/* info */.pq(`Deployment skipped: ${reason}`);
+        return { status: 'skipped', targets: [], reason };
+    };
+    if (report.failure)
+        return skip(`the ${report.failure.stage} stage failed`);
+    if (!report.push)
+        return skip('nothing was pushed (push is false)');
+    const reasons = [];
+    const runs = [];
+    if (inputs.watchtower?.token) {
+        runs.push(updateHosts(inputs.watchtower, report.tags));
+    }
+    else if (inputs.watchtower) {
+        core/* warning */.$e('watchtower-token is empty (pull requests from forks get no secrets): the Watchtower hosts are skipped');
+        reasons.push('watchtower-token is empty');
+    }
+    if (inputs.swarm)
+        runs.push(updateServices(inputs.swarm, report, workspaceDir));
+    const targets = (await Promise.all(runs)).flat();
+    const reason = reasons.join('; ');
+    if (targets.length === 0)
+        return { status: 'skipped', targets, reason };
+    return { status: deployStatus(targets), targets, reason };
+}
+
+
+/***/ })
+
+};

@@ -1,0 +1,108 @@
+// Asks every Watchtower host to update, all at once, and collects what each did. Never throws:
+// each host's failure is part of its result.
+import * as core from '@actions/core';
+import type { WatchtowerInputs } from '../inputs/index.js';
+import { parseImageReference, repositoryOf } from '../docker/reference.js';
+import { type HttpAnswer, post, TimeoutError } from './http.js';
+import type { HostResult } from '../report.js';
+import {
+  imageSpellings,
+  imagesWithRegistryPort,
+  interpretResponse,
+  retryAfterMs,
+  updateUrl,
+} from './watchtower.js';
+
+const MAX_ATTEMPTS = 3;
+
+/**
+ * The images to update: as given, else each pushed repository; each in every spelling Watchtower
+ * may need to match it (imageSpellings), once.
+ */
+export function imagesToUpdate(watchtower: WatchtowerInputs, tags: string[]): string[] {
+  const repositories =
+    watchtower.images.length > 0
+      ? watchtower.images
+      : tags.map((tag) => repositoryOf(parseImageReference(tag)));
+  return [...new Set(repositories.flatMap(imageSpellings))];
+}
+
+function networkMessage(error: unknown, timeoutSeconds: number): string {
+  if (error instanceof TimeoutError) return `no answer within ${timeoutSeconds} s`;
+  const { code, message } = error as Error & { code?: string };
+  if (code === 'ECONNREFUSED') {
+    return "connection refused: is Watchtower's HTTP API on, on this port?";
+  }
+  return `could not reach the host: ${code ?? message}`;
+}
+
+async function updateHost(
+  baseUrl: string,
+  images: string[],
+  watchtower: WatchtowerInputs,
+): Promise<HostResult> {
+  const start = performance.now();
+  // One deadline for the host, retries included: watchtower-timeout bounds the whole call.
+  const deadline = start + watchtower.timeoutSeconds * 1000;
+  const result = (partial: Omit<HostResult, 'kind' | 'url' | 'durationMs'>): HostResult => ({
+    kind: 'watchtower',
+    url: baseUrl,
+    durationMs: performance.now() - start,
+    ...partial,
+  });
+  for (let attempt = 1; ; attempt++) {
+    let response: HttpAnswer;
+    try {
+      response = await post(
+        updateUrl(baseUrl, images),
+        { Authorization: `Bearer ${watchtower.token}` },
+        Math.max(1, deadline - performance.now()),
+      );
+    } catch (error) {
+      return result({
+        status: 'failed',
+        httpStatus: undefined,
+        counts: undefined,
+        message: networkMessage(error, watchtower.timeoutSeconds),
+      });
+    }
+    if (response.status === 429) {
+      const wait = retryAfterMs(response.retryAfter);
+      if (attempt < MAX_ATTEMPTS && performance.now() + wait < deadline) {
+        core.info(`${baseUrl}: another update is running (HTTP 429); retrying in ${wait / 1000} s`);
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        continue;
+      }
+      return result({
+        status: 'failed',
+        httpStatus: 429,
+        counts: undefined,
+        message: `still busy after ${attempt} attempt(s) (HTTP 429)`,
+      });
+    }
+    return result({
+      httpStatus: response.status,
+      ...interpretResponse(response.status, response.body),
+    });
+  }
+}
+
+/** Every host at once; the token is checked by the caller. */
+export async function updateHosts(
+  watchtower: WatchtowerInputs,
+  tags: string[],
+): Promise<HostResult[]> {
+  const images = imagesToUpdate(watchtower, tags);
+  const unmatched = imagesWithRegistryPort(images);
+  if (unmatched.length > 0) {
+    core.warning(
+      `containrrr/watchtower 1.7.1 cuts image names at the first ":", so it never matches ${unmatched.join(', ')}; the maintained fork (nickfedor/watchtower) does`,
+    );
+  }
+  core.info(`Asking ${watchtower.urls.length} Watchtower host(s) to update ${images.join(', ')}`);
+  const hosts = await Promise.all(
+    watchtower.urls.map((url) => updateHost(url, images, watchtower)),
+  );
+  for (const host of hosts) core.info(`${host.url}: ${host.status} ${host.message}`);
+  return hosts;
+}
