@@ -3,7 +3,8 @@
 // that this script starts, emails a local SendGrid-compatible outbox and triggers a local
 // Watchtower stand-in, then prints the outputs and the job summary and saves the email's HTML.
 // `--builder classic|buildx|standalone` picks the builder; by default the action chooses, as on
-// a runner (buildx when docker has it).
+// a runner (buildx when docker has it). `--swarm` also rolls the image out to a Swarm service on
+// this machine's daemon (made a single-node swarm for the run if it is not in one).
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -34,16 +35,22 @@ try {
   process.exit(1);
 }
 
-const USAGE = `usage: npm run local [-- --builder ${Object.keys(CHOICES).join('|')}]
+const USAGE = `usage: npm run local [-- --builder ${Object.keys(CHOICES).join('|')}] [--swarm]
   classic     docker build, then docker push (DOCKER_BUILDKIT=0)
   buildx      docker buildx build on the default builder (dockerd's own BuildKit)
   standalone  docker buildx build on a buildx builder named "standalone"
-  (none)      the action chooses, as on a runner: buildx when docker has it`;
+  (none)      the action chooses, as on a runner: buildx when docker has it
+  --swarm     also roll the image out to a 2-replica Swarm service on this daemon (it is made a
+              single-node swarm for the run, and leaves it after, unless it already was one)`;
 
-let options: { builder?: string; help?: boolean };
+let options: { builder?: string; help?: boolean; swarm?: boolean };
 try {
   options = parseArgs({
-    options: { builder: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      builder: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      swarm: { type: 'boolean' },
+    },
   }).values;
 } catch (error) {
   console.error(`${(error as Error).message}\n${USAGE}`);
@@ -78,6 +85,34 @@ docker(['build', '--quiet', '--tag', baseImage, baseContext]);
 docker(['push', '--quiet', baseImage]);
 fs.rmSync(baseContext, { recursive: true, force: true });
 
+/** A Swarm service running the base image (with a command that stays up), for --swarm. */
+function startSwarmService(image: string): { service: string; leave: boolean } {
+  const leave = docker(['info', '--format', '{{.Swarm.LocalNodeState}}']).trim() === 'inactive';
+  if (leave) docker(['swarm', 'init', '--advertise-addr', '127.0.0.1']);
+  const service = `hello-local-${process.pid}`;
+  docker([
+    'service',
+    'create',
+    '--quiet',
+    '--detach=false',
+    '--name',
+    service,
+    '--replicas',
+    '2',
+    '--update-monitor',
+    '2s',
+    '--update-failure-action',
+    'rollback',
+    '--stop-grace-period',
+    '1s',
+    image,
+    'sleep',
+    '3600',
+  ]);
+  return { service, leave };
+}
+
+const swarm = options.swarm ? startSwarmService(baseImage) : undefined;
 const outbox = await startSendGrid(TOKEN);
 const host = await startWatchtower({ flavour: 'fork', token: 'local-watchtower-token' });
 try {
@@ -92,6 +127,7 @@ try {
       from: 'CI <ci@example.com>',
       'watchtower-url': host.url,
       'watchtower-token': 'local-watchtower-token',
+      ...(swarm ? { 'swarm-services': `${swarm.service}=${registry.host}/hello` } : {}),
     },
     builderEnv: builder?.env ?? {},
     event: {
@@ -120,11 +156,28 @@ try {
   console.log(
     `\n── deployment ──\nthe Watchtower stand-in received: ${JSON.stringify(host.calls.map(({ method, path: p, images }) => ({ method, path: p, images })))}`,
   );
+  if (swarm) {
+    const tasks = docker([
+      'service',
+      'ps',
+      '--no-trunc',
+      '--filter',
+      'desired-state=running',
+      '--format',
+      '{{.Name}} {{.Image}} {{.CurrentState}}',
+      swarm.service,
+    ]);
+    console.log(`Swarm runs (docker service ps ${swarm.service}):\n${tasks.trimEnd()}`);
+  }
   console.log(
     `\nThe registry served ${await registry.manifestDigest('hello', 'local')} for hello:local; the action said ${run.outputs.digest}.`,
   );
   process.exitCode = run.exitCode;
 } finally {
   await Promise.all([outbox.stop(), host.stop()]);
+  if (swarm) {
+    docker(['service', 'rm', swarm.service]);
+    if (swarm.leave) docker(['swarm', 'leave', '--force']);
+  }
   await registry.stop();
 }

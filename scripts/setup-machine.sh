@@ -12,7 +12,8 @@ dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
 command -v htpasswd >/dev/null || need+=(apache2-utils)
 command -v curl >/dev/null || need+=(curl)
 command -v git >/dev/null || need+=(git) # remote Git contexts, served by git daemon in the tests
-command -v openssl >/dev/null || need+=(openssl) # a certificate for the https Watchtower stand-in
+command -v openssl >/dev/null || need+=(openssl) # certificates: the https Watchtower stand-in, Swarm TLS
+command -v ssh >/dev/null || need+=(openssh-client) # docker reaches an ssh:// Swarm manager with it
 if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup: missing ${need[*]}; run as root (or install them) first" >&2

@@ -2,7 +2,6 @@
 // host here does on the real daemon what Watchtower does (pull the pushed reference, recreate
 // the container from it) and answers like the maintained fork; other cases follow the
 // contract in helpers/watchtower-server.ts.
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorAnnotations, runAction } from '../helpers/action.js';
 import { BUSYBOX_BASE, dockerCli, makeContext, uniqueName } from '../helpers/context.js';
 import { freePort, type Registry, startRegistry } from '../helpers/registry.js';
+import { selfSignedTls } from '../helpers/http.js';
 import { startRecordingProxy } from '../helpers/recording-proxy.js';
 import { leakedSecrets, PLANTED } from '../helpers/secrets.js';
 import { STEP_CASES } from '../hostile/step-cases.js';
@@ -283,29 +283,7 @@ describe('https hosts', () => {
     // A self-signed certificate for 127.0.0.1, trusted by the action as a runner trusts an
     // internal CA (NODE_EXTRA_CA_CERTS).
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpn-tls-'));
-    const [key, cert] = [path.join(dir, 'key.pem'), path.join(dir, 'cert.pem')];
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-      ],
-      { stdio: 'ignore' },
-    );
-    const tls = { key: fs.readFileSync(key, 'utf8'), cert: fs.readFileSync(cert, 'utf8') };
+    const { certFile, ...tls } = selfSignedTls(dir);
     try {
       const plain = await host({ flavour: 'fork', token: PLANTED.watchtowerToken });
       const secure = await host({ flavour: 'fork', token: PLANTED.watchtowerToken, tls });
@@ -315,7 +293,7 @@ describe('https hosts', () => {
       ]) {
         const run = await runAction({
           inputs: deployInputs(uniqueName('schemes'), urls),
-          env: { NODE_EXTRA_CA_CERTS: cert },
+          env: { NODE_EXTRA_CA_CERTS: certFile },
         });
         expect(run.exitCode, run.stdout).toBe(0);
         const hosts = JSON.parse(run.outputs['deploy-result']!) as { status: string }[];

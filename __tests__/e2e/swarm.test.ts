@@ -3,13 +3,16 @@
 // services run images this file pushed to the loopback registry, and the action updates them
 // with `docker service update`: real rollouts, a real rollback, Swarm's own answers.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorAnnotations, runAction } from '../helpers/action.js';
 import { BUILDER, tempDockerConfig } from '../helpers/builders.js';
 import { BUSYBOX_BASE, dockerCli, makeContext, uniqueName } from '../helpers/context.js';
-import { type Registry, startRegistry } from '../helpers/registry.js';
+import { selfSignedTls } from '../helpers/http.js';
+import { freePort, type Registry, startRegistry } from '../helpers/registry.js';
 import { leakedSecrets, PLANTED } from '../helpers/secrets.js';
 import { emailInputs, type SendGridServer, startSendGrid } from '../helpers/sendgrid-server.js';
 import { STEP_CASES } from '../hostile/step-cases.js';
@@ -397,5 +400,88 @@ describe('deployment to Docker Swarm services', () => {
     expect(serviceField(api, '{{.Spec.TaskTemplate.ContainerSpec.Image}}')).toBe(run.outputs.image);
     expect(stepDockerCommands(run.outputs.image!)).toEqual([]);
     expect(run.summary).toContain('cancelled during deploy');
+  });
+
+  it('tcp:// with TLS: the PEM inputs become 0600 files docker reads, gone when the step ends', async () => {
+    // No TLS manager runs here: docker loads the certificates (a bad one fails before any
+    // connection) and is refused by a closed port. A wrapper records how it was called and the
+    // files' modes at that moment, then runs the real docker.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpn-swarm-tls-'));
+    const tls = selfSignedTls(dir);
+    const log = path.join(dir, 'calls.log');
+    const realDocker = execFileSync('sh', ['-c', 'command -v docker'], { encoding: 'utf8' }).trim();
+    fs.mkdirSync(path.join(dir, 'bin'));
+    fs.writeFileSync(
+      path.join(dir, 'bin', 'docker'),
+      `#!/bin/sh
+for arg in "$@"; do case "$arg" in --tlskey=*) key="\${arg#--tlskey=}";; esac; done
+if [ -n "$key" ]; then
+  tls=$(dirname "$key")
+  echo "$* | $(stat -c %a "$tls" "$tls"/ca.pem "$tls"/cert.pem "$tls"/key.pem | tr '\\n' ' ')| $(sha256sum < "$key" | cut -c1-64)" >> "${log}"
+fi
+exec "${realDocker}" "$@"
+`,
+      { mode: 0o755 },
+    );
+    const port = await freePort();
+    try {
+      const run = await runAction({
+        inputs: {
+          context: good,
+          tags: `${registry.host}/${uniqueName('swarm-tls')}:1`,
+          'swarm-services': 'api',
+          'swarm-host': `tcp://127.0.0.1:${port}`,
+          'swarm-tls-ca': tls.cert,
+          'swarm-tls-cert': tls.cert,
+          'swarm-tls-key': tls.key,
+        },
+        env: { PATH: `${path.join(dir, 'bin')}:${process.env.PATH}` },
+      });
+      expect(run.exitCode).toBe(1);
+      expect(results(run.outputs)[0]).toMatchObject({
+        status: 'failed',
+        message: `Cannot connect to the Docker daemon at tcp://127.0.0.1:${port}. Is the docker daemon running?`,
+      });
+      const [call, ...others] = fs.readFileSync(log, 'utf8').trim().split('\n');
+      expect(others).toEqual([]);
+      const [argv, modes, keyHash] = call!.split(' | ');
+      expect(argv).toMatch(
+        new RegExp(
+          `^--host tcp://127\\.0\\.0\\.1:${port} --tlsverify --tlscacert=(\\S+)/ca\\.pem --tlscert=\\1/cert\\.pem --tlskey=\\1/key\\.pem service inspect --format \\{\\{json \\.\\}\\} api$`,
+        ),
+      );
+      expect(modes!.trim()).toBe('700 600 600 600');
+      expect(keyHash).toBe(createHash('sha256').update(`${tls.key.trim()}\n`).digest('hex'));
+      expect(run.leftovers).toEqual([]);
+      expect(
+        leakedSecrets(
+          run,
+          tls.key.split('\n').filter((line) => line.length > 20),
+        ),
+      ).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("ssh://: docker goes through the runner's ssh (here refused by a closed port), and says so", async () => {
+    const port = await freePort();
+    const run = await runAction({
+      inputs: {
+        context: good,
+        tags: `${registry.host}/${uniqueName('swarm-ssh')}:1`,
+        'swarm-services': 'api',
+        'swarm-host': `ssh://deploy@127.0.0.1:${port}`,
+      },
+    });
+    expect(run.exitCode).toBe(1);
+    const [result] = results(run.outputs);
+    expect(result!.status).toBe('failed');
+    expect(result!.message).toContain(
+      `command [ssh -o ConnectTimeout=30 -T -l deploy -p ${port} -- 127.0.0.1 docker system dial-stdio] has exited with exit status 255`,
+    );
+    expect(result!.message).toContain(
+      `ssh: connect to host 127.0.0.1 port ${port}: Connection refused`,
+    );
   });
 });

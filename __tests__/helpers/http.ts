@@ -1,4 +1,6 @@
 // Small shared pieces of the test servers: listen on loopback, read a body, scripted faults.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -24,6 +26,37 @@ export interface TestServer {
 export interface Tls {
   key: string;
   cert: string;
+}
+
+/** A self-signed certificate for 127.0.0.1, made by openssl into `dir` (key.pem, cert.pem). */
+export function selfSignedTls(dir: string): Tls & { certFile: string } {
+  const [keyFile, certFile] = [`${dir}/key.pem`, `${dir}/cert.pem`];
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+    ],
+    { stdio: 'ignore' },
+  );
+  return {
+    key: fs.readFileSync(keyFile, 'utf8'),
+    cert: fs.readFileSync(certFile, 'utf8'),
+    certFile,
+  };
 }
 
 export async function listen(
