@@ -594,7 +594,7 @@ async function deploy(inputs, report, workspaceDir) {
     }
     else if (inputs.watchtower) {
         core/* warning */.$e('watchtower-token is empty (pull requests from forks get no secrets): the Watchtower hosts are skipped');
-        reasons.push('watchtower-token is empty');
+        reasons.push('Watchtower hosts skipped: watchtower-token is empty');
     }
     if (inputs.swarm)
         runs.push(updateServices(inputs.swarm, report, workspaceDir));

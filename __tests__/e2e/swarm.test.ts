@@ -205,8 +205,10 @@ describe('deployment to Docker Swarm services', () => {
     expect(run.summary).toContain(`| ${web} | updated | 2/2 | ${first} → ${pinned} |`);
     const mail = sendgrid.received.at(-1)!.body;
     expect(mail.subject).toMatch(/^✅ pushed and deployed /);
-    expect(mail.content![0]!.value).toContain(
-      `service ${web}: updated (2/2 on the new image, was ${first},`,
+    expect(mail.content![0]!.value).toMatch(
+      new RegExp(
+        `  service ${web}: updated \\(2/2 on the new image, [\\d.]+ m?s\\) 2/2 replicas run the pushed digest\n    image: ${first} → ${pinned}\n`,
+      ),
     );
     expect(mail.content![1]!.value).toContain(`service ${web}`);
 
@@ -268,6 +270,9 @@ describe('deployment to Docker Swarm services', () => {
         'build-args': 'VERSION=2',
         'swarm-services': `${ghost}, ${existing}`,
         'fail-on-deploy-error': 'false',
+        // A Watchtower host without its token (a fork's pull request has no secrets) is skipped
+        // with a warning; the services still run.
+        'watchtower-url': 'http://127.0.0.1:9',
       },
     });
     expect(run.exitCode, run.stdout).toBe(0);
@@ -277,6 +282,12 @@ describe('deployment to Docker Swarm services', () => {
       [existing, 'updated', '1/1 replicas run the pushed digest'],
     ]);
     expect(run.stdout).toContain(`::warning::deploy failed on service ${ghost} (Error: no such`);
+    expect(run.stdout).toContain(
+      '::warning::watchtower-token is empty (pull requests from forks get no secrets): the Watchtower hosts are skipped',
+    );
+    expect(run.summary).toContain(
+      '**partial**: Watchtower hosts skipped: watchtower-token is empty',
+    );
   });
 
   it(STEP_CASES.swarmUnreachable.outcome, async () => {

@@ -39,7 +39,7 @@ export async function deploy(
     core.warning(
       'watchtower-token is empty (pull requests from forks get no secrets): the Watchtower hosts are skipped',
     );
-    reasons.push('watchtower-token is empty');
+    reasons.push('Watchtower hosts skipped: watchtower-token is empty');
   }
   if (inputs.swarm) runs.push(updateServices(inputs.swarm, report, workspaceDir));
   const targets = (await Promise.all(runs)).flat();

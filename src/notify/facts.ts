@@ -18,22 +18,23 @@ function shortHash(digest: string): string {
 }
 
 /**
- * One line per deploy target, e.g. `https://a:8080: updated (HTTP 200, 1.2 s) scanned 1, …` or
- * `service api: rolled-back (2/2 on the new image, was app@sha256:…, 14.2 s) the update failed…`.
+ * A line per deploy target, e.g. `https://a:8080: updated (HTTP 200, 1.2 s) scanned 1, …` or
+ * `service api: rolled-back (0/2 on the new image, 14.2 s) the update failed…`; a service's
+ * images before and after on a line of their own, indented.
  */
 export function deployLines(report: Report): string[] {
-  return (report.deploy?.targets ?? []).map((target) => {
+  return (report.deploy?.targets ?? []).flatMap((target) => {
     const facts =
-      target.kind === 'watchtower'
-        ? target.httpStatus
+      target.kind === 'swarm'
+        ? [`${replicaCount(target.replicas)} on the new image`]
+        : target.httpStatus
           ? [`HTTP ${target.httpStatus}`]
-          : []
-        : [
-            `${replicaCount(target.replicas)} on the new image`,
-            ...(target.previousImage ? [`was ${target.previousImage}`] : []),
-          ];
+          : [];
     if (facts.length > 0) facts.push(formatDuration(target.durationMs));
-    return `${targetLabel(target)}: ${target.status}${facts.length > 0 ? ` (${facts.join(', ')})` : ''}${target.message ? ` ${target.message}` : ''}`;
+    const line = `${targetLabel(target)}: ${target.status}${facts.length > 0 ? ` (${facts.join(', ')})` : ''}${target.message ? ` ${target.message}` : ''}`;
+    return target.kind === 'swarm'
+      ? [line, `  image: ${target.previousImage || '?'} → ${target.image}`]
+      : [line];
   });
 }
 
