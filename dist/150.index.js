@@ -30,7 +30,7 @@ function shortHash(digest) {
 /**
  * A line per deploy target, e.g. `https://a:8080: updated (HTTP 200, 1.2 s) scanned 1, …` or
  * `service api: rolled-back (0/2 on the new image, 14.2 s) the update failed…`; a service's
- * images before and after on a line of their own, indented.
+ * image before and the one pushed for it on a line of their own, indented.
  */
 function deployLines(report) {
     return (report.deploy?.targets ?? []).flatMap((target) => {
@@ -43,7 +43,7 @@ function deployLines(report) {
             facts.push((0,src_report/* formatDuration */.a3)(target.durationMs));
         const line = `${(0,src_report/* targetLabel */.Op)(target)}: ${target.status}${facts.length > 0 ? ` (${facts.join(', ')})` : ''}${target.message ? ` ${target.message}` : ''}`;
         return target.kind === 'swarm'
-            ? [line, `  image: ${target.previousImage || '?'} → ${target.image}`]
+            ? [line, `  image before: ${target.previousImage || '?'}; pushed: ${target.image}`]
             : [line];
     });
 }
@@ -131,12 +131,12 @@ function deployTable(report) {
         return '';
     const cells = targets
         .map((target) => {
-        const name = target.kind === 'watchtower' ? target.url : `service ${target.service}`;
-        // A service's image before and after, under its message: digests are long, so they wrap.
+        // A service's image before and the one pushed for it, under its message: digests are
+        // long, so they wrap.
         const images = target.kind === 'swarm'
-            ? `<br><span style="${MONO};font-size:12px;color:#57606a;word-break:break-all">${escapeHtml(`${target.previousImage || '?'} → ${target.image}`)}</span>`
+            ? `<br><span style="${MONO};font-size:12px;color:#57606a;word-break:break-all">${escapeHtml(`before: ${target.previousImage || '?'}; pushed: ${target.image}`)}</span>`
             : '';
-        return `<tr><td style="padding:4px 8px 4px 0;${MONO};font-size:13px;vertical-align:top;word-break:break-all">${escapeHtml(name)}</td><td style="padding:4px 8px;color:${TARGET_COLOUR[target.status]};font-weight:600;${FONT};font-size:13px;vertical-align:top">${escapeHtml(target.status)}</td><td style="padding:4px 8px;${FONT};font-size:13px;color:#57606a;vertical-align:top;white-space:nowrap">${escapeHtml(targetFacts(target))}</td><td style="padding:4px 0;${FONT};font-size:13px;vertical-align:top">${escapeHtml(target.message)}${images}</td></tr>`;
+        return `<tr><td style="padding:4px 8px 4px 0;${MONO};font-size:13px;vertical-align:top;word-break:break-all">${escapeHtml((0,src_report/* targetLabel */.Op)(target))}</td><td style="padding:4px 8px;color:${TARGET_COLOUR[target.status]};font-weight:600;${FONT};font-size:13px;vertical-align:top">${escapeHtml(target.status)}</td><td style="padding:4px 8px;${FONT};font-size:13px;color:#57606a;vertical-align:top;white-space:nowrap">${escapeHtml(targetFacts(target))}</td><td style="padding:4px 0;${FONT};font-size:13px;vertical-align:top">${escapeHtml(target.message)}${images}</td></tr>`;
     })
         .join('');
     return `<h3 style="margin:24px 0 8px;${FONT};font-size:15px;color:#1f2328">Deployment: ${escapeHtml(report.deploy?.status ?? '')}</h3><table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%">${cells}</table>`;

@@ -70,14 +70,14 @@ function parseService(json) {
     if (!swarm_text(service.ID) || !image)
         throw new Error('not a Swarm service');
     const mode = object(spec.Mode);
-    const replicated = object(mode.Replicated);
     const update = service.UpdateStatus ? object(service.UpdateStatus) : undefined;
+    const replicas = object(mode.Replicated).Replicas;
     return {
         id: swarm_text(service.ID),
         name: swarm_text(spec.Name),
         image,
-        replicas: typeof replicated.Replicas === 'number' ? replicated.Replicas : undefined,
-        global: mode.Global !== undefined,
+        mode: mode.Global ? 'global' : mode.Replicated ? 'replicated' : 'job',
+        replicas: typeof replicas === 'number' ? replicas : undefined,
         update: update && {
             state: swarm_text(update.State),
             message: swarm_text(update.Message),
@@ -117,7 +117,7 @@ function isSameImage(image, pinned) {
 const isRunning = (task) => task.desiredState === 'Running' && task.currentState.startsWith('Running');
 function countReplicas(service, tasks, image) {
     const running = tasks.filter(isRunning);
-    const desired = service.global
+    const desired = service.mode === 'global'
         ? tasks.filter((task) => task.desiredState === 'Running').length
         : service.replicas;
     return {
@@ -126,77 +126,95 @@ function countReplicas(service, tasks, image) {
         onImage: running.filter((task) => isSameImage(task.image, image)).length,
     };
 }
-/** Nothing to do: the spec already pins the digest and no rollout of it is under way or stuck. */
-function alreadyRuns(service, image) {
-    return (isSameImage(service.image, image) && (!service.update || service.update.state === 'completed'));
+const failed = (message) => ({ status: 'failed', message });
+/** Rollout states in which Swarm stopped on a failed task and waits for a person. */
+const STUCK = ['paused', 'rollback_paused'];
+/** Rollout states Swarm is still working through. */
+const UNDER_WAY = ['updating', 'rollback_started'];
+/**
+ * What to do with a service as found: `update` it; report it `unchanged` (its spec already pins
+ * the digest, and any rollout of it is over); or report it `stuck` (a rollout of this digest was
+ * paused: updating again would restart it and take down the replicas that still run).
+ */
+function planFor(service, image) {
+    if (!isSameImage(service.image, image))
+        return 'update';
+    const state = service.update?.state ?? 'completed';
+    if (STUCK.includes(state))
+        return 'stuck';
+    return UNDER_WAY.includes(state) ? 'update' : 'unchanged';
 }
-/** The error of the newest task of the pushed image that failed: Swarm's reason for a rollback. */
+/** Why a job is never updated: it runs to completion, there is no rollout to wait for. */
+const JOB_VERDICT = failed('is a Swarm job (it runs to completion), not a service to roll out; run jobs with docker service create');
+/** The error of the newest failed task of the pushed image: Swarm's reason for a rollback. */
 function newTaskError(tasks, image) {
-    const failed = tasks.find((task) => task.error && isSameImage(task.image, image));
-    return failed ? `; a new task failed: ${failed.error}` : '';
+    const failedTask = tasks.find((task) => task.error && isSameImage(task.image, image));
+    return failedTask ? `; a new task failed: ${failedTask.error}` : '';
 }
-function replicaCheck(replicas, already) {
-    const { desired, onImage } = replicas;
+/** Every replica wanted must run the digest; `already` when no update was made. */
+function replicaCheck({ desired, onImage }, already) {
     const count = desired === undefined ? `${onImage}` : `${onImage}/${desired}`;
     if (desired !== undefined && onImage < desired)
-        return {
-            status: 'failed',
-            message: `${already ? 'already set to' : 'updated to'} the pushed digest, but only ${onImage} of ${desired} replicas run it`,
-        };
+        return failed(`${already ? 'already set to' : 'updated to'} the pushed digest, but only ${onImage} of ${desired} replicas run it`);
     return already
         ? { status: 'no-change', message: `already runs the pushed digest (${count} replicas)` }
         : { status: 'updated', message: `${count} replicas run the pushed digest` };
 }
+/** The outcome when no update was made (planFor said `unchanged` or `stuck`). */
+function unchangedVerdict(now, image) {
+    const update = now.service.update;
+    if (update && STUCK.includes(update.state))
+        return {
+            status: 'paused',
+            message: `already set to the pushed digest, whose rollout Swarm paused earlier (${update.message}); not retried, which would take down the replicas still running: roll back (docker service update --rollback ${now.service.name}) or push a fix${newTaskError(now.tasks, image)}`,
+        };
+    return replicaCheck(now.replicas, true);
+}
+/** Swarm's failure actions: a new task failed and Swarm rolled back, or paused. */
+const FAILURE_ACTIONS = {
+    rollback_completed: (_swarmSays, previous) => ({
+        status: 'rolled-back',
+        message: `the update failed and Swarm rolled back to ${previous}`,
+    }),
+    paused: (swarmSays) => ({ status: 'paused', message: `Swarm paused the update${swarmSays}` }),
+    rollback_paused: (swarmSays) => ({
+        status: 'paused',
+        message: `the update failed and Swarm paused its rollback${swarmSays}`,
+    }),
+};
 /** The service's outcome, from what Swarm says after the update (never from the exit code alone). */
-function rolloutVerdict(rollout) {
-    const { before, after, tasks, image, commandError, timedOutAfter } = rollout;
-    const failed = (message) => ({ status: 'failed', message });
-    if ('readBackError' in after) {
+function rolloutVerdict({ before, image, commandError, timedOutAfter, now, }) {
+    if ('readBackError' in now) {
         if (commandError)
             return failed(commandError);
+        const waited = timedOutAfter
+            ? `not converged within ${timedOutAfter} s (swarm-timeout)`
+            : 'docker service update succeeded';
         return {
             status: timedOutAfter ? 'failed' : 'unconfirmed',
-            message: `${timedOutAfter ? `not converged within ${timedOutAfter} s (swarm-timeout)` : 'docker service update succeeded'}, but the service could not be read back: ${after.readBackError}`,
+            message: `${waited}, but the service could not be read back: ${now.readBackError}`,
         };
     }
-    const update = after.update;
-    // A rollout started by this update has a new start time; otherwise the state is an old one.
-    const started = update !== undefined && update.startedAt !== before.update?.startedAt;
-    if (commandError && !started && !timedOutAfter)
+    const update = now.service.update;
+    // A rollout this update started has a new start time; any other state is an earlier one's.
+    const state = update && update.startedAt !== before.update?.startedAt ? update.state : undefined;
+    if (commandError && !state)
         return failed(commandError);
-    const state = started ? update.state : undefined;
     const swarmSays = update?.message ? ` (${update.message})` : '';
-    switch (state) {
-        case 'rollback_completed':
-            return {
-                status: 'rolled-back',
-                message: `the update failed and Swarm rolled back to ${after.image}${newTaskError(tasks, image)}`,
-            };
-        case 'paused':
-            return {
-                status: 'paused',
-                message: `Swarm paused the update${swarmSays}${newTaskError(tasks, image)}`,
-            };
-        case 'rollback_paused':
-            return {
-                status: 'paused',
-                message: `the update failed and Swarm paused its rollback${swarmSays}${newTaskError(tasks, image)}`,
-            };
-        case 'updating':
-        case 'rollback_started': {
-            const doing = state === 'updating' ? 'updating' : 'rolling back';
-            return failed(timedOutAfter
-                ? `not converged within ${timedOutAfter} s (swarm-timeout): Swarm is still ${doing}${swarmSays} and goes on without the step`
-                : `${commandError ?? 'docker stopped waiting'}: Swarm is still ${doing}${swarmSays}`);
-        }
+    const failureAction = state && FAILURE_ACTIONS[state];
+    if (failureAction) {
+        const verdict = failureAction(swarmSays, now.service.image);
+        return { ...verdict, message: verdict.message + newTaskError(now.tasks, image) };
     }
-    if (!isSameImage(after.image, image))
-        return failed(`the service runs ${after.image}, not the pushed digest${commandError ? `: ${commandError}` : ''}`);
-    return replicaCheck(countReplicas(after, tasks, image), false);
-}
-/** The outcome when the spec already pinned the digest (no update was made). */
-function unchangedVerdict(service, tasks, image) {
-    return replicaCheck(countReplicas(service, tasks, image), true);
+    if ((state && UNDER_WAY.includes(state)) || (timedOutAfter && state !== 'completed')) {
+        const doing = state === 'rollback_started' ? 'rolling back' : 'updating';
+        return failed(timedOutAfter
+            ? `not converged within ${timedOutAfter} s (swarm-timeout): Swarm is still ${doing}${swarmSays} and goes on without the step`
+            : `${commandError ?? 'docker stopped waiting'}: Swarm is still ${doing}${swarmSays}`);
+    }
+    if (!isSameImage(now.service.image, image))
+        return failed(`the service runs ${now.service.image}, not the pushed digest${commandError ? `: ${commandError}` : ''}`);
+    return replicaCheck(now.replicas, false);
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/swarm-update.ts
@@ -224,45 +242,73 @@ function writeTlsFiles(workspaceDir, tls) {
 function dockerMessage(error) {
     if (!(error instanceof cli/* DockerError */.Bi))
         return error.message;
-    const lines = error.logTail.split('\n').filter((line) => line.trim());
-    return (lines
-        .filter((line) => !/^stopped[: ]/.test(line))
-        .at(-1)
-        ?.trim() ?? error.message);
+    return error.output.trim().split('\n').at(-1)?.trim() || error.message;
 }
-async function updateService(service, image, swarm, connection) {
+async function updateService(entry, image, swarm) {
     const start = performance.now();
     // swarm-timeout bounds the whole service: reading it, and waiting for Swarm's verdict.
-    const deadline = start + swarm.timeoutSeconds * 1000;
-    const run = (args, options = {}) => (0,cli/* docker */.T3)([...connection, ...args], {
+    const deadline = start + swarm.inputs.timeoutSeconds * 1000;
+    const run = (args, options = {}) => (0,cli/* docker */.T3)([...swarm.connection, ...args], {
         echo: 'none',
         capture: true,
         timeoutMs: Math.max(1, deadline - performance.now()),
         ...options,
     });
-    const readTasks = async (id) => parseTasks(await run(tasksArgs(id), { timeoutMs: READ_BACK_MS }));
-    const result = (outcome, previousImage = '', replicas) => ({
+    const readNow = async (service) => {
+        const now = parseService(await run(inspectArgs(service.id), { timeoutMs: READ_BACK_MS }));
+        const tasks = parseTasks(await run(tasksArgs(service.id), { timeoutMs: READ_BACK_MS }));
+        return { service: now, tasks, replicas: countReplicas(now, tasks, image) };
+    };
+    let name = entry.name;
+    let previousImage = '';
+    const result = (verdict, now) => ({
         kind: 'swarm',
-        service: service.name,
-        endpoint: swarm.host,
+        service: name,
+        endpoint: swarm.inputs.host,
         image,
         previousImage,
-        replicas,
+        replicas: now?.replicas,
         durationMs: performance.now() - start,
-        ...outcome,
+        ...verdict,
     });
     let before;
     try {
-        before = parseService(await run(inspectArgs(service.name)));
+        before = parseService(await run(inspectArgs(entry.name)));
     }
     catch (error) {
         return result({ status: 'failed', message: dockerMessage(error) });
     }
-    if (alreadyRuns(before, image)) {
-        const tasks = await readTasks(before.id).catch(() => []);
-        return result(unchangedVerdict(before, tasks, image), before.image, countReplicas(before, tasks, image));
+    // docker also takes a unique prefix of an id: only a name or a whole id is taken as given.
+    if (before.name !== entry.name && before.id !== entry.name)
+        return result({
+            status: 'failed',
+            message: `no service is named "${entry.name}" (docker took it as a prefix of the id of service ${before.name}; give the name)`,
+        });
+    name = before.name;
+    previousImage = before.image;
+    const claimedBy = swarm.claimed.get(before.id);
+    if (claimedBy)
+        return result({
+            status: 'failed',
+            message: `listed twice in swarm-services (as "${claimedBy}" and "${entry.name}"): updated once, as "${claimedBy}"`,
+        });
+    swarm.claimed.set(before.id, entry.name);
+    if (before.mode === 'job')
+        return result(JOB_VERDICT);
+    const plan = planFor(before, image);
+    if (plan !== 'update') {
+        try {
+            const now = await readNow(before);
+            return result(unchangedVerdict(now, image), now);
+        }
+        catch (error) {
+            return result({
+                status: 'unconfirmed',
+                message: `already set to the pushed digest, but its tasks could not be read: ${dockerMessage(error)}`,
+            });
+        }
     }
-    core/* info */.pq(`${service.name}: updating to ${image}`);
+    core/* info */.pq(`${name}: updating to ${image}`);
     let commandError;
     let timedOutAfter;
     let previousLine = '';
@@ -273,7 +319,7 @@ async function updateService(service, image, swarm, connection) {
             // behind the service's name (which also keeps docker's text from reading as a command).
             onLine: (line) => {
                 if (line.trim() && line !== previousLine)
-                    core/* info */.pq(`${service.name}: ${line}`);
+                    core/* info */.pq(`${name}: ${line}`);
                 previousLine = line;
             },
         });
@@ -286,31 +332,34 @@ async function updateService(service, image, swarm, connection) {
             return result({
                 status: 'unconfirmed',
                 message: 'the step was cancelled during the rollout; Swarm goes on with it',
-            }, before.image);
+            });
         if (ending === 'timeout')
-            timedOutAfter = swarm.timeoutSeconds;
+            timedOutAfter = swarm.inputs.timeoutSeconds;
         else
             commandError = dockerMessage(error);
     }
-    let after;
-    let tasks = [];
+    let now;
     try {
-        after = parseService(await run(inspectArgs(before.id), { timeoutMs: READ_BACK_MS }));
-        tasks = await readTasks(before.id);
+        now = await readNow(before);
     }
     catch (error) {
-        after = { readBackError: dockerMessage(error) };
+        now = { readBackError: dockerMessage(error) };
     }
-    return result(rolloutVerdict({ before, after, tasks, image, commandError, timedOutAfter }), before.image, 'readBackError' in after ? undefined : countReplicas(after, tasks, image));
+    const verdict = rolloutVerdict({ before, image, commandError, timedOutAfter, now });
+    return result(verdict, 'service' in now ? now : undefined);
 }
 /** Every service at once, each pinned to the digest of its repository. */
-async function updateServices(swarm, report, workspaceDir) {
-    if (swarm.host.startsWith('tcp://') && !swarm.tls)
-        core/* warning */.$e(`swarm-host ${swarm.host} without swarm-tls-*: the connection is neither encrypted nor authenticated, and whoever reaches that port controls the manager`);
-    const tlsDir = swarm.tls ? writeTlsFiles(workspaceDir, swarm.tls) : undefined;
-    const connection = connectionArgs(swarm.host, tlsDir);
-    core/* info */.pq(`Updating ${swarm.services.length} Swarm service(s) on ${swarm.host || "the runner's docker"}`);
-    const services = await Promise.all(swarm.services.map((service) => updateService(service, (0,src_report/* pinnedImage */.QJ)(report, service.repository), swarm, connection)));
+async function updateServices(inputs, report, workspaceDir) {
+    if (inputs.host.startsWith('tcp://') && !inputs.tls)
+        core/* warning */.$e(`swarm-host ${inputs.host} without swarm-tls-*: the connection is neither encrypted nor authenticated, and whoever reaches that port controls the manager`);
+    const tlsDir = inputs.tls ? writeTlsFiles(workspaceDir, inputs.tls) : undefined;
+    const swarm = {
+        inputs,
+        connection: connectionArgs(inputs.host, tlsDir),
+        claimed: new Map(),
+    };
+    core/* info */.pq(`Updating ${inputs.services.length} Swarm service(s) on ${inputs.host || "the runner's docker"}`);
+    const services = await Promise.all(inputs.services.map((entry) => updateService(entry, (0,src_report/* pinnedImage */.QJ)(report, entry.repository), swarm)));
     for (const service of services)
         core/* info */.pq(`${service.service}: ${service.status} ${service.message}`);
     return services;

@@ -35,20 +35,25 @@ const STOP_GRACE_MS = 2000;
 class DockerError extends Error {
     command;
     exitCode;
-    logTail;
+    output;
     ending;
-    constructor(command, exitCode, logTail, 
+    /** docker's last lines, then what the step says about how it ended (for a failure report). */
+    logTail;
+    constructor(command, exitCode, 
+    /** docker's own last lines. */
+    output, 
     /**
      * How it ended: by itself, stopped because the step was cancelled (or never started once it
      * was), or stopped after `timeoutMs`.
      */
-    ending = 'exit') {
+    ending = 'exit', note = '') {
         super(`docker ${command} failed with exit code ${exitCode}`);
         this.command = command;
         this.exitCode = exitCode;
-        this.logTail = logTail;
+        this.output = output;
         this.ending = ending;
         this.name = 'DockerError';
+        this.logTail = [output, note].filter(Boolean).join('\n');
     }
 }
 const running = new Set();
@@ -101,7 +106,7 @@ async function docker(args, options = {}) {
     const echo = options.echo ?? 'stream';
     const command = args.slice(0, args[0] === 'buildx' ? 2 : 1).join(' ');
     if (stoppedBy)
-        throw new DockerError(command, 130, `not started: ${stoppedBy}`, 'not-started');
+        throw new DockerError(command, 130, '', 'not-started', `not started: ${stoppedBy}`);
     const tail = new _output_js__WEBPACK_IMPORTED_MODULE_3__/* .LineTail */ .Zw(undefined, undefined, options.onLine);
     const after = echo === 'after' ? new _output_js__WEBPACK_IMPORTED_MODULE_3__/* .LineTail */ .Zw(AFTER_LINES, AFTER_LINE_CHARS) : undefined;
     const captured = [];
@@ -179,9 +184,9 @@ async function docker(args, options = {}) {
     // A stopped command proves nothing, whatever its exit code (classic `docker build` can exit 0
     // when its build is cancelled).
     if (stoppedBy)
-        throw new DockerError(command, exitCode || 130, `${tail.text()}\nstopped: ${stoppedBy}`, 'stopped');
+        throw new DockerError(command, exitCode || 130, tail.text(), 'stopped', `stopped: ${stoppedBy}`);
     if (timedOut)
-        throw new DockerError(command, exitCode || 124, `${tail.text()}\nstopped after ${options.timeoutMs / 1000} s`, 'timeout');
+        throw new DockerError(command, exitCode || 124, tail.text(), 'timeout', `stopped after ${options.timeoutMs / 1000} s`);
     if (exitCode !== 0)
         throw new DockerError(command, exitCode, tail.text());
     if (capturedBytes > CAPTURE_LIMIT)
@@ -1668,6 +1673,8 @@ function readHost(c) {
     const expected = 'expected ssh://user@host[:port], tcp://host[:port] or unix:///path/to/docker.sock';
     let url;
     try {
+        if (!host.includes('://'))
+            throw new Error('no scheme');
         url = new URL(host);
     }
     catch {
@@ -1681,6 +1688,10 @@ function readHost(c) {
     else if (url.password) {
         // docker refuses it too; a password in a URL ends up in logs and summaries.
         c.fail('swarm-host', "must not contain a password; ssh uses the runner's ssh agent and keys");
+    }
+    else if (url.hostname.startsWith('-') || url.username.startsWith('-')) {
+        // ssh would read it as an option.
+        c.fail('swarm-host', `"${host}": a host or user name cannot start with "-"`);
     }
     else if (url.search || url.hash) {
         c.fail('swarm-host', `"${host}" must not have a ?query or #fragment`);
@@ -1711,14 +1722,15 @@ function readTls(c, host) {
     const pem = (name, kind, expected) => {
         const text = c.value(name);
         if (!kind.test(text))
-            c.fail(name, `expected PEM text (${expected}), not a file path`);
+            c.fail(name, `expected the PEM text of ${expected}, not a file path or another PEM block`);
         return `${text}\n`;
     };
-    const certificate = /-----BEGIN CERTIFICATE-----/;
+    const certificate = /^-----BEGIN CERTIFICATE-----$/m;
+    const key = /^-----BEGIN [A-Z ]*PRIVATE KEY-----$/m;
     return {
-        ca: pem('swarm-tls-ca', certificate, '-----BEGIN CERTIFICATE-----…'),
-        cert: pem('swarm-tls-cert', certificate, '-----BEGIN CERTIFICATE-----…'),
-        key: pem('swarm-tls-key', /-----BEGIN [A-Z ]*PRIVATE KEY-----/, '-----BEGIN PRIVATE KEY-----…'),
+        ca: pem('swarm-tls-ca', certificate, 'a certificate (-----BEGIN CERTIFICATE-----…)'),
+        cert: pem('swarm-tls-cert', certificate, 'a certificate (-----BEGIN CERTIFICATE-----…)'),
+        key: pem('swarm-tls-key', key, 'a private key (-----BEGIN PRIVATE KEY-----…)'),
     };
 }
 function readSwarm(c, tags) {
@@ -2084,13 +2096,17 @@ function roundOrNull(ms) {
 }
 
 ;// CONCATENATED MODULE: ./src/redaction.ts
+/** A PEM armor line (`-----BEGIN CERTIFICATE-----`): the same in every PEM text, so no secret. */
+const PEM_ARMOR = /^-----(BEGIN|END) [A-Z0-9 ]+-----$/;
 /**
  * The texts to hide for secret values: each value, and each line of a multi-line one (a log line
- * shows one line of it).
+ * shows one line of it) but a PEM armor line, which would hide every certificate's header.
  */
 function secretTexts(values) {
     const texts = values.flatMap((value) => [value, ...value.split(/\r?\n/)]);
-    return [...new Set(texts.map((text) => text.trim()).filter((text) => text.length >= 3))];
+    return [
+        ...new Set(texts.map((text) => text.trim()).filter((text) => text.length >= 3 && !PEM_ARMOR.test(text))),
+    ];
 }
 /** The values behind build secrets: literal values, the variables' values, the files' contents. */
 function buildSecretValues(secrets, variables, readText) {
@@ -2239,7 +2255,7 @@ function deploySection(report) {
         ])));
     }
     if (services.length > 0) {
-        lines.push('', table(['Swarm service', 'Result', 'On new image', 'Image before → after', 'Time', 'Details'], services.map((service) => [
+        lines.push('', table(['Swarm service', 'Result', 'On new image', 'Image before → pushed', 'Time', 'Details'], services.map((service) => [
             cell(service.endpoint ? `${service.service} (${service.endpoint})` : service.service),
             service.status,
             (0,src_report/* replicaCount */.UQ)(service.replicas),

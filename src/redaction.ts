@@ -4,13 +4,20 @@
 import type { BuildSecret } from './inputs/secrets.js';
 import type { Report } from './report.js';
 
+/** A PEM armor line (`-----BEGIN CERTIFICATE-----`): the same in every PEM text, so no secret. */
+const PEM_ARMOR = /^-----(BEGIN|END) [A-Z0-9 ]+-----$/;
+
 /**
  * The texts to hide for secret values: each value, and each line of a multi-line one (a log line
- * shows one line of it).
+ * shows one line of it) but a PEM armor line, which would hide every certificate's header.
  */
 export function secretTexts(values: string[]): string[] {
   const texts = values.flatMap((value) => [value, ...value.split(/\r?\n/)]);
-  return [...new Set(texts.map((text) => text.trim()).filter((text) => text.length >= 3))];
+  return [
+    ...new Set(
+      texts.map((text) => text.trim()).filter((text) => text.length >= 3 && !PEM_ARMOR.test(text)),
+    ),
+  ];
 }
 
 /** The values behind build secrets: literal values, the variables' values, the files' contents. */

@@ -144,7 +144,7 @@ function deploySection(report: Report): string[] {
     lines.push(
       '',
       table(
-        ['Swarm service', 'Result', 'On new image', 'Image before → after', 'Time', 'Details'],
+        ['Swarm service', 'Result', 'On new image', 'Image before → pushed', 'Time', 'Details'],
         services.map((service) => [
           cell(service.endpoint ? `${service.service} (${service.endpoint})` : service.service),
           service.status,

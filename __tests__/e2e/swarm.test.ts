@@ -201,13 +201,15 @@ describe('deployment to Docker Swarm services', () => {
     expect(run.stdout.indexOf(`${web}: updating to ${pinned}`)).toBeLessThan(firstConverged);
     expect(run.stdout.indexOf(`${worker}: updating to ${pinned}`)).toBeLessThan(firstConverged);
 
-    expect(run.summary).toContain('| Swarm service | Result | On new image |');
+    expect(run.summary).toContain(
+      '| Swarm service | Result | On new image | Image before → pushed |',
+    );
     expect(run.summary).toContain(`| ${web} | updated | 2/2 | ${first} → ${pinned} |`);
     const mail = sendgrid.received.at(-1)!.body;
     expect(mail.subject).toMatch(/^✅ pushed and deployed /);
     expect(mail.content![0]!.value).toMatch(
       new RegExp(
-        `  service ${web}: updated \\(2/2 on the new image, [\\d.]+ m?s\\) 2/2 replicas run the pushed digest\n    image: ${first} → ${pinned}\n`,
+        `  service ${web}: updated \\(2/2 on the new image, [\\d.]+ m?s\\) 2/2 replicas run the pushed digest\n    image before: ${first}; pushed: ${pinned}\n`,
       ),
     );
     expect(mail.content![1]!.value).toContain(`service ${web}`);
@@ -351,10 +353,10 @@ describe('deployment to Docker Swarm services', () => {
 
   it(STEP_CASES.swarmPaused.outcome, async () => {
     const tag = `${registry.host}/${uniqueName('swarm-pause')}:live`;
-    const api = createService(await pushFirstVersion(tag), 1, ['--update-failure-action', 'pause']);
-    const run = await runAction({
-      inputs: { context: crashing, tags: tag, 'swarm-services': api },
-    });
+    const first = await pushFirstVersion(tag);
+    const api = createService(first, 2, ['--update-failure-action', 'pause']);
+    const inputs = { context: crashing, tags: tag, 'swarm-services': api, ...REPRODUCIBLE };
+    const run = await runAction({ inputs, event: COMMIT });
     expect(run.exitCode).toBe(1);
     const [result] = results(run.outputs);
     expect(result!.status).toBe('paused');
@@ -365,6 +367,68 @@ describe('deployment to Docker Swarm services', () => {
     expect(errorAnnotations(run)[0]).toContain(
       `deploy failed on service ${api} (Swarm paused the update`,
     );
+    // A re-run of the commit (the runner's "Re-run failed jobs") makes no update: that would
+    // restart the rollout and take down any replica still on the old image.
+    const paused = [updatedAt(api), serviceField(api, '{{.UpdateStatus.StartedAt}}')];
+    const again = await runAction({ inputs, event: COMMIT });
+    expect(again.outputs.image).toBe(run.outputs.image);
+    expect(again.exitCode).toBe(1);
+    expect(results(again.outputs)[0]!.status).toBe('paused');
+    expect(results(again.outputs)[0]!.message).toMatch(
+      /^already set to the pushed digest, whose rollout Swarm paused earlier \(.+\); not retried/,
+    );
+    expect([updatedAt(api), serviceField(api, '{{.UpdateStatus.StartedAt}}')]).toEqual(paused);
+  });
+
+  it('a service is its name or whole id: an id prefix, the same service twice and a job are refused', async () => {
+    const tag = `${registry.host}/${uniqueName('swarm-names')}:live`;
+    const first = await pushFirstVersion(tag);
+    const web = createService(first, 1);
+    const webId = serviceField(web, '{{.ID}}');
+    const other = createService(first, 1);
+    const otherPrefix = serviceField(other, '{{.ID}}').slice(0, 6);
+    const job = uniqueName('job');
+    services.push(job);
+    dockerCli([
+      'service',
+      'create',
+      '--quiet',
+      '--detach',
+      '--mode',
+      'replicated-job',
+      '--name',
+      job,
+      first,
+    ]);
+    const run = await runAction({
+      inputs: {
+        context: good,
+        tags: tag,
+        'build-args': 'VERSION=2',
+        'swarm-services': `${web}\n${webId}\n${otherPrefix}\n${job}`,
+      },
+    });
+    expect(run.exitCode).toBe(1);
+    const byEntry = results(run.outputs).map((r) => [r.service, r.status, r.message]);
+    // The name and the id reach the same service, which is updated once.
+    const updated = byEntry.filter(([, status]) => status === 'updated');
+    expect(updated).toEqual([[web, 'updated', '1/1 replicas run the pushed digest']]);
+    expect(byEntry).toContainEqual([
+      web,
+      'failed',
+      expect.stringMatching(/^listed twice in swarm-services \(as ".+" and ".+"\): updated once/),
+    ]);
+    expect(byEntry).toContainEqual([
+      otherPrefix,
+      'failed',
+      `no service is named "${otherPrefix}" (docker took it as a prefix of the id of service ${other}; give the name)`,
+    ]);
+    expect(byEntry).toContainEqual([
+      job,
+      'failed',
+      'is a Swarm job (it runs to completion), not a service to roll out; run jobs with docker service create',
+    ]);
+    expect(runningImages(other)).toEqual([first]);
   });
 
   it(STEP_CASES.swarmTimeout.outcome, async () => {

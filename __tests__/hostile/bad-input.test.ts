@@ -200,8 +200,15 @@ const ALL_CASES: Case[] = [
   [
     { 'swarm-host': 'tcp://manager:2376', ...PEM.all, 'swarm-tls-key': '/home/ci/key.pem' },
     'swarm-tls-key',
-    /expected PEM text \(-----BEGIN PRIVATE KEY-----…\), not a file path/,
+    /expected the PEM text of a private key \(-----BEGIN PRIVATE KEY-----…\), not a file path/,
   ],
+  [
+    { 'swarm-host': 'tcp://manager:2376', ...PEM.all, 'swarm-tls-cert': PEM.all['swarm-tls-key'] },
+    'swarm-tls-cert',
+    /expected the PEM text of a certificate \(-----BEGIN CERTIFICATE-----…\)/,
+  ],
+  [{ 'swarm-host': 'manager:2376' }, 'swarm-host', /is not a Docker endpoint: expected ssh:/],
+  [{ 'swarm-host': 'ssh://-oProxyCommand=x' }, 'swarm-host', /cannot start with "-"/],
   [{ 'swarm-timeout': 'forever' }, 'swarm-timeout', /number of seconds/],
   [
     { 'swarm-services': '', 'swarm-host': 'tcp://manager:2376' },

@@ -100,7 +100,7 @@ export const STEP_CASES = {
     fault: 'the new image fails on a Swarm service with Swarm’s default policy (`pause`)',
     exit: 1,
     outcome:
-      'the service is `paused` with Swarm’s message and the failed task’s error; step fails; the service waits for a person (`docker service update --rollback`, or a fixed image)',
+      'the service is `paused` with Swarm’s message and the failed task’s error; step fails; the service waits for a person (`docker service update --rollback`, or a fixed image): a re-run of the commit reports it `paused` again without restarting the rollout',
   },
   swarmMissing: {
     stage: 'deploy',

@@ -218,6 +218,9 @@ describe('redaction', () => {
       'key-line-two',
       'token',
     ]);
+    // PEM armor is in every certificate: hiding it would garble the log, not protect a key.
+    const pem = '-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBk\n-----END EC PRIVATE KEY-----';
+    expect(secretTexts([pem])).toEqual([pem, 'MHcCAQEEIBk']);
     expect(
       buildSecretValues(
         [

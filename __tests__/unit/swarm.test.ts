@@ -5,14 +5,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  alreadyRuns,
   connectionArgs,
   countReplicas,
   isSameImage,
   parseService,
   parseTasks,
+  planFor,
   rolloutVerdict,
   type Rollout,
+  type ServiceNow,
   type ServiceState,
   unchangedVerdict,
   updateArgs,
@@ -22,6 +23,12 @@ const FIXTURES = path.join(import.meta.dirname, '../fixtures/swarm');
 const fixture = (name: string): string => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
 const service = (name: string): ServiceState => parseService(fixture(`inspect-${name}.json`));
 const tasks = (name: string) => parseTasks(fixture(`tasks-${name}.jsonl`));
+/** The service as read back, with its tasks and replicas counted for `image`. */
+const now = (name: string, image: string, taskList = tasks(name)): ServiceNow => ({
+  service: service(name),
+  tasks: taskList,
+  replicas: countReplicas(service(name), taskList, image),
+});
 
 const REPO = '127.0.0.1:5055/app';
 const GOOD = `${REPO}@sha256:03e6dd9d095f3d51cee89d525520f99c484cc954653c45a33602f04380b61bc6`;
@@ -64,7 +71,7 @@ describe('what Swarm says', () => {
       name: 'web',
       image: BAD,
       replicas: 2,
-      global: false,
+      mode: 'replicated',
       update: {
         state: 'paused',
         message:
@@ -72,7 +79,12 @@ describe('what Swarm says', () => {
         startedAt: '2026-11-29T01:19:06.342870128Z',
       },
     });
-    expect(service('global')).toMatchObject({ replicas: undefined, global: true });
+    expect(service('global')).toMatchObject({ replicas: undefined, mode: 'global' });
+    expect(
+      parseService(
+        '{"ID":"j1","Spec":{"Name":"once","TaskTemplate":{"ContainerSpec":{"Image":"a"}},"Mode":{"ReplicatedJob":{}}}}',
+      ),
+    ).toMatchObject({ mode: 'job', replicas: undefined });
     const failed = tasks('paused').find((task) => task.id === 'kh3f8ol73fuvn8dia8u0lif9a');
     expect(failed).toMatchObject({ error: 'task: non-zero exit (3)', desiredState: 'Shutdown' });
     expect(() => parseService('{"ID":"x"}')).toThrow(/not a Swarm service/);
@@ -103,14 +115,25 @@ describe('what Swarm says', () => {
     });
   });
 
-  it('a service already on the digest is left alone, unless its last rollout is stuck', () => {
-    expect(alreadyRuns(service('completed'), GOOD)).toBe(true);
-    expect(alreadyRuns(service('before-paused'), GOOD)).toBe(true);
-    expect(alreadyRuns(service('paused'), BAD)).toBe(false);
-    expect(alreadyRuns(service('completed'), BAD)).toBe(false);
-    expect(unchangedVerdict(service('completed'), tasks('completed'), GOOD)).toEqual({
+  it('a service already on the digest is left alone; a stuck rollout of it is not restarted', () => {
+    expect(planFor(service('completed'), GOOD)).toBe('unchanged');
+    expect(planFor(service('before-paused'), GOOD)).toBe('unchanged');
+    // Rolled back onto the digest being pushed now: it runs it already.
+    expect(planFor(service('rollback-completed'), GOOD)).toBe('unchanged');
+    expect(planFor(service('paused'), BAD)).toBe('stuck');
+    expect(planFor(service('completed'), BAD)).toBe('update');
+    const underWay = service('paused');
+    underWay.update!.state = 'updating';
+    expect(planFor(underWay, BAD)).toBe('update');
+
+    expect(unchangedVerdict(now('completed', GOOD), GOOD)).toEqual({
       status: 'no-change',
       message: 'already runs the pushed digest (2/2 replicas)',
+    });
+    expect(unchangedVerdict(now('paused', BAD), BAD)).toEqual({
+      status: 'paused',
+      message:
+        'already set to the pushed digest, whose rollout Swarm paused earlier (update paused due to failure or early termination of task kh3f8ol73fuvn8dia8u0lif9a); not retried, which would take down the replicas still running: roll back (docker service update --rollback web) or push a fix; a new task failed: task: non-zero exit (3)',
     });
   });
 });
@@ -118,11 +141,10 @@ describe('what Swarm says', () => {
 describe('the outcome of a rollout', () => {
   const rollout = (overrides: Partial<Rollout>): Rollout => ({
     before: service('before-paused'),
-    after: service('completed'),
-    tasks: tasks('completed'),
     image: GOOD,
     commandError: undefined,
     timedOutAfter: undefined,
+    now: now('completed', GOOD),
     ...overrides,
   });
 
@@ -134,15 +156,7 @@ describe('the outcome of a rollout', () => {
   });
 
   it('rolled-back: Swarm ran its failure action (docker exits 0), with the task error', () => {
-    expect(
-      rolloutVerdict(
-        rollout({
-          after: service('rollback-completed'),
-          tasks: tasks('rollback-completed'),
-          image: BAD,
-        }),
-      ),
-    ).toEqual({
+    expect(rolloutVerdict(rollout({ now: now('rollback-completed', BAD), image: BAD }))).toEqual({
       status: 'rolled-back',
       message: `the update failed and Swarm rolled back to ${GOOD}; a new task failed: task: non-zero exit (3)`,
     });
@@ -152,8 +166,7 @@ describe('the outcome of a rollout', () => {
     expect(
       rolloutVerdict(
         rollout({
-          after: service('paused'),
-          tasks: tasks('paused'),
+          now: now('paused', BAD),
           image: BAD,
           commandError: 'service update paused: update paused due to failure…',
         }),
@@ -166,40 +179,57 @@ describe('the outcome of a rollout', () => {
   });
 
   it("an old state is not this rollout's: a failed command fails with docker's words", () => {
-    const stale = service('rollback-completed');
     expect(
       rolloutVerdict(
-        rollout({ before: stale, after: stale, commandError: 'Error: unauthorized', image: BAD }),
+        rollout({
+          before: service('rollback-completed'),
+          now: now('rollback-completed', BAD),
+          commandError: 'Error: unauthorized',
+          image: BAD,
+        }),
       ),
     ).toEqual({ status: 'failed', message: 'Error: unauthorized' });
   });
 
   it('still rolling out at swarm-timeout: failed, and Swarm goes on', () => {
-    const after = service('completed');
-    after.update = { state: 'updating', message: 'update in progress', startedAt: 'later' };
-    expect(rolloutVerdict(rollout({ after, timedOutAfter: 600 }))).toEqual({
+    const updating = now('completed', GOOD);
+    updating.service.update = { state: 'updating', message: 'update in progress', startedAt: 'x' };
+    expect(rolloutVerdict(rollout({ now: updating, timedOutAfter: 600 }))).toEqual({
       status: 'failed',
       message:
         'not converged within 600 s (swarm-timeout): Swarm is still updating (update in progress) and goes on without the step',
     });
   });
 
+  it('a timeout with no rollout of its own is never a success', () => {
+    // The spec already pinned the digest while an earlier rollout ran: no new start time.
+    const before = service('completed');
+    expect(
+      rolloutVerdict(rollout({ before, now: now('completed', GOOD), timedOutAfter: 5 })),
+    ).toMatchObject({
+      status: 'failed',
+      message: expect.stringMatching(/^not converged within 5 s/),
+    });
+  });
+
   it('fewer replicas on the digest than wanted: failed', () => {
     const running = tasks('completed').filter((task) => task.id !== 'u0e1v9jjf0czhysgnzui4m1lc');
-    expect(rolloutVerdict(rollout({ before: service('paused'), tasks: running }))).toEqual({
+    expect(
+      rolloutVerdict(rollout({ before: service('paused'), now: now('completed', GOOD, running) })),
+    ).toEqual({
       status: 'failed',
       message: 'updated to the pushed digest, but only 1 of 2 replicas run it',
     });
   });
 
   it('docker succeeded but Swarm could not be read back: unconfirmed, never updated', () => {
-    expect(rolloutVerdict(rollout({ after: { readBackError: 'Cannot connect' } }))).toEqual({
+    expect(rolloutVerdict(rollout({ now: { readBackError: 'Cannot connect' } }))).toEqual({
       status: 'unconfirmed',
       message:
         'docker service update succeeded, but the service could not be read back: Cannot connect',
     });
     expect(
-      rolloutVerdict(rollout({ after: { readBackError: 'x' }, commandError: 'Error: denied' })),
+      rolloutVerdict(rollout({ now: { readBackError: 'x' }, commandError: 'Error: denied' })),
     ).toEqual({ status: 'failed', message: 'Error: denied' });
   });
 });

@@ -6,18 +6,20 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { docker, DockerError, type DockerOptions } from '../docker/cli.js';
 import type { SwarmInputs, SwarmService, SwarmTls } from '../inputs/index.js';
-import { pinnedImage, type Replicas, type Report, type ServiceResult } from '../report.js';
+import { pinnedImage, type Report, type ServiceResult } from '../report.js';
 import {
-  alreadyRuns,
   connectionArgs,
   countReplicas,
   inspectArgs,
+  JOB_VERDICT,
   parseService,
   parseTasks,
+  planFor,
   type Rollout,
   rolloutVerdict,
+  type ServiceNow,
   type ServiceState,
-  type TaskState,
+  type ServiceVerdict,
   tasksArgs,
   TLS_FILES,
   unchangedVerdict,
@@ -40,64 +42,87 @@ function writeTlsFiles(workspaceDir: string, tls: SwarmTls): string {
 /** docker's own words for why a command failed: its last line. */
 function dockerMessage(error: unknown): string {
   if (!(error instanceof DockerError)) return (error as Error).message;
-  const lines = error.logTail.split('\n').filter((line) => line.trim());
-  return (
-    lines
-      .filter((line) => !/^stopped[: ]/.test(line))
-      .at(-1)
-      ?.trim() ?? error.message
-  );
+  return error.output.trim().split('\n').at(-1)?.trim() || error.message;
+}
+
+/** What the services of one step share: the manager, and which entry took which service. */
+interface Swarm {
+  inputs: SwarmInputs;
+  connection: string[];
+  /** Service id → the entry that updates it (a service listed by name and by id runs once). */
+  claimed: Map<string, string>;
 }
 
 async function updateService(
-  service: SwarmService,
+  entry: SwarmService,
   image: string,
-  swarm: SwarmInputs,
-  connection: string[],
+  swarm: Swarm,
 ): Promise<ServiceResult> {
   const start = performance.now();
   // swarm-timeout bounds the whole service: reading it, and waiting for Swarm's verdict.
-  const deadline = start + swarm.timeoutSeconds * 1000;
+  const deadline = start + swarm.inputs.timeoutSeconds * 1000;
   const run = (args: string[], options: DockerOptions = {}): Promise<string> =>
-    docker([...connection, ...args], {
+    docker([...swarm.connection, ...args], {
       echo: 'none',
       capture: true,
       timeoutMs: Math.max(1, deadline - performance.now()),
       ...options,
     });
-  const readTasks = async (id: string): Promise<TaskState[]> =>
-    parseTasks(await run(tasksArgs(id), { timeoutMs: READ_BACK_MS }));
-  const result = (
-    outcome: Pick<ServiceResult, 'status' | 'message'>,
-    previousImage = '',
-    replicas?: Replicas,
-  ): ServiceResult => ({
+  const readNow = async (service: ServiceState): Promise<ServiceNow> => {
+    const now = parseService(await run(inspectArgs(service.id), { timeoutMs: READ_BACK_MS }));
+    const tasks = parseTasks(await run(tasksArgs(service.id), { timeoutMs: READ_BACK_MS }));
+    return { service: now, tasks, replicas: countReplicas(now, tasks, image) };
+  };
+  let name = entry.name;
+  let previousImage = '';
+  const result = (verdict: ServiceVerdict, now?: ServiceNow): ServiceResult => ({
     kind: 'swarm',
-    service: service.name,
-    endpoint: swarm.host,
+    service: name,
+    endpoint: swarm.inputs.host,
     image,
     previousImage,
-    replicas,
+    replicas: now?.replicas,
     durationMs: performance.now() - start,
-    ...outcome,
+    ...verdict,
   });
 
   let before: ServiceState;
   try {
-    before = parseService(await run(inspectArgs(service.name)));
+    before = parseService(await run(inspectArgs(entry.name)));
   } catch (error) {
     return result({ status: 'failed', message: dockerMessage(error) });
   }
-  if (alreadyRuns(before, image)) {
-    const tasks = await readTasks(before.id).catch(() => []);
-    return result(
-      unchangedVerdict(before, tasks, image),
-      before.image,
-      countReplicas(before, tasks, image),
-    );
+  // docker also takes a unique prefix of an id: only a name or a whole id is taken as given.
+  if (before.name !== entry.name && before.id !== entry.name)
+    return result({
+      status: 'failed',
+      message: `no service is named "${entry.name}" (docker took it as a prefix of the id of service ${before.name}; give the name)`,
+    });
+  name = before.name;
+  previousImage = before.image;
+  const claimedBy = swarm.claimed.get(before.id);
+  if (claimedBy)
+    return result({
+      status: 'failed',
+      message: `listed twice in swarm-services (as "${claimedBy}" and "${entry.name}"): updated once, as "${claimedBy}"`,
+    });
+  swarm.claimed.set(before.id, entry.name);
+  if (before.mode === 'job') return result(JOB_VERDICT);
+
+  const plan = planFor(before, image);
+  if (plan !== 'update') {
+    try {
+      const now = await readNow(before);
+      return result(unchangedVerdict(now, image), now);
+    } catch (error) {
+      return result({
+        status: 'unconfirmed',
+        message: `already set to the pushed digest, but its tasks could not be read: ${dockerMessage(error)}`,
+      });
+    }
   }
 
-  core.info(`${service.name}: updating to ${image}`);
+  core.info(`${name}: updating to ${image}`);
   let commandError: string | undefined;
   let timedOutAfter: number | undefined;
   let previousLine = '';
@@ -107,7 +132,7 @@ async function updateService(
       // docker repeats its progress line every few hundred milliseconds: each change is logged,
       // behind the service's name (which also keeps docker's text from reading as a command).
       onLine: (line) => {
-        if (line.trim() && line !== previousLine) core.info(`${service.name}: ${line}`);
+        if (line.trim() && line !== previousLine) core.info(`${name}: ${line}`);
         previousLine = line;
       },
     });
@@ -116,50 +141,45 @@ async function updateService(
     if (ending === 'not-started')
       return result({ status: 'failed', message: 'not updated: the step was cancelled first' });
     if (ending === 'stopped')
-      return result(
-        {
-          status: 'unconfirmed',
-          message: 'the step was cancelled during the rollout; Swarm goes on with it',
-        },
-        before.image,
-      );
-    if (ending === 'timeout') timedOutAfter = swarm.timeoutSeconds;
+      return result({
+        status: 'unconfirmed',
+        message: 'the step was cancelled during the rollout; Swarm goes on with it',
+      });
+    if (ending === 'timeout') timedOutAfter = swarm.inputs.timeoutSeconds;
     else commandError = dockerMessage(error);
   }
-
-  let after: Rollout['after'];
-  let tasks: TaskState[] = [];
+  let now: Rollout['now'];
   try {
-    after = parseService(await run(inspectArgs(before.id), { timeoutMs: READ_BACK_MS }));
-    tasks = await readTasks(before.id);
+    now = await readNow(before);
   } catch (error) {
-    after = { readBackError: dockerMessage(error) };
+    now = { readBackError: dockerMessage(error) };
   }
-  return result(
-    rolloutVerdict({ before, after, tasks, image, commandError, timedOutAfter }),
-    before.image,
-    'readBackError' in after ? undefined : countReplicas(after, tasks, image),
-  );
+  const verdict = rolloutVerdict({ before, image, commandError, timedOutAfter, now });
+  return result(verdict, 'service' in now ? now : undefined);
 }
 
 /** Every service at once, each pinned to the digest of its repository. */
 export async function updateServices(
-  swarm: SwarmInputs,
+  inputs: SwarmInputs,
   report: Report,
   workspaceDir: string,
 ): Promise<ServiceResult[]> {
-  if (swarm.host.startsWith('tcp://') && !swarm.tls)
+  if (inputs.host.startsWith('tcp://') && !inputs.tls)
     core.warning(
-      `swarm-host ${swarm.host} without swarm-tls-*: the connection is neither encrypted nor authenticated, and whoever reaches that port controls the manager`,
+      `swarm-host ${inputs.host} without swarm-tls-*: the connection is neither encrypted nor authenticated, and whoever reaches that port controls the manager`,
     );
-  const tlsDir = swarm.tls ? writeTlsFiles(workspaceDir, swarm.tls) : undefined;
-  const connection = connectionArgs(swarm.host, tlsDir);
+  const tlsDir = inputs.tls ? writeTlsFiles(workspaceDir, inputs.tls) : undefined;
+  const swarm: Swarm = {
+    inputs,
+    connection: connectionArgs(inputs.host, tlsDir),
+    claimed: new Map(),
+  };
   core.info(
-    `Updating ${swarm.services.length} Swarm service(s) on ${swarm.host || "the runner's docker"}`,
+    `Updating ${inputs.services.length} Swarm service(s) on ${inputs.host || "the runner's docker"}`,
   );
   const services = await Promise.all(
-    swarm.services.map((service) =>
-      updateService(service, pinnedImage(report, service.repository), swarm, connection),
+    inputs.services.map((entry) =>
+      updateService(entry, pinnedImage(report, entry.repository), swarm),
     ),
   );
   for (const service of services)

@@ -54,10 +54,10 @@ export interface ServiceState {
   name: string;
   /** The image of the service's spec, `repository[:tag][@digest]`. */
   image: string;
-  /** Replicas a replicated service asks for; undefined for a global service or a job. */
+  /** A job runs to completion; a global service runs one task per eligible node. */
+  mode: 'replicated' | 'global' | 'job';
+  /** Replicas a replicated service asks for; undefined otherwise. */
   replicas: number | undefined;
-  /** A global service runs one task per eligible node. */
-  global: boolean;
   update: { state: string; message: string; startedAt: string } | undefined;
 }
 
@@ -82,14 +82,14 @@ export function parseService(json: string): ServiceState {
   const image = text(object(object(spec.TaskTemplate).ContainerSpec).Image);
   if (!text(service.ID) || !image) throw new Error('not a Swarm service');
   const mode = object(spec.Mode);
-  const replicated = object(mode.Replicated);
   const update = service.UpdateStatus ? object(service.UpdateStatus) : undefined;
+  const replicas = object(mode.Replicated).Replicas;
   return {
     id: text(service.ID),
     name: text(spec.Name),
     image,
-    replicas: typeof replicated.Replicas === 'number' ? replicated.Replicas : undefined,
-    global: mode.Global !== undefined,
+    mode: mode.Global ? 'global' : mode.Replicated ? 'replicated' : 'job',
+    replicas: typeof replicas === 'number' ? replicas : undefined,
     update: update && {
       state: text(update.State),
       message: text(update.Message),
@@ -134,9 +134,10 @@ const isRunning = (task: TaskState): boolean =>
 
 export function countReplicas(service: ServiceState, tasks: TaskState[], image: string): Replicas {
   const running = tasks.filter(isRunning);
-  const desired = service.global
-    ? tasks.filter((task) => task.desiredState === 'Running').length
-    : service.replicas;
+  const desired =
+    service.mode === 'global'
+      ? tasks.filter((task) => task.desiredState === 'Running').length
+      : service.replicas;
   return {
     desired,
     running: running.length,
@@ -144,104 +145,135 @@ export function countReplicas(service: ServiceState, tasks: TaskState[], image: 
   };
 }
 
-/** Nothing to do: the spec already pins the digest and no rollout of it is under way or stuck. */
-export function alreadyRuns(service: ServiceState, image: string): boolean {
-  return (
-    isSameImage(service.image, image) && (!service.update || service.update.state === 'completed')
-  );
-}
-
-export interface Rollout {
-  before: ServiceState;
-  /** The service and its tasks read back, or why they could not be. */
-  after: ServiceState | { readBackError: string };
-  tasks: TaskState[];
-  image: string;
-  /** docker's error when `service update` did not exit 0. */
-  commandError: string | undefined;
-  /** Set when the step stopped waiting after swarm-timeout seconds. */
-  timedOutAfter: number | undefined;
-}
-
 export interface ServiceVerdict {
   status: TargetStatus;
   message: string;
 }
 
-/** The error of the newest task of the pushed image that failed: Swarm's reason for a rollback. */
-function newTaskError(tasks: TaskState[], image: string): string {
-  const failed = tasks.find((task) => task.error && isSameImage(task.image, image));
-  return failed ? `; a new task failed: ${failed.error}` : '';
+const failed = (message: string): ServiceVerdict => ({ status: 'failed', message });
+
+/** Rollout states in which Swarm stopped on a failed task and waits for a person. */
+const STUCK = ['paused', 'rollback_paused'];
+/** Rollout states Swarm is still working through. */
+const UNDER_WAY = ['updating', 'rollback_started'];
+
+/**
+ * What to do with a service as found: `update` it; report it `unchanged` (its spec already pins
+ * the digest, and any rollout of it is over); or report it `stuck` (a rollout of this digest was
+ * paused: updating again would restart it and take down the replicas that still run).
+ */
+export function planFor(service: ServiceState, image: string): 'update' | 'unchanged' | 'stuck' {
+  if (!isSameImage(service.image, image)) return 'update';
+  const state = service.update?.state ?? 'completed';
+  if (STUCK.includes(state)) return 'stuck';
+  return UNDER_WAY.includes(state) ? 'update' : 'unchanged';
 }
 
-function replicaCheck(replicas: Replicas, already: boolean): ServiceVerdict {
-  const { desired, onImage } = replicas;
+/** Why a job is never updated: it runs to completion, there is no rollout to wait for. */
+export const JOB_VERDICT = failed(
+  'is a Swarm job (it runs to completion), not a service to roll out; run jobs with docker service create',
+);
+
+/** The error of the newest failed task of the pushed image: Swarm's reason for a rollback. */
+function newTaskError(tasks: TaskState[], image: string): string {
+  const failedTask = tasks.find((task) => task.error && isSameImage(task.image, image));
+  return failedTask ? `; a new task failed: ${failedTask.error}` : '';
+}
+
+/** Every replica wanted must run the digest; `already` when no update was made. */
+function replicaCheck({ desired, onImage }: Replicas, already: boolean): ServiceVerdict {
   const count = desired === undefined ? `${onImage}` : `${onImage}/${desired}`;
   if (desired !== undefined && onImage < desired)
-    return {
-      status: 'failed',
-      message: `${already ? 'already set to' : 'updated to'} the pushed digest, but only ${onImage} of ${desired} replicas run it`,
-    };
+    return failed(
+      `${already ? 'already set to' : 'updated to'} the pushed digest, but only ${onImage} of ${desired} replicas run it`,
+    );
   return already
     ? { status: 'no-change', message: `already runs the pushed digest (${count} replicas)` }
     : { status: 'updated', message: `${count} replicas run the pushed digest` };
 }
 
-/** The service's outcome, from what Swarm says after the update (never from the exit code alone). */
-export function rolloutVerdict(rollout: Rollout): ServiceVerdict {
-  const { before, after, tasks, image, commandError, timedOutAfter } = rollout;
-  const failed = (message: string): ServiceVerdict => ({ status: 'failed', message });
-  if ('readBackError' in after) {
-    if (commandError) return failed(commandError);
-    return {
-      status: timedOutAfter ? 'failed' : 'unconfirmed',
-      message: `${timedOutAfter ? `not converged within ${timedOutAfter} s (swarm-timeout)` : 'docker service update succeeded'}, but the service could not be read back: ${after.readBackError}`,
-    };
-  }
-  const update = after.update;
-  // A rollout started by this update has a new start time; otherwise the state is an old one.
-  const started = update !== undefined && update.startedAt !== before.update?.startedAt;
-  if (commandError && !started && !timedOutAfter) return failed(commandError);
-  const state = started ? update.state : undefined;
-  const swarmSays = update?.message ? ` (${update.message})` : '';
-  switch (state) {
-    case 'rollback_completed':
-      return {
-        status: 'rolled-back',
-        message: `the update failed and Swarm rolled back to ${after.image}${newTaskError(tasks, image)}`,
-      };
-    case 'paused':
-      return {
-        status: 'paused',
-        message: `Swarm paused the update${swarmSays}${newTaskError(tasks, image)}`,
-      };
-    case 'rollback_paused':
-      return {
-        status: 'paused',
-        message: `the update failed and Swarm paused its rollback${swarmSays}${newTaskError(tasks, image)}`,
-      };
-    case 'updating':
-    case 'rollback_started': {
-      const doing = state === 'updating' ? 'updating' : 'rolling back';
-      return failed(
-        timedOutAfter
-          ? `not converged within ${timedOutAfter} s (swarm-timeout): Swarm is still ${doing}${swarmSays} and goes on without the step`
-          : `${commandError ?? 'docker stopped waiting'}: Swarm is still ${doing}${swarmSays}`,
-      );
-    }
-  }
-  if (!isSameImage(after.image, image))
-    return failed(
-      `the service runs ${after.image}, not the pushed digest${commandError ? `: ${commandError}` : ''}`,
-    );
-  return replicaCheck(countReplicas(after, tasks, image), false);
+/** What Swarm says of a service and its tasks, read back after the update. */
+export interface ServiceNow {
+  service: ServiceState;
+  tasks: TaskState[];
+  replicas: Replicas;
 }
 
-/** The outcome when the spec already pinned the digest (no update was made). */
-export function unchangedVerdict(
-  service: ServiceState,
-  tasks: TaskState[],
-  image: string,
-): ServiceVerdict {
-  return replicaCheck(countReplicas(service, tasks, image), true);
+/** The outcome when no update was made (planFor said `unchanged` or `stuck`). */
+export function unchangedVerdict(now: ServiceNow, image: string): ServiceVerdict {
+  const update = now.service.update;
+  if (update && STUCK.includes(update.state))
+    return {
+      status: 'paused',
+      message: `already set to the pushed digest, whose rollout Swarm paused earlier (${update.message}); not retried, which would take down the replicas still running: roll back (docker service update --rollback ${now.service.name}) or push a fix${newTaskError(now.tasks, image)}`,
+    };
+  return replicaCheck(now.replicas, true);
+}
+
+export interface Rollout {
+  before: ServiceState;
+  image: string;
+  /** docker's error when `service update` did not exit 0. */
+  commandError: string | undefined;
+  /** Set when the step stopped waiting after swarm-timeout seconds. */
+  timedOutAfter: number | undefined;
+  /** The service read back, or why it could not be. */
+  now: ServiceNow | { readBackError: string };
+}
+
+/** Swarm's failure actions: a new task failed and Swarm rolled back, or paused. */
+const FAILURE_ACTIONS: Record<string, (swarmSays: string, previous: string) => ServiceVerdict> = {
+  rollback_completed: (_swarmSays, previous) => ({
+    status: 'rolled-back',
+    message: `the update failed and Swarm rolled back to ${previous}`,
+  }),
+  paused: (swarmSays) => ({ status: 'paused', message: `Swarm paused the update${swarmSays}` }),
+  rollback_paused: (swarmSays) => ({
+    status: 'paused',
+    message: `the update failed and Swarm paused its rollback${swarmSays}`,
+  }),
+};
+
+/** The service's outcome, from what Swarm says after the update (never from the exit code alone). */
+export function rolloutVerdict({
+  before,
+  image,
+  commandError,
+  timedOutAfter,
+  now,
+}: Rollout): ServiceVerdict {
+  if ('readBackError' in now) {
+    if (commandError) return failed(commandError);
+    const waited = timedOutAfter
+      ? `not converged within ${timedOutAfter} s (swarm-timeout)`
+      : 'docker service update succeeded';
+    return {
+      status: timedOutAfter ? 'failed' : 'unconfirmed',
+      message: `${waited}, but the service could not be read back: ${now.readBackError}`,
+    };
+  }
+  const update = now.service.update;
+  // A rollout this update started has a new start time; any other state is an earlier one's.
+  const state = update && update.startedAt !== before.update?.startedAt ? update.state : undefined;
+  if (commandError && !state) return failed(commandError);
+  const swarmSays = update?.message ? ` (${update.message})` : '';
+
+  const failureAction = state && FAILURE_ACTIONS[state];
+  if (failureAction) {
+    const verdict = failureAction(swarmSays, now.service.image);
+    return { ...verdict, message: verdict.message + newTaskError(now.tasks, image) };
+  }
+  if ((state && UNDER_WAY.includes(state)) || (timedOutAfter && state !== 'completed')) {
+    const doing = state === 'rollback_started' ? 'rolling back' : 'updating';
+    return failed(
+      timedOutAfter
+        ? `not converged within ${timedOutAfter} s (swarm-timeout): Swarm is still ${doing}${swarmSays} and goes on without the step`
+        : `${commandError ?? 'docker stopped waiting'}: Swarm is still ${doing}${swarmSays}`,
+    );
+  }
+  if (!isSameImage(now.service.image, image))
+    return failed(
+      `the service runs ${now.service.image}, not the pushed digest${commandError ? `: ${commandError}` : ''}`,
+    );
+  return replicaCheck(now.replicas, false);
 }

@@ -16,18 +16,24 @@ const AFTER_LINE_CHARS = 2000;
 const STOP_GRACE_MS = 2000;
 
 export class DockerError extends Error {
+  /** docker's last lines, then what the step says about how it ended (for a failure report). */
+  readonly logTail: string;
+
   constructor(
     readonly command: string,
     readonly exitCode: number,
-    readonly logTail: string,
+    /** docker's own last lines. */
+    readonly output: string,
     /**
      * How it ended: by itself, stopped because the step was cancelled (or never started once it
      * was), or stopped after `timeoutMs`.
      */
     readonly ending: 'exit' | 'stopped' | 'not-started' | 'timeout' = 'exit',
+    note = '',
   ) {
     super(`docker ${command} failed with exit code ${exitCode}`);
     this.name = 'DockerError';
+    this.logTail = [output, note].filter(Boolean).join('\n');
   }
 }
 
@@ -101,7 +107,8 @@ async function inert<T>(print: () => Promise<T>): Promise<T> {
 export async function docker(args: string[], options: DockerOptions = {}): Promise<string> {
   const echo = options.echo ?? 'stream';
   const command = args.slice(0, args[0] === 'buildx' ? 2 : 1).join(' ');
-  if (stoppedBy) throw new DockerError(command, 130, `not started: ${stoppedBy}`, 'not-started');
+  if (stoppedBy)
+    throw new DockerError(command, 130, '', 'not-started', `not started: ${stoppedBy}`);
   const tail = new LineTail(undefined, undefined, options.onLine);
   const after = echo === 'after' ? new LineTail(AFTER_LINES, AFTER_LINE_CHARS) : undefined;
   const captured: Buffer[] = [];
@@ -185,15 +192,17 @@ export async function docker(args: string[], options: DockerOptions = {}): Promi
     throw new DockerError(
       command,
       exitCode || 130,
-      `${tail.text()}\nstopped: ${stoppedBy}`,
+      tail.text(),
       'stopped',
+      `stopped: ${stoppedBy}`,
     );
   if (timedOut)
     throw new DockerError(
       command,
       exitCode || 124,
-      `${tail.text()}\nstopped after ${options.timeoutMs! / 1000} s`,
+      tail.text(),
       'timeout',
+      `stopped after ${options.timeoutMs! / 1000} s`,
     );
   if (exitCode !== 0) throw new DockerError(command, exitCode, tail.text());
   if (capturedBytes > CAPTURE_LIMIT)

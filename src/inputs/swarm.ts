@@ -83,6 +83,7 @@ function readHost(c: Checker): string {
     'expected ssh://user@host[:port], tcp://host[:port] or unix:///path/to/docker.sock';
   let url: URL;
   try {
+    if (!host.includes('://')) throw new Error('no scheme');
     url = new URL(host);
   } catch {
     c.fail('swarm-host', `"${host}" is not a Docker endpoint: ${expected}`);
@@ -94,6 +95,9 @@ function readHost(c: Checker): string {
   } else if (url.password) {
     // docker refuses it too; a password in a URL ends up in logs and summaries.
     c.fail('swarm-host', "must not contain a password; ssh uses the runner's ssh agent and keys");
+  } else if (url.hostname.startsWith('-') || url.username.startsWith('-')) {
+    // ssh would read it as an option.
+    c.fail('swarm-host', `"${host}": a host or user name cannot start with "-"`);
   } else if (url.search || url.hash) {
     c.fail('swarm-host', `"${host}" must not have a ?query or #fragment`);
   } else if (scheme === 'unix' ? !url.pathname.startsWith('/') || url.host : !url.hostname) {
@@ -125,14 +129,16 @@ function readTls(c: Checker, host: string): SwarmTls | undefined {
   // The values are secrets: the messages say what was expected, never what was given.
   const pem = (name: (typeof TLS_INPUTS)[number], kind: RegExp, expected: string): string => {
     const text = c.value(name);
-    if (!kind.test(text)) c.fail(name, `expected PEM text (${expected}), not a file path`);
+    if (!kind.test(text))
+      c.fail(name, `expected the PEM text of ${expected}, not a file path or another PEM block`);
     return `${text}\n`;
   };
-  const certificate = /-----BEGIN CERTIFICATE-----/;
+  const certificate = /^-----BEGIN CERTIFICATE-----$/m;
+  const key = /^-----BEGIN [A-Z ]*PRIVATE KEY-----$/m;
   return {
-    ca: pem('swarm-tls-ca', certificate, '-----BEGIN CERTIFICATE-----…'),
-    cert: pem('swarm-tls-cert', certificate, '-----BEGIN CERTIFICATE-----…'),
-    key: pem('swarm-tls-key', /-----BEGIN [A-Z ]*PRIVATE KEY-----/, '-----BEGIN PRIVATE KEY-----…'),
+    ca: pem('swarm-tls-ca', certificate, 'a certificate (-----BEGIN CERTIFICATE-----…)'),
+    cert: pem('swarm-tls-cert', certificate, 'a certificate (-----BEGIN CERTIFICATE-----…)'),
+    key: pem('swarm-tls-key', key, 'a private key (-----BEGIN PRIVATE KEY-----…)'),
   };
 }
 

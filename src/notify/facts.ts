@@ -20,7 +20,7 @@ function shortHash(digest: string): string {
 /**
  * A line per deploy target, e.g. `https://a:8080: updated (HTTP 200, 1.2 s) scanned 1, …` or
  * `service api: rolled-back (0/2 on the new image, 14.2 s) the update failed…`; a service's
- * images before and after on a line of their own, indented.
+ * image before and the one pushed for it on a line of their own, indented.
  */
 export function deployLines(report: Report): string[] {
   return (report.deploy?.targets ?? []).flatMap((target) => {
@@ -33,7 +33,7 @@ export function deployLines(report: Report): string[] {
     if (facts.length > 0) facts.push(formatDuration(target.durationMs));
     const line = `${targetLabel(target)}: ${target.status}${facts.length > 0 ? ` (${facts.join(', ')})` : ''}${target.message ? ` ${target.message}` : ''}`;
     return target.kind === 'swarm'
-      ? [line, `  image: ${target.previousImage || '?'} → ${target.image}`]
+      ? [line, `  image before: ${target.previousImage || '?'}; pushed: ${target.image}`]
       : [line];
   });
 }
