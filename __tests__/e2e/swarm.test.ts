@@ -41,10 +41,17 @@ beforeAll(async () => {
   privateRegistry = await startRegistry({ username: USER, password: PASSWORD });
   sendgrid = await startSendGrid(PLANTED.sendgridToken);
   // `sleep` as PID 1 ignores SIGTERM: each service stops its tasks after 1 s instead of 10.
+  // A first step of this file's own: the classic builder takes the newest image a step made as
+  // its cache, so another file's build of the same steps (a no-cache one) would otherwise change
+  // what a re-run of a commit pushes here.
+  const base = (marker: string): string =>
+    BUSYBOX_BASE.replace('FROM scratch\n', `FROM scratch\nCOPY ${marker} /${marker}\n`);
+  const own = { 'swarm-test-marker': uniqueName('swarm-test') };
   good = makeContext(
-    `${BUSYBOX_BASE}ARG VERSION=1\nRUN echo "$VERSION" > /version\nCMD ["/bin/sleep", "600"]\n`,
+    `${base('swarm-test-marker')}ARG VERSION=1\nRUN echo "$VERSION" > /version\nCMD ["/bin/sleep", "600"]\n`,
+    own,
   );
-  crashing = makeContext(`${BUSYBOX_BASE}CMD ["/bin/sh", "-c", "exit 3"]\n`);
+  crashing = makeContext(`${base('swarm-test-marker')}CMD ["/bin/sh", "-c", "exit 3"]\n`, own);
 });
 afterAll(async () => {
   for (const service of services) {
@@ -64,7 +71,8 @@ afterAll(async () => {
 /**
  * Reproducible pushes, so a re-run of a commit pushes the same digest: the image's `created`
  * label is the commit's time, and BuildKit's provenance attestation, which records the build's
- * time, is left out (see the README's reproducibility table).
+ * time, is left out (see the README's reproducibility table), and the contexts start with a step
+ * of this file's own (below).
  */
 const COMMIT = { head_commit: { message: 'release', timestamp: '2026-11-01T10:00:00Z' } };
 const REPRODUCIBLE: Record<string, string> = BUILDER.buildx ? { provenance: 'false' } : {};
