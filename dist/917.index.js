@@ -440,8 +440,11 @@ function parseParts(value) {
 /* harmony export */   Fu: () => (/* binding */ shortSha),
 /* harmony export */   nl: () => (/* binding */ loadGitHubFacts)
 /* harmony export */ });
-/* unused harmony export githubFacts */
+/* unused harmony exports githubFacts, runContext */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 // The facts of the run that triggered the action: commit, ref, actor and the links to them.
+
 function githubFacts(context, repository) {
     const serverUrl = context.serverUrl.replace(/\/+$/, '');
     const repositoryUrl = repository ? `${serverUrl}/${repository}` : '';
@@ -459,11 +462,43 @@ function githubFacts(context, repository) {
         runUrl: repositoryUrl && context.runId ? `${repositoryUrl}/actions/runs/${context.runId}` : '',
     };
 }
-/** Loaded on demand: @actions/github brings Octokit, which a run that fails on its inputs never needs. */
-async function loadGitHubFacts() {
-    const { context } = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 2413));
-    // context.repo throws when GITHUB_REPOSITORY is unset (local runs); the summary then omits links.
-    const repository = process.env.GITHUB_REPOSITORY ?? context.payload.repository?.full_name ?? '';
+/**
+ * The run's context from the runner's environment and event file, read as @actions/github's
+ * `context` reads them (lib/context.ts): importing that package loads Octokit, start-up time on
+ * every run for a client no part of this action uses.
+ */
+function runContext(env, readFile) {
+    let payload = {};
+    const event = env.GITHUB_EVENT_PATH ? readFile(env.GITHUB_EVENT_PATH) : undefined;
+    try {
+        payload = event ? JSON.parse(event) : {};
+    }
+    catch {
+        // An unreadable event file costs the commit message and time, not the run.
+    }
+    const runId = Number.parseInt(env.GITHUB_RUN_ID ?? '', 10);
+    return {
+        serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
+        sha: env.GITHUB_SHA ?? '',
+        ref: env.GITHUB_REF ?? '',
+        actor: env.GITHUB_ACTOR ?? '',
+        workflow: env.GITHUB_WORKFLOW ?? '',
+        eventName: env.GITHUB_EVENT_NAME ?? '',
+        runId: Number.isNaN(runId) ? 0 : runId,
+        payload: payload ?? {},
+    };
+}
+function loadGitHubFacts(env = process.env) {
+    const context = runContext(env, (file) => {
+        try {
+            return node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(file, 'utf8');
+        }
+        catch {
+            return undefined;
+        }
+    });
+    // Locally (no GITHUB_REPOSITORY, no event) the summary and email omit the links.
+    const repository = env.GITHUB_REPOSITORY ?? context.payload.repository?.full_name ?? '';
     return githubFacts(context, repository);
 }
 function parseTime(text) {
@@ -2463,7 +2498,7 @@ async function run() {
     // value, the variables `secret-envs` names, the files `secret-files` names.
     masked = mask(buildSecretValues(inputs.build.secrets, process.env, secretFileText), masked);
     redact = redactor(masked);
-    const report = (0,src_report/* newReport */.bQ)(inputs.build.tags, inputs.build.push, await (0,github/* loadGitHubFacts */.nl)());
+    const report = (0,src_report/* newReport */.bQ)(inputs.build.tags, inputs.build.push, (0,github/* loadGitHubFacts */.nl)());
     const workspace = (0,src_workspace/* createWorkspace */.sK)(process.env, inputs.login?.registry);
     // Saved first, so that the post step removes the workspace if this step is killed.
     core/* saveState */.LZ(src_workspace/* WORKSPACE_STATE */.Ww, workspace.dir);

@@ -1,4 +1,5 @@
 // The facts of the run that triggered the action: commit, ref, actor and the links to them.
+import * as fs from 'node:fs';
 
 export interface GitHubFacts {
   repository: string;
@@ -15,7 +16,7 @@ export interface GitHubFacts {
   runUrl: string;
 }
 
-/** The subset of @actions/github's `context` these facts come from. */
+/** The subset of @actions/github's `context` these facts come from (runContext reads it). */
 export interface RunContext {
   serverUrl: string;
   sha: string;
@@ -48,11 +49,45 @@ export function githubFacts(context: RunContext, repository: string): GitHubFact
   };
 }
 
-/** Loaded on demand: @actions/github brings Octokit, which a run that fails on its inputs never needs. */
-export async function loadGitHubFacts(): Promise<GitHubFacts> {
-  const { context } = await import('@actions/github');
-  // context.repo throws when GITHUB_REPOSITORY is unset (local runs); the summary then omits links.
-  const repository = process.env.GITHUB_REPOSITORY ?? context.payload.repository?.full_name ?? '';
+/**
+ * The run's context from the runner's environment and event file, read as @actions/github's
+ * `context` reads them (lib/context.ts): importing that package loads Octokit, start-up time on
+ * every run for a client no part of this action uses.
+ */
+export function runContext(
+  env: NodeJS.ProcessEnv,
+  readFile: (file: string) => string | undefined,
+): RunContext {
+  let payload: RunContext['payload'] = {};
+  const event = env.GITHUB_EVENT_PATH ? readFile(env.GITHUB_EVENT_PATH) : undefined;
+  try {
+    payload = event ? (JSON.parse(event) as RunContext['payload']) : {};
+  } catch {
+    // An unreadable event file costs the commit message and time, not the run.
+  }
+  const runId = Number.parseInt(env.GITHUB_RUN_ID ?? '', 10);
+  return {
+    serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
+    sha: env.GITHUB_SHA ?? '',
+    ref: env.GITHUB_REF ?? '',
+    actor: env.GITHUB_ACTOR ?? '',
+    workflow: env.GITHUB_WORKFLOW ?? '',
+    eventName: env.GITHUB_EVENT_NAME ?? '',
+    runId: Number.isNaN(runId) ? 0 : runId,
+    payload: payload ?? {},
+  };
+}
+
+export function loadGitHubFacts(env: NodeJS.ProcessEnv = process.env): GitHubFacts {
+  const context = runContext(env, (file) => {
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+  });
+  // Locally (no GITHUB_REPOSITORY, no event) the summary and email omit the links.
+  const repository = env.GITHUB_REPOSITORY ?? context.payload.repository?.full_name ?? '';
   return githubFacts(context, repository);
 }
 

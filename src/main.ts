@@ -146,7 +146,7 @@ export async function run(): Promise<void> {
   masked = mask(buildSecretValues(inputs.build.secrets, process.env, secretFileText), masked);
   redact = redactor(masked);
 
-  const report = newReport(inputs.build.tags, inputs.build.push, await loadGitHubFacts());
+  const report = newReport(inputs.build.tags, inputs.build.push, loadGitHubFacts());
   const workspace = createWorkspace(process.env, inputs.login?.registry);
   // Saved first, so that the post step removes the workspace if this step is killed.
   core.saveState(WORKSPACE_STATE, workspace.dir);
