@@ -1,24 +1,38 @@
-// `npm run bench`: the action against raw docker and bare node, side by side on the same daemon
-// and registry, repetitions interleaved (A B A B …), medians. Needs the test command's set-up
-// (a running dockerd, docker-registry, static busybox, curl). BENCH_REPS overrides the count.
+// `npm run bench`: the action against raw docker and bare node, side by side on the same daemon,
+// registry and builder, repetitions interleaved (A B A B …), medians. Every measured process
+// starts from the same minimal environment (PATH, HOME and what the run itself needs), as a
+// runner starts a fresh node: an inherited NODE_EXTRA_CA_CERTS alone triples node's start-up.
+// Needs the test command's set-up (dockerd, docker-registry, static busybox, curl); measures on
+// each builder the machine has. BENCH_REPS overrides the count.
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BUNDLE, GITHUB_CONTEXT, ROOT, runAction } from '../__tests__/helpers/action.js';
+import { BUILDERS, detectBuilders, type TestBuilder } from '../__tests__/helpers/builders.js';
 import { BUSYBOX_BASE, makeContext } from '../__tests__/helpers/context.js';
 import { startRegistry } from '../__tests__/helpers/registry.js';
 import { startSendGrid } from '../__tests__/helpers/sendgrid-server.js';
 import { startWatchtower, type WatchtowerServer } from '../__tests__/helpers/watchtower-server.js';
 
 const REPS = Number(process.env.BENCH_REPS ?? 9);
-// The classic builder for both sides: the action runs with DOCKER_BUILDKIT=0 (runAction's default
-// builder outside the test projects), and so does the raw script, which inherits this.
-process.env.DOCKER_BUILDKIT = '0';
 const OUT = path.join(ROOT, 'bench', '.out');
 const SG_TOKEN = 'SG.bench-token';
 const WT_TOKEN = 'bench-watchtower-token';
 const EVENT = { head_commit: { message: 'bench', timestamp: '2026-11-01T00:00:00Z' } };
+/** Variables that change how node starts: none may reach a measured process. */
+const LEAKS = ['NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS'];
+
+/** The environment every measured process starts from; runAction builds the action's from it too. */
+const BARE: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: os.homedir() };
+
+/** A measured process's environment: the bare one and `extra`; refuses a leaked node variable. */
+function bare(extra: Record<string, string> = {}): Record<string, string> {
+  const env = { ...BARE, ...extra };
+  const leaked = LEAKS.filter((name) => name in env);
+  if (leaked.length > 0) throw new Error(`bench: ${leaked.join(', ')} would reach a measurement`);
+  return env;
+}
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -26,6 +40,7 @@ const median = (values: number[]): number => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 const ms = (value: number): string => `${Math.round(value)} ms`;
+const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
 
 /** Runs each variant once per round, in turn, for `reps` rounds; returns the medians. */
 async function interleaved(
@@ -47,11 +62,11 @@ async function interleaved(
 async function timed(
   command: string,
   args: string[],
-  env: NodeJS.ProcessEnv = process.env,
+  env: Record<string, string>,
   expectedExit = 0,
 ): Promise<number> {
   const start = performance.now();
-  const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(command, args, { env: bare(env), stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -65,6 +80,7 @@ function progress(message: string): void {
   process.stderr.write(`bench: ${message}\n`);
 }
 
+/** F: the floor any JavaScript action pays (bench/floor), bundled with dist/'s ncc flags. */
 function buildFloor(): string {
   const out = path.join(OUT, 'floor');
   execFileSync(
@@ -110,129 +126,118 @@ const registry = await startRegistry();
 const sendgrid = await startSendGrid(SG_TOKEN);
 const host = await startWatchtower({ flavour: 'fork', token: WT_TOKEN });
 const warmContext = makeContext(
-  `${BUSYBOX_BASE}ARG GREETING=hi\nRUN echo "$GREETING" > /greeting\n`,
+  `${BUSYBOX_BASE}ARG GREETING=hi\nRUN echo "$GREETING" > /greeting\nCMD ["/bin/sleep", "600"]\n`,
 );
 const coldContext = makeContext(
   `${BUSYBOX_BASE}RUN sleep 0.5 && echo one > /one\nRUN sleep 0.5 && echo two > /two\nRUN sleep 0.5 && echo three > /three\n`,
 );
 const rows: string[][] = [];
-const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
+const detected = detectBuilders();
+const builders = Object.values(BUILDERS).filter((builder) => !detected[builder.id].missing);
+const tags = (name: string) => [`${registry.host}/${name}:1`, `${registry.host}/${name}:latest`];
+// The labels the action adds (from the run's facts): the raw side passes the same ones, so both
+// build the same image.
+const LABELS = [
+  `org.opencontainers.image.source=${GITHUB_CONTEXT.GITHUB_SERVER_URL}/${GITHUB_CONTEXT.GITHUB_REPOSITORY}`,
+  `org.opencontainers.image.revision=${GITHUB_CONTEXT.GITHUB_SHA}`,
+  `org.opencontainers.image.created=${new Date(EVENT.head_commit.timestamp).toISOString()}`,
+];
 
-try {
-  const tags = (name: string) => [`${registry.host}/${name}:1`, `${registry.host}/${name}:latest`];
-  const mailBody = JSON.stringify({
-    personalizations: [{ to: [{ email: 'team@example.com' }] }],
-    from: { email: 'ci@example.com' },
-    subject: 'pushed',
-    content: [{ type: 'text/plain', value: 'pushed' }],
-  });
-  // The action adds three OCI labels; "raw + labels" passes the same ones, so the difference
-  // between the two raw variants is what the labels cost the classic builder (a step each).
-  const ociLabels = [
-    `org.opencontainers.image.source=${GITHUB_CONTEXT.GITHUB_SERVER_URL}/${GITHUB_CONTEXT.GITHUB_REPOSITORY}`,
-    `org.opencontainers.image.revision=${GITHUB_CONTEXT.GITHUB_SHA}`,
-    `org.opencontainers.image.created=${new Date(EVENT.head_commit.timestamp).toISOString()}`,
+/**
+ * What a shell would do by hand on the builder: classic `docker build` then a `docker push` per
+ * tag; buildx one `docker buildx build --push` (the builder chosen by BUILDX_BUILDER, as for the
+ * action).
+ */
+function rawBuild(builder: TestBuilder, context: string, repoTags: string[], noCache: boolean) {
+  const common = [
+    ...(noCache ? ['--no-cache'] : []),
+    ...LABELS.flatMap((label) => ['--label', label]),
+    '--build-arg',
+    'GREETING=bench',
+    ...repoTags.flatMap((tag) => ['-t', tag]),
+    context,
   ];
-  const rawScript = (
-    context: string,
-    repoTags: string[],
-    noCache: boolean,
-    labels = false,
-  ) => `set -e
-docker build -q ${noCache ? '--no-cache ' : ''}${labels ? ociLabels.map((l) => `--label ${l} `).join('') : ''}--build-arg GREETING=bench -t ${repoTags[0]} -t ${repoTags[1]} ${context} >/dev/null
-docker push ${repoTags[0]} >/dev/null
-docker push ${repoTags[1]} >/dev/null
-curl -fsS -o /dev/null -X POST -H "Authorization: Bearer ${SG_TOKEN}" -H 'Content-Type: application/json' -d '${mailBody}' ${sendgrid.url}/v3/mail/send
-curl -fsS -o /dev/null -X POST -H "Authorization: Bearer ${WT_TOKEN}" '${host.url}/v1/update?image=${repoTags[0]!.split(':').slice(0, 2).join(':')}'
-`;
-  const action = async (
-    context: string,
-    repoTags: string[],
-    extra: Record<string, string> = {},
-  ) => {
-    const run = await runAction({
-      inputs: {
-        context,
-        tags: repoTags.join('\n'),
-        'build-args': 'GREETING=bench',
-        'sendgrid-token': SG_TOKEN,
-        'sendgrid-api-url': sendgrid.url,
-        mail: 'team@example.com',
-        from: 'ci@example.com',
-        'watchtower-url': host.url,
-        'watchtower-token': WT_TOKEN,
-        ...extra,
-      },
-      event: EVENT,
-    });
-    if (run.exitCode !== 0) throw new Error(`action failed:\n${run.stdout}`);
-    return run;
-  };
+  const script = builder.buildx
+    ? `docker buildx build -q --push ${common.map((a) => `'${a}'`).join(' ')} >/dev/null`
+    : [
+        `docker build -q ${common.map((a) => `'${a}'`).join(' ')} >/dev/null`,
+        ...repoTags.map((tag) => `docker push '${tag}' >/dev/null`),
+      ].join(' && ');
+  return () => timed('sh', ['-c', `set -e; ${script}`], builder.env);
+}
 
-  // 1. Step overhead, warm cache: every layer already present (the common CI re-run).
-  const warmAction = tags('warm-action');
-  const warmRaw = tags('warm-raw');
-  await action(warmContext, warmAction);
-  const warmRawLabels = tags('warm-raw-labels');
-  await timed('sh', ['-c', rawScript(warmContext, warmRaw, false)]);
-  await timed('sh', ['-c', rawScript(warmContext, warmRawLabels, false, true)]);
-  progress('step overhead, warm cache');
-  const warm = await interleaved({
-    action: async () => (await action(warmContext, warmAction)).durationMs,
-    raw: () => timed('sh', ['-c', rawScript(warmContext, warmRaw, false)]),
-    rawLabels: () => timed('sh', ['-c', rawScript(warmContext, warmRawLabels, false, true)]),
-    floor: () => timed('node', [floor], { ...process.env, INPUT_TAGS: 'x' }),
+/** The action building and pushing two tags on `builder`: no email, no deploy. */
+async function actionRun(
+  builder: TestBuilder,
+  context: string,
+  repoTags: string[],
+  extra: Record<string, string> = {},
+) {
+  const run = await runAction({
+    inputs: { context, tags: repoTags.join('\n'), 'build-args': 'GREETING=bench', ...extra },
+    builderEnv: builder.env,
+    event: EVENT,
   });
-  rows.push([
-    'Step overhead, warm cache',
-    `action ${ms(warm.action!)}`,
-    `raw shell ${ms(warm.raw!)} + F ${ms(warm.floor!)}`,
-    ratio(warm.action!, warm.raw! + warm.floor!),
-    '≤ 1.10×',
-  ]);
-  rows.push([
-    'Step overhead, warm cache, same labels',
-    `action ${ms(warm.action!)}`,
-    `raw shell with the 3 OCI labels ${ms(warm.rawLabels!)} + F ${ms(warm.floor!)}`,
-    ratio(warm.action!, warm.rawLabels! + warm.floor!),
-    '≤ 1.10×',
-  ]);
+  if (run.exitCode !== 0) throw new Error(`action failed:\n${run.stdout}`);
+  return run;
+}
 
-  progress('step overhead, cold build');
-  // 2. Step overhead, cold build (no-cache; three RUN steps of 0.5 s each).
-  const cold = await interleaved(
-    {
-      action: async () =>
-        (await action(coldContext, tags('cold-action'), { 'no-cache': 'true' })).durationMs,
-      raw: () => timed('sh', ['-c', rawScript(coldContext, tags('cold-raw'), true)]),
-      rawLabels: () =>
-        timed('sh', ['-c', rawScript(coldContext, tags('cold-raw-labels'), true, true)]),
-    },
-    Math.max(3, Math.ceil(REPS / 2)),
-  );
-  rows.push([
-    'Step overhead, cold build',
-    `action ${ms(cold.action!)}`,
-    `raw shell ${ms(cold.raw!)}`,
-    ratio(cold.action!, cold.raw!),
-    '≤ 1.05×',
-  ]);
-  rows.push([
-    'Step overhead, cold build, same labels',
-    `action ${ms(cold.action!)}`,
-    `raw shell with the 3 OCI labels ${ms(cold.rawLabels!)}`,
-    ratio(cold.action!, cold.rawLabels!),
-    '≤ 1.05×',
-  ]);
+progress(
+  `every measured process starts from PATH=${BARE.PATH} HOME=${BARE.HOME}; the action adds RUNNER_TEMP, GITHUB_* and INPUT_* (as a runner does), each builder its variable; ${LEAKS.join(' and ')} refused`,
+);
+try {
+  for (const builder of builders) {
+    const on = `${builder.id} (${Object.entries(builder.env)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')})`;
+    progress(`${on}: warm cache`);
+    const warmAction = tags(`warm-action-${builder.id}`);
+    const warmRaw = tags(`warm-raw-${builder.id}`);
+    await actionRun(builder, warmContext, warmAction);
+    await rawBuild(builder, warmContext, warmRaw, false)();
+    const warm = await interleaved({
+      action: async () => (await actionRun(builder, warmContext, warmAction)).durationMs,
+      raw: rawBuild(builder, warmContext, warmRaw, false),
+      floor: () => timed('node', [floor], { INPUT_TAGS: 'x' }),
+    });
+    rows.push([
+      `${builder.id}: warm build + push of 2 tags`,
+      `action ${ms(warm.action!)}`,
+      `raw ${ms(warm.raw!)} + F ${ms(warm.floor!)}`,
+      ratio(warm.action!, warm.raw! + warm.floor!),
+      '≤ 1.10×',
+    ]);
+
+    progress(`${on}: cold build`);
+    const cold = await interleaved(
+      {
+        action: async () =>
+          (
+            await actionRun(builder, coldContext, tags(`cold-action-${builder.id}`), {
+              'no-cache': 'true',
+            })
+          ).durationMs,
+        raw: rawBuild(builder, coldContext, tags(`cold-raw-${builder.id}`), true),
+      },
+      Math.max(3, Math.ceil(REPS / 2)),
+    );
+    rows.push([
+      `${builder.id}: cold build (no cache)`,
+      `action ${ms(cold.action!)}`,
+      `raw ${ms(cold.raw!)}`,
+      ratio(cold.action!, cold.raw!),
+      '≤ 1.05×',
+    ]);
+  }
 
   progress('cold start');
-  // 3. Cold start: a run that stops at input validation, against the floor and bare node.
-  const invalid = { ...process.env, INPUT_PUSH: 'maybe', INPUT_TAGS: 'app:1' };
+  // A run that stops at input validation, against the floor and bare node.
   const start = await interleaved(
     {
-      action: () => timed('node', [BUNDLE], invalid, 1),
-      floor: () => timed('node', [floor], { ...process.env, INPUT_TAGS: 'x' }),
-      node: () => timed('node', ['-e', '0']),
+      action: () =>
+        timed('node', [BUNDLE], { INPUT_PUSH: 'maybe', INPUT_TAGS: 'app:1', RUNNER_TEMP: OUT }, 1),
+      floor: () => timed('node', [floor], { INPUT_TAGS: 'x' }),
+      node: () => timed('node', ['-e', '0'], {}),
     },
     REPS * 2,
   );
@@ -244,13 +249,18 @@ curl -fsS -o /dev/null -X POST -H "Authorization: Bearer ${WT_TOKEN}" '${host.ur
     '≤ 1.25× F',
   ]);
 
-  progress('email and deploy fan-out');
-  // 4. Email fan-out. One run first: the cold builds above replaced layers the warm context shares.
-  await action(warmContext, warmAction);
+  const classic = BUILDERS.classic;
+  const warmTags = tags('warm-action-classic');
+  progress('email fan-out');
   for (const count of [1, 1000, 2500]) {
     const mail = Array.from({ length: count }, (_, i) => `user${i}@example.com`).join('\n');
     const before = sendgrid.requestCount();
-    const run = await action(warmContext, warmAction, { mail });
+    const run = await actionRun(classic, warmContext, warmTags, {
+      'sendgrid-token': SG_TOKEN,
+      'sendgrid-api-url': sendgrid.url,
+      from: 'ci@example.com',
+      mail,
+    });
     const requests = sendgrid.requestCount() - before;
     rows.push([
       `Email, ${count} recipient(s)`,
@@ -261,7 +271,8 @@ curl -fsS -o /dev/null -X POST -H "Authorization: Bearer ${WT_TOKEN}" '${host.ur
     ]);
   }
 
-  // 5. Deploy fan-out: hosts that each answer after 500 ms.
+  progress('Watchtower fan-out');
+  // Hosts that each answer after 500 ms.
   const deployWalls: Record<number, number> = {};
   for (const count of [1, 4, 16]) {
     const hosts = await Promise.all(
@@ -272,15 +283,16 @@ curl -fsS -o /dev/null -X POST -H "Authorization: Bearer ${WT_TOKEN}" '${host.ur
     const wall = deployWall(hosts);
     const samples: number[] = [];
     for (let i = 0; i < Math.max(3, Math.ceil(REPS / 3)); i++) {
-      await action(warmContext, warmAction, {
+      await actionRun(classic, warmContext, warmTags, {
         'watchtower-url': hosts.map((h) => h.url).join('\n'),
+        'watchtower-token': WT_TOKEN,
       });
       samples.push(wall());
     }
     deployWalls[count] = median(samples);
     await Promise.all(hosts.map((h) => h.stop()));
     rows.push([
-      `Deploy, ${count} host(s) × 500 ms`,
+      `Deploy, ${count} Watchtower host(s) × 500 ms`,
       `deploy stage ${ms(deployWalls[count]!)}`,
       '',
       count === 1 ? '' : `${ratio(deployWalls[count]!, deployWalls[1]!)} of 1 host`,
@@ -288,7 +300,10 @@ curl -fsS -o /dev/null -X POST -H "Authorization: Bearer ${WT_TOKEN}" '${host.ur
     ]);
   }
 
-  // 6. Bundle.
+  progress('Swarm fan-out');
+  rows.push(...(await swarmFanOut(classic, warmContext)));
+
+  // Bundle.
   const size = (file: string) => fs.statSync(file).size;
   const chunks = fs.readdirSync(path.dirname(BUNDLE)).filter((f) => f.endsWith('.js'));
   const total = chunks.reduce((sum, f) => sum + size(path.join(path.dirname(BUNDLE), f)), 0);
@@ -306,8 +321,78 @@ curl -fsS -o /dev/null -X POST -H "Authorization: Bearer ${WT_TOKEN}" '${host.ur
   fs.rmSync(coldContext, { recursive: true, force: true });
 }
 
+/**
+ * 1 and 4 services of one replica on this daemon made a single-node swarm (left again unless it
+ * was one): the deploy stage's wall time, from the services' own durations (they start together).
+ * Each run pushes a new digest (a build-arg changes), so every service really rolls out.
+ */
+async function swarmFanOut(builder: TestBuilder, context: string): Promise<string[][]> {
+  const docker = (args: string[]) =>
+    execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  const joined = docker(['info', '--format', '{{.Swarm.LocalNodeState}}']) === 'inactive';
+  if (joined) docker(['swarm', 'init', '--advertise-addr', '127.0.0.1']);
+  const repoTags = tags('swarm-bench');
+  const first = await actionRun(builder, context, repoTags);
+  const services = Array.from({ length: 4 }, (_, i) => `bench-svc-${process.pid}-${i}`);
+  const walls: Record<number, number> = {};
+  let version = 0;
+  try {
+    for (const name of services)
+      docker([
+        'service',
+        'create',
+        '--quiet',
+        '--detach=false',
+        '--name',
+        name,
+        '--update-monitor',
+        '1s',
+        '--stop-grace-period',
+        '1s',
+        first.outputs.image!,
+      ]);
+    for (const count of [1, 4]) {
+      const samples: number[] = [];
+      for (let i = 0; i < Math.max(3, Math.ceil(REPS / 3)); i++) {
+        const run = await actionRun(builder, context, repoTags, {
+          'build-args': `GREETING=swarm-${++version}`,
+          'swarm-services': services.slice(0, count).join('\n'),
+        });
+        const results = JSON.parse(run.outputs['deploy-result']!) as {
+          status: string;
+          durationMs: number;
+        }[];
+        if (results.some((r) => r.status !== 'updated'))
+          throw new Error(`swarm bench: ${run.outputs['deploy-result']}`);
+        samples.push(Math.max(...results.map((r) => r.durationMs)));
+      }
+      walls[count] = median(samples);
+    }
+  } finally {
+    for (const name of services) {
+      try {
+        docker(['service', 'rm', name]);
+      } catch {
+        // never created
+      }
+    }
+    if (joined) docker(['swarm', 'leave', '--force']);
+  }
+  return [
+    [`Deploy, 1 Swarm service`, `deploy stage ${ms(walls[1]!)}`, '', '', ''],
+    [
+      `Deploy, 4 Swarm services`,
+      `deploy stage ${ms(walls[4]!)}`,
+      '',
+      `${ratio(walls[4]!, walls[1]!)} of 1 service`,
+      '≤ 1.3× of 1 service',
+    ],
+  ];
+}
+
 const table = [
   `build-push-notify benchmark, ${new Date().toISOString()}, node ${process.version}, ${os.cpus().length} cores, ${REPS} interleaved repetitions, medians`,
+  `every measured process: PATH=${BARE.PATH} HOME=${BARE.HOME} (plus, for the action, RUNNER_TEMP, GITHUB_*, INPUT_* and the builder's variable; for raw docker, the builder's variable)`,
   '',
   '| Measure | Action | Baseline | Ratio | Target |',
   '| --- | --- | --- | --- | --- |',

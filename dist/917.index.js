@@ -529,7 +529,10 @@ var external_node_fs_ = __webpack_require__(3024);
 var external_node_os_ = __webpack_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: ./src/docker/reference.ts
+var docker_reference = __webpack_require__(2977);
 ;// CONCATENATED MODULE: ./src/docker/args.ts
+
 /** A field of docker's CSV-style flag values (`--secret id=…,src=…`), quoted when it must be. */
 function csvField(field) {
     return /[",\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
@@ -644,6 +647,18 @@ function fromCache(build, output) {
         outputs: output === 'push' ? build.outputs : [],
     };
 }
+/**
+ * Every image manifest an index lists, with the exact bytes the registry serves for each, in one
+ * docker process (`docker manifest inspect --verbose`). docker trusts plain http only for a
+ * registry on the loopback address, as dockerd does by default: `--insecure` is given for that
+ * alone (elsewhere it would also accept any certificate).
+ */
+function manifestsOfIndexArgs(reference) {
+    const { domain } = (0,docker_reference/* parseImageReference */.o)(reference.split('@')[0]);
+    const host = domain.replace(/:\d+$/, '');
+    const loopback = host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+    return ['manifest', 'inspect', '--verbose', ...(loopback ? ['--insecure'] : []), reference];
+}
 /** The manifest or index the registry serves for `reference`, as the exact bytes it serves. */
 function rawManifestArgs(reference, builder) {
     return ['buildx', 'imagetools', 'inspect', ...optional('--builder', builder), '--raw', reference];
@@ -715,7 +730,8 @@ function unknownFlagProblem(logTail) {
 var external_node_crypto_ = __webpack_require__(7598);
 ;// CONCATENATED MODULE: ./src/docker/manifest.ts
 // Reading what a buildx push produced: the metadata file buildx writes, and the image index and
-// manifests as the registry serves them (`docker buildx imagetools inspect --raw`). Pure.
+// manifests as the registry serves them (`docker manifest inspect --verbose`, or
+// `docker buildx imagetools inspect --raw`). Pure.
 
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const INDEX_TYPES = new Set([
@@ -736,7 +752,7 @@ function parseBuildxMetadata(json) {
 }
 /** The digest of bytes as a registry computes it. */
 function sha256Digest(raw) {
-    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(raw, 'utf8').digest('hex')}`;
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(raw).digest('hex')}`;
 }
 function formatPlatform(platform) {
     return [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
@@ -753,6 +769,33 @@ function imageManifestsOf(rawIndex) {
         .flatMap((entry) => {
         const digest = digestOrUndefined(entry.digest);
         return digest ? [{ platform: formatPlatform(entry.platform ?? {}), digest }] : [];
+    });
+}
+/**
+ * The images of an index from `docker manifest inspect --verbose`: one entry per manifest, with
+ * its descriptor and the bytes the registry served (base64), checked against the digest.
+ * BuildKit's attestation manifests (platform unknown/unknown) are not images. Throws when the
+ * output is not that list or a manifest's bytes do not match its digest.
+ */
+function imagesFromManifestInspect(json) {
+    const entries = JSON.parse(json);
+    if (!Array.isArray(entries))
+        throw new Error('not the manifests of an index');
+    return entries.flatMap((entry) => {
+        const digest = digestOrUndefined(entry.Descriptor?.digest);
+        const raw = Buffer.from(entry.Raw ?? '', 'base64');
+        if (!digest || sha256Digest(raw) !== digest)
+            throw new Error(`the registry served other content than ${digest ?? 'a manifest'}`);
+        const platform = entry.Descriptor?.platform ?? {};
+        if (platform.os === 'unknown')
+            return [];
+        return [
+            {
+                platform: formatPlatform(platform),
+                manifest: digest,
+                config: configDigestOf(raw.toString('utf8')) ?? '',
+            },
+        ];
     });
 }
 /** The config digest an image manifest names: the image id `docker image inspect` shows. */
@@ -780,8 +823,6 @@ function imageForPlatform(images, runner) {
         images[0]);
 }
 
-// EXTERNAL MODULE: ./src/docker/reference.ts
-var reference = __webpack_require__(2977);
 // EXTERNAL MODULE: external "node:timers/promises"
 var promises_ = __webpack_require__(8500);
 // EXTERNAL MODULE: ./src/docker/output.ts
@@ -944,23 +985,13 @@ async function buildWithBuildx(inputs, report, files, labels, builderName) {
  * platform as the image id. The push itself succeeded, so a failed read is only a warning.
  */
 async function readPushedIndex(build, report) {
-    const repository = (0,reference/* repositoryOf */._)((0,reference/* parseImageReference */.o)(build.tags[0]));
-    const fetchRaw = async (digest) => {
-        const raw = await (0,cli/* docker */.T3)(rawManifestArgs(`${repository}@${digest}`, build.builder), {
-            echo: 'none',
-            capture: true,
-        });
-        if (sha256Digest(raw) !== digest)
-            throw new Error(`the registry served other content than ${digest} for ${repository}`);
-        return raw;
-    };
+    const repository = (0,docker_reference/* repositoryOf */._)((0,docker_reference/* parseImageReference */.o)(build.tags[0]));
+    const reference = `${repository}@${report.push.digest}`;
     try {
-        const index = await fetchRaw(report.push.digest);
-        const platforms = await Promise.all(imageManifestsOf(index).map(async ({ platform, digest }) => ({
-            platform,
-            manifest: digest,
-            config: configDigestOf(await fetchRaw(digest)) ?? '',
-        })));
+        const platforms = await imagesOfIndex(reference).catch((error) => {
+            core/* debug */.Yz(`docker manifest inspect could not read ${reference}: ${String(error)}`);
+            return imagesOfIndexByBuildx(reference, build.builder);
+        });
         report.push.platforms = platforms;
         report.build.imageId = imageForPlatform(platforms, runnerPlatform())?.config ?? '';
     }
@@ -968,6 +999,33 @@ async function readPushedIndex(build, report) {
         const detail = error instanceof cli/* DockerError */.Bi ? `${error.message}: ${error.logTail}` : String(error);
         core/* warning */.$e(`pushed ${report.push.digest}, but could not read the index back for the image id: ${detail}`);
     }
+}
+/** One docker process reads every manifest of the index (the fast way). */
+async function imagesOfIndex(reference) {
+    const json = await (0,cli/* docker */.T3)(manifestsOfIndexArgs(reference), { echo: 'none', capture: true });
+    return imagesFromManifestInspect(json);
+}
+/**
+ * The index, then each manifest, through buildx and so through the builder's own registry
+ * settings (a registry only buildkitd is told to trust): when docker's own reading fails.
+ */
+async function imagesOfIndexByBuildx(reference, builder) {
+    const repository = reference.split('@')[0];
+    const fetchRaw = async (digest) => {
+        const raw = await (0,cli/* docker */.T3)(rawManifestArgs(`${repository}@${digest}`, builder), {
+            echo: 'none',
+            capture: true,
+        });
+        if (sha256Digest(raw) !== digest)
+            throw new Error(`the registry served other content than ${digest} for ${repository}`);
+        return raw;
+    };
+    const index = await fetchRaw(reference.split('@')[1]);
+    return Promise.all(imageManifestsOf(index).map(async ({ platform, digest }) => ({
+        platform,
+        manifest: digest,
+        config: configDigestOf(await fetchRaw(digest)) ?? '',
+    })));
 }
 
 // EXTERNAL MODULE: ./src/docker/digest.ts
@@ -995,7 +1053,7 @@ function splitFirstTags(tags) {
     const firsts = [];
     const others = [];
     for (const tag of tags) {
-        const repository = (0,reference/* repositoryOf */._)((0,reference/* parseImageReference */.o)(tag));
+        const repository = (0,docker_reference/* repositoryOf */._)((0,docker_reference/* parseImageReference */.o)(tag));
         (seen.has(repository) ? others : firsts).push(tag);
         seen.add(repository);
     }
@@ -1405,7 +1463,7 @@ function readBuild(c, env) {
     const push = c.boolean('push', true);
     const tags = c.list('tags');
     for (const tag of tags)
-        c.attempt('tags', () => (0,reference/* parseImageReference */.o)(tag));
+        c.attempt('tags', () => (0,docker_reference/* parseImageReference */.o)(tag));
     if (push && tags.length === 0)
         c.fail('tags', 'at least one tag is required when push is true');
     const keyValues = (name) => c
@@ -1671,7 +1729,7 @@ function pushedRepositories(tags) {
     const repositories = [];
     for (const tag of tags) {
         try {
-            repositories.push((0,reference/* repositoryOf */._)((0,reference/* parseImageReference */.o)(tag)));
+            repositories.push((0,docker_reference/* repositoryOf */._)((0,docker_reference/* parseImageReference */.o)(tag)));
         }
         catch {
             // A bad tag is reported by the build inputs.
@@ -1807,9 +1865,9 @@ function readWatchtower(c) {
     }
     const images = c.list('watchtower-images');
     for (const image of images) {
-        const ref = c.attempt('watchtower-images', () => (0,reference/* parseImageReference */.o)(image));
+        const ref = c.attempt('watchtower-images', () => (0,docker_reference/* parseImageReference */.o)(image));
         if (ref?.tag) {
-            c.fail('watchtower-images', `"${image}" has a tag; Watchtower matches repositories, give "${(0,reference/* repositoryOf */._)(ref)}"`);
+            c.fail('watchtower-images', `"${image}" has a tag; Watchtower matches repositories, give "${(0,docker_reference/* repositoryOf */._)(ref)}"`);
         }
     }
     return {

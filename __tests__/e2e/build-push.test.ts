@@ -170,13 +170,21 @@ describe('build and push', () => {
     expect(run.summary).toContain('| Image ID (linux/amd64) |');
   });
 
-  it('an index that cannot be read back: the push is still reported, the image id is not guessed', async () => {
-    // A docker whose `buildx imagetools` fails, as when the registry goes away right after the push.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpn-imagetools-'));
+  it.each([
+    ['docker manifest fails: the index is read through buildx instead', ['manifest']],
+    [
+      'an index that cannot be read back: the push is still reported, the image id is not guessed',
+      ['manifest', 'buildx imagetools'],
+    ],
+  ])('%s', async (_name, failing) => {
+    // A docker on which these commands fail, as when the registry goes away right after the push
+    // (both), or when only buildkitd is told to trust the registry (docker manifest alone).
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpn-readback-'));
     const log = path.join(dir, 'calls');
+    const fails = failing.map((command) => `"${command}"`).join(' ');
     fs.writeFileSync(
       path.join(dir, 'docker'),
-      `#!/bin/sh\nif [ "$1 $2" = "buildx imagetools" ]; then echo "$*" >> ${log}; echo "ERROR: registry went away" >&2; exit 1; fi\nPATH=${process.env.PATH} exec docker "$@"\n`,
+      `#!/bin/sh\nfor command in ${fails}; do case "$*" in "$command "*) echo "$*" >> ${log}; echo "ERROR: registry went away" >&2; exit 1;; esac; done\nPATH=${process.env.PATH} exec docker "$@"\n`,
       { mode: 0o755 },
     );
     const repo = uniqueName('unread');
@@ -188,16 +196,24 @@ describe('build and push', () => {
     fs.rmSync(dir, { recursive: true, force: true });
     expect(run.exitCode, run.stdout).toBe(0);
     expect(run.outputs.digest).toBe(await registry.manifestDigest(repo, '1'));
-    if (await registry.servesIndex(repo, '1')) {
-      expect(calls).toContain(`--raw ${registry.host}/${repo}@${run.outputs.digest}`);
+    if (!(await registry.servesIndex(repo, '1'))) {
+      // A single manifest names its config: nothing to read back.
+      expect(calls).toBe('');
+      expect(run.outputs.imageid).toMatch(/^sha256:[a-f0-9]{64}$/);
+      return;
+    }
+    const pinned = `${registry.host}/${repo}@${run.outputs.digest}`;
+    expect(calls).toContain(`manifest inspect --verbose --insecure ${pinned}`);
+    if (failing.includes('buildx imagetools')) {
+      expect(calls).toContain(`--raw ${pinned}`);
       expect(run.outputs.imageid ?? '').toBe('');
       expect(annotations(run, 'warning').join('\n')).toMatch(
         /could not read the index back for the image id: [\s\S]*registry went away/,
       );
     } else {
-      // A single manifest names its config: nothing to read back.
-      expect(calls).toBe('');
+      expect(run.outputs.imageid).toBe(JSON.parse(run.outputs.metadata!).platforms[0].config);
       expect(run.outputs.imageid).toMatch(/^sha256:[a-f0-9]{64}$/);
+      expect(annotations(run, 'warning')).toEqual([]);
     }
   });
 

@@ -8,6 +8,7 @@ import {
   classicBuildArgs,
   defaultLabels,
   loginArgs,
+  manifestsOfIndexArgs,
   rawManifestArgs,
   fromCache,
   secretFlags,
@@ -25,6 +26,7 @@ import {
   imageManifestsOf,
   parseBuildxMetadata,
   runnerPlatform,
+  imagesFromManifestInspect,
   sha256Digest,
 } from '../../src/docker/manifest.js';
 import { parseImageReference, repositoryOf } from '../../src/docker/reference.js';
@@ -220,6 +222,37 @@ describe('digests', () => {
     expect(configDigestOf(manifest)).toBe(
       'sha256:91ce98ec377f6f6db1ee38c7ad0794b874882f77b57e8e51919c47c4c5901354',
     );
+  });
+
+  it('reads every manifest of an index in one docker process, each checked against its digest', () => {
+    const json = fixture('manifest-inspect-standalone.json');
+    expect(imagesFromManifestInspect(json)).toEqual([
+      {
+        platform: 'linux/amd64',
+        manifest: 'sha256:863ca98906c7b61a4ba10b51c6ec83782eb88a4e63787b5636b7f42894c2e3fe',
+        config: 'sha256:a2fb512555a1846b9518bf24508c0e3cc581284c7463aad8998eae9f4ad776dd',
+      },
+    ]);
+    // Bytes that do not hash to the digest are refused, not read.
+    const entries = JSON.parse(json) as { Raw: string }[];
+    entries[0]!.Raw = Buffer.from('{"config":{"digest":"sha256:forged"}}').toString('base64');
+    expect(() => imagesFromManifestInspect(JSON.stringify(entries))).toThrow(/other content/);
+    // A single manifest is not an index: docker prints one object.
+    expect(() => imagesFromManifestInspect('{"Ref":"x"}')).toThrow(/not the manifests/);
+  });
+
+  it('trusts plain http only for a registry on the loopback address, as dockerd does', () => {
+    const ref = (registry: string) => `${registry}/acme/api@sha256:${'a'.repeat(64)}`;
+    for (const registry of ['127.0.0.1:5000', 'localhost:5000', '127.1.2.3'])
+      expect(manifestsOfIndexArgs(ref(registry))).toEqual([
+        'manifest',
+        'inspect',
+        '--verbose',
+        '--insecure',
+        ref(registry),
+      ]);
+    for (const registry of ['ghcr.io', 'registry.example.com:5000', '127.0.0.1.example.com'])
+      expect(manifestsOfIndexArgs(ref(registry))).not.toContain('--insecure');
   });
 
   it('names the input when buildx is too old for its flag', () => {

@@ -1,6 +1,7 @@
 // Pure argv builders: what docker is asked to do, decided apart from running it.
 import type { BuildInputs } from '../inputs/index.js';
 import type { BuildSecret } from '../inputs/secrets.js';
+import { parseImageReference } from './reference.js';
 
 /** Files docker writes for us to read back, and the files the secret values were written to. */
 export interface BuildFiles {
@@ -142,6 +143,19 @@ export function fromCache(build: BuildInputs, output: 'push' | 'load'): BuildInp
     load: output === 'load',
     outputs: output === 'push' ? build.outputs : [],
   };
+}
+
+/**
+ * Every image manifest an index lists, with the exact bytes the registry serves for each, in one
+ * docker process (`docker manifest inspect --verbose`). docker trusts plain http only for a
+ * registry on the loopback address, as dockerd does by default: `--insecure` is given for that
+ * alone (elsewhere it would also accept any certificate).
+ */
+export function manifestsOfIndexArgs(reference: string): string[] {
+  const { domain } = parseImageReference(reference.split('@')[0]!);
+  const host = domain.replace(/:\d+$/, '');
+  const loopback = host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  return ['manifest', 'inspect', '--verbose', ...(loopback ? ['--insecure'] : []), reference];
 }
 
 /** The manifest or index the registry serves for `reference`, as the exact bytes it serves. */

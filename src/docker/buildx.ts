@@ -7,8 +7,9 @@ import {
   type BuildFiles,
   buildxBuildArgs,
   buildxEnvironment,
-  rawManifestArgs,
   fromCache,
+  manifestsOfIndexArgs,
+  rawManifestArgs,
 } from './args.js';
 import { docker, DockerError } from './cli.js';
 import { failedWhilePushing, unknownFlagProblem } from './buildx-output.js';
@@ -16,7 +17,9 @@ import {
   configDigestOf,
   imageForPlatform,
   imageManifestsOf,
+  imagesFromManifestInspect,
   parseBuildxMetadata,
+  type PlatformImage,
   runnerPlatform,
   sha256Digest,
 } from './manifest.js';
@@ -100,24 +103,12 @@ export async function buildWithBuildx(
  */
 async function readPushedIndex(build: BuildInputs, report: Report): Promise<void> {
   const repository = repositoryOf(parseImageReference(build.tags[0]!));
-  const fetchRaw = async (digest: string): Promise<string> => {
-    const raw = await docker(rawManifestArgs(`${repository}@${digest}`, build.builder), {
-      echo: 'none',
-      capture: true,
-    });
-    if (sha256Digest(raw) !== digest)
-      throw new Error(`the registry served other content than ${digest} for ${repository}`);
-    return raw;
-  };
+  const reference = `${repository}@${report.push!.digest}`;
   try {
-    const index = await fetchRaw(report.push!.digest);
-    const platforms = await Promise.all(
-      imageManifestsOf(index).map(async ({ platform, digest }) => ({
-        platform,
-        manifest: digest,
-        config: configDigestOf(await fetchRaw(digest)) ?? '',
-      })),
-    );
+    const platforms = await imagesOfIndex(reference).catch((error: unknown) => {
+      core.debug(`docker manifest inspect could not read ${reference}: ${String(error)}`);
+      return imagesOfIndexByBuildx(reference, build.builder);
+    });
     report.push!.platforms = platforms;
     report.build!.imageId = imageForPlatform(platforms, runnerPlatform())?.config ?? '';
   } catch (error) {
@@ -127,4 +118,35 @@ async function readPushedIndex(build: BuildInputs, report: Report): Promise<void
       `pushed ${report.push!.digest}, but could not read the index back for the image id: ${detail}`,
     );
   }
+}
+
+/** One docker process reads every manifest of the index (the fast way). */
+async function imagesOfIndex(reference: string): Promise<PlatformImage[]> {
+  const json = await docker(manifestsOfIndexArgs(reference), { echo: 'none', capture: true });
+  return imagesFromManifestInspect(json);
+}
+
+/**
+ * The index, then each manifest, through buildx and so through the builder's own registry
+ * settings (a registry only buildkitd is told to trust): when docker's own reading fails.
+ */
+async function imagesOfIndexByBuildx(reference: string, builder: string): Promise<PlatformImage[]> {
+  const repository = reference.split('@')[0]!;
+  const fetchRaw = async (digest: string): Promise<string> => {
+    const raw = await docker(rawManifestArgs(`${repository}@${digest}`, builder), {
+      echo: 'none',
+      capture: true,
+    });
+    if (sha256Digest(raw) !== digest)
+      throw new Error(`the registry served other content than ${digest} for ${repository}`);
+    return raw;
+  };
+  const index = await fetchRaw(reference.split('@')[1]!);
+  return Promise.all(
+    imageManifestsOf(index).map(async ({ platform, digest }) => ({
+      platform,
+      manifest: digest,
+      config: configDigestOf(await fetchRaw(digest)) ?? '',
+    })),
+  );
 }

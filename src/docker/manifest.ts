@@ -1,5 +1,6 @@
 // Reading what a buildx push produced: the metadata file buildx writes, and the image index and
-// manifests as the registry serves them (`docker buildx imagetools inspect --raw`). Pure.
+// manifests as the registry serves them (`docker manifest inspect --verbose`, or
+// `docker buildx imagetools inspect --raw`). Pure.
 import { createHash } from 'node:crypto';
 
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
@@ -54,8 +55,8 @@ export function parseBuildxMetadata(json: string): BuildxMetadata {
 }
 
 /** The digest of bytes as a registry computes it. */
-export function sha256Digest(raw: string): string {
-  return `sha256:${createHash('sha256').update(raw, 'utf8').digest('hex')}`;
+export function sha256Digest(raw: string | Buffer): string {
+  return `sha256:${createHash('sha256').update(raw).digest('hex')}`;
 }
 
 export function formatPlatform(platform: Platform): string {
@@ -78,6 +79,32 @@ export function imageManifestsOf(rawIndex: string): { platform: string; digest: 
       const digest = digestOrUndefined(entry.digest);
       return digest ? [{ platform: formatPlatform(entry.platform ?? {}), digest }] : [];
     });
+}
+
+/**
+ * The images of an index from `docker manifest inspect --verbose`: one entry per manifest, with
+ * its descriptor and the bytes the registry served (base64), checked against the digest.
+ * BuildKit's attestation manifests (platform unknown/unknown) are not images. Throws when the
+ * output is not that list or a manifest's bytes do not match its digest.
+ */
+export function imagesFromManifestInspect(json: string): PlatformImage[] {
+  const entries = JSON.parse(json) as unknown;
+  if (!Array.isArray(entries)) throw new Error('not the manifests of an index');
+  return (entries as { Descriptor?: Descriptor; Raw?: string }[]).flatMap((entry) => {
+    const digest = digestOrUndefined(entry.Descriptor?.digest);
+    const raw = Buffer.from(entry.Raw ?? '', 'base64');
+    if (!digest || sha256Digest(raw) !== digest)
+      throw new Error(`the registry served other content than ${digest ?? 'a manifest'}`);
+    const platform = entry.Descriptor?.platform ?? {};
+    if (platform.os === 'unknown') return [];
+    return [
+      {
+        platform: formatPlatform(platform),
+        manifest: digest,
+        config: configDigestOf(raw.toString('utf8')) ?? '',
+      },
+    ];
+  });
 }
 
 /** The config digest an image manifest names: the image id `docker image inspect` shows. */
