@@ -132,6 +132,11 @@ const coldContext = makeContext(
   `${BUSYBOX_BASE}RUN sleep 0.5 && echo one > /one\nRUN sleep 0.5 && echo two > /two\nRUN sleep 0.5 && echo three > /three\n`,
 );
 const rows: string[][] = [];
+/** Records a row of the table, and shows it at once (a later failure keeps what was measured). */
+function record(...row: string[]): void {
+  rows.push(row);
+  progress(`| ${row.join(' | ')} |`);
+}
 const detected = detectBuilders();
 const builders = Object.values(BUILDERS).filter((builder) => !detected[builder.id].missing);
 const tags = (name: string) => [`${registry.host}/${name}:1`, `${registry.host}/${name}:latest`];
@@ -200,13 +205,13 @@ try {
       raw: rawBuild(builder, warmContext, warmRaw, false),
       floor: () => timed('node', [floor], { INPUT_TAGS: 'x' }),
     });
-    rows.push([
+    record(
       `${builder.id}: warm build + push of 2 tags`,
       `action ${ms(warm.action!)}`,
       `raw ${ms(warm.raw!)} + F ${ms(warm.floor!)}`,
       ratio(warm.action!, warm.raw! + warm.floor!),
       '≤ 1.10×',
-    ]);
+    );
 
     progress(`${on}: cold build`);
     const cold = await interleaved(
@@ -221,13 +226,13 @@ try {
       },
       Math.max(3, Math.ceil(REPS / 2)),
     );
-    rows.push([
+    record(
       `${builder.id}: cold build (no cache)`,
       `action ${ms(cold.action!)}`,
       `raw ${ms(cold.raw!)}`,
       ratio(cold.action!, cold.raw!),
       '≤ 1.05×',
-    ]);
+    );
   }
 
   progress('cold start');
@@ -241,13 +246,13 @@ try {
     },
     REPS * 2,
   );
-  rows.push([
+  record(
     'Cold start (stops at input validation)',
     `action ${ms(start.action!)}`,
     `F ${ms(start.floor!)}; node -e 0 ${ms(start.node!)}`,
     ratio(start.action!, start.floor!),
     '≤ 1.25× F',
-  ]);
+  );
 
   const classic = BUILDERS.classic;
   const warmTags = tags('warm-action-classic');
@@ -262,13 +267,13 @@ try {
       mail,
     });
     const requests = sendgrid.requestCount() - before;
-    rows.push([
+    record(
       `Email, ${count} recipient(s)`,
       `${requests} request(s)`,
       `step ${ms(run.durationMs)}`,
       `${requests} = ⌈${count}/1000⌉: ${requests === Math.ceil(count / 1000) ? 'yes' : 'NO'}`,
       '⌈n/1000⌉ requests',
-    ]);
+    );
   }
 
   progress('Watchtower fan-out');
@@ -291,29 +296,29 @@ try {
     }
     deployWalls[count] = median(samples);
     await Promise.all(hosts.map((h) => h.stop()));
-    rows.push([
+    record(
       `Deploy, ${count} Watchtower host(s) × 500 ms`,
       `deploy stage ${ms(deployWalls[count]!)}`,
       '',
       count === 1 ? '' : `${ratio(deployWalls[count]!, deployWalls[1]!)} of 1 host`,
       count === 16 ? '≤ 1.3× of 1 host' : '',
-    ]);
+    );
   }
 
   progress('Swarm fan-out');
-  rows.push(...(await swarmFanOut(classic, warmContext)));
+  for (const row of await swarmFanOut(classic, warmContext)) record(...row);
 
   // Bundle.
   const size = (file: string) => fs.statSync(file).size;
   const chunks = fs.readdirSync(path.dirname(BUNDLE)).filter((f) => f.endsWith('.js'));
   const total = chunks.reduce((sum, f) => sum + size(path.join(path.dirname(BUNDLE), f)), 0);
-  rows.push([
+  record(
     'Bundle',
     `dist/index.js ${(size(BUNDLE) / 1024).toFixed(0)} KiB`,
     `all of dist/*.js ${(total / 1024).toFixed(0)} KiB`,
     `F ${(size(floor) / 1024).toFixed(0)} KiB`,
     '',
-  ]);
+  );
 } finally {
   await Promise.all([sendgrid.stop(), host.stop()]);
   await registry.stop();
