@@ -12,6 +12,7 @@ import { BUNDLE, GITHUB_CONTEXT, ROOT, runAction } from '../__tests__/helpers/ac
 import { BUILDERS, detectBuilders, type TestBuilder } from '../__tests__/helpers/builders.js';
 import { BUSYBOX_BASE, makeContext } from '../__tests__/helpers/context.js';
 import { startRegistry } from '../__tests__/helpers/registry.js';
+import { localSwarm } from '../__tests__/helpers/swarm.js';
 import { startSendGrid } from '../__tests__/helpers/sendgrid-server.js';
 import { startWatchtower, type WatchtowerServer } from '../__tests__/helpers/watchtower-server.js';
 
@@ -332,30 +333,14 @@ try {
  * Each run pushes a new digest (a build-arg changes), so every service really rolls out.
  */
 async function swarmFanOut(builder: TestBuilder, context: string): Promise<string[][]> {
-  const docker = (args: string[]) =>
-    execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-  const joined = docker(['info', '--format', '{{.Swarm.LocalNodeState}}']) === 'inactive';
-  if (joined) docker(['swarm', 'init', '--advertise-addr', '127.0.0.1']);
+  const swarm = localSwarm();
   const repoTags = tags('swarm-bench');
-  const first = await actionRun(builder, context, repoTags);
   const services = Array.from({ length: 4 }, (_, i) => `bench-svc-${process.pid}-${i}`);
   const walls: Record<number, number> = {};
   let version = 0;
   try {
-    for (const name of services)
-      docker([
-        'service',
-        'create',
-        '--quiet',
-        '--detach=false',
-        '--name',
-        name,
-        '--update-monitor',
-        '1s',
-        '--stop-grace-period',
-        '1s',
-        first.outputs.image!,
-      ]);
+    const first = await actionRun(builder, context, repoTags);
+    for (const name of services) swarm.createService(name, first.outputs.image!);
     for (const count of [1, 4]) {
       const samples: number[] = [];
       for (let i = 0; i < Math.max(3, Math.ceil(REPS / 3)); i++) {
@@ -374,14 +359,7 @@ async function swarmFanOut(builder: TestBuilder, context: string): Promise<strin
       walls[count] = median(samples);
     }
   } finally {
-    for (const name of services) {
-      try {
-        docker(['service', 'rm', name]);
-      } catch {
-        // never created
-      }
-    }
-    if (joined) docker(['swarm', 'leave', '--force']);
+    swarm.leave();
   }
   return [
     [`Deploy, 1 Swarm service`, `deploy stage ${ms(walls[1]!)}`, '', '', ''],

@@ -254,10 +254,18 @@ async function updateService(entry, image, swarm) {
         timeoutMs: Math.max(1, deadline - performance.now()),
         ...options,
     });
-    const readNow = async (service) => {
-        const now = parseService(await run(inspectArgs(service.id), { timeoutMs: READ_BACK_MS }));
-        const tasks = parseTasks(await run(tasksArgs(service.id), { timeoutMs: READ_BACK_MS }));
-        return { service: now, tasks, replicas: countReplicas(now, tasks, image) };
+    const readBack = { timeoutMs: READ_BACK_MS };
+    const withTasks = (service, tasks) => {
+        const list = parseTasks(tasks);
+        return { service, tasks: list, replicas: countReplicas(service, list, image) };
+    };
+    /** The service and its tasks after the update, both asked at once. */
+    const readNow = async (id) => {
+        const [service, tasks] = await Promise.all([
+            run(inspectArgs(id), readBack),
+            run(tasksArgs(id), readBack),
+        ]);
+        return withTasks(parseService(service), tasks);
     };
     let name = entry.name;
     let previousImage = '';
@@ -298,7 +306,8 @@ async function updateService(entry, image, swarm) {
     const plan = planFor(before, image);
     if (plan !== 'update') {
         try {
-            const now = await readNow(before);
+            // Nothing was changed: the service as first read, and its tasks.
+            const now = withTasks(before, await run(tasksArgs(before.id), readBack));
             return result(unchangedVerdict(now, image), now);
         }
         catch (error) {
@@ -340,7 +349,7 @@ async function updateService(entry, image, swarm) {
     }
     let now;
     try {
-        now = await readNow(before);
+        now = await readNow(before.id);
     }
     catch (error) {
         now = { readBackError: dockerMessage(error) };

@@ -14,6 +14,7 @@ import { BUILDERS, detectBuilders, type TestBuilder } from '../__tests__/helpers
 import { BUSYBOX_BASE, makeContext } from '../__tests__/helpers/context.js';
 import { startRegistry } from '../__tests__/helpers/registry.js';
 import { startSendGrid } from '../__tests__/helpers/sendgrid-server.js';
+import { localSwarm } from '../__tests__/helpers/swarm.js';
 import { startWatchtower } from '../__tests__/helpers/watchtower-server.js';
 
 const OUT = path.join(ROOT, '.tmp', 'local-run');
@@ -85,34 +86,14 @@ docker(['build', '--quiet', '--tag', baseImage, baseContext]);
 docker(['push', '--quiet', baseImage]);
 fs.rmSync(baseContext, { recursive: true, force: true });
 
-/** A Swarm service running the base image (with a command that stays up), for --swarm. */
-function startSwarmService(image: string): { service: string; leave: boolean } {
-  const leave = docker(['info', '--format', '{{.Swarm.LocalNodeState}}']).trim() === 'inactive';
-  if (leave) docker(['swarm', 'init', '--advertise-addr', '127.0.0.1']);
-  const service = `hello-local-${process.pid}`;
-  docker([
-    'service',
-    'create',
-    '--quiet',
-    '--detach=false',
-    '--name',
-    service,
-    '--replicas',
-    '2',
-    '--update-monitor',
-    '2s',
-    '--update-failure-action',
-    'rollback',
-    '--stop-grace-period',
-    '1s',
-    image,
-    'sleep',
-    '3600',
-  ]);
-  return { service, leave };
-}
-
-const swarm = options.swarm ? startSwarmService(baseImage) : undefined;
+/** For --swarm: a 2-replica service running the base image, with a command that stays up. */
+const swarmService = `hello-local-${process.pid}`;
+const swarm = options.swarm ? localSwarm() : undefined;
+swarm?.createService(swarmService, baseImage, {
+  replicas: 2,
+  flags: ['--update-failure-action', 'rollback'],
+  command: ['sleep', '3600'],
+});
 const outbox = await startSendGrid(TOKEN);
 const host = await startWatchtower({ flavour: 'fork', token: 'local-watchtower-token' });
 try {
@@ -127,7 +108,7 @@ try {
       from: 'CI <ci@example.com>',
       'watchtower-url': host.url,
       'watchtower-token': 'local-watchtower-token',
-      ...(swarm ? { 'swarm-services': `${swarm.service}=${registry.host}/hello` } : {}),
+      ...(swarm ? { 'swarm-services': `${swarmService}=${registry.host}/hello` } : {}),
     },
     builderEnv: builder?.env ?? {},
     event: {
@@ -165,9 +146,9 @@ try {
       'desired-state=running',
       '--format',
       '{{.Name}} {{.Image}} {{.CurrentState}}',
-      swarm.service,
+      swarmService,
     ]);
-    console.log(`Swarm runs (docker service ps ${swarm.service}):\n${tasks.trimEnd()}`);
+    console.log(`Swarm runs (docker service ps ${swarmService}):\n${tasks.trimEnd()}`);
   }
   console.log(
     `\nThe registry served ${await registry.manifestDigest('hello', 'local')} for hello:local; the action said ${run.outputs.digest}.`,
@@ -175,9 +156,6 @@ try {
   process.exitCode = run.exitCode;
 } finally {
   await Promise.all([outbox.stop(), host.stop()]);
-  if (swarm) {
-    docker(['service', 'rm', swarm.service]);
-    if (swarm.leave) docker(['swarm', 'leave', '--force']);
-  }
+  swarm?.leave();
   await registry.stop();
 }

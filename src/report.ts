@@ -82,7 +82,7 @@ export interface HostResult extends TargetOutcome {
 }
 
 export interface Replicas {
-  /** Replicas the service asks for; undefined for a global service or a job. */
+  /** Replicas wanted (a global service: one per node it has a task on); undefined for a job. */
   desired: number | undefined;
   /** Tasks running, on any image. */
   running: number;

@@ -12,6 +12,7 @@ import { errorAnnotations, runAction } from '../helpers/action.js';
 import { BUILDER, tempDockerConfig } from '../helpers/builders.js';
 import { BUSYBOX_BASE, dockerCli, makeContext, uniqueName } from '../helpers/context.js';
 import { selfSignedTls } from '../helpers/http.js';
+import { type LocalSwarm, localSwarm } from '../helpers/swarm.js';
 import { freePort, type Registry, startRegistry } from '../helpers/registry.js';
 import { leakedSecrets, PLANTED } from '../helpers/secrets.js';
 import { emailInputs, type SendGridServer, startSendGrid } from '../helpers/sendgrid-server.js';
@@ -25,18 +26,10 @@ let privateRegistry: Registry;
 let sendgrid: SendGridServer;
 let good: string;
 let crashing: string;
-/** Whether this file made the daemon a swarm (and so leaves it at the end). */
-let initialisedSwarm = false;
-const services: string[] = [];
+let swarm: LocalSwarm;
 
 beforeAll(async () => {
-  const state = dockerCli(['info', '--format', '{{.Swarm.LocalNodeState}}']).trim();
-  if (state === 'inactive') {
-    dockerCli(['swarm', 'init', '--advertise-addr', '127.0.0.1']);
-    initialisedSwarm = true;
-  } else if (dockerCli(['info', '--format', '{{.Swarm.ControlAvailable}}']).trim() !== 'true') {
-    throw new Error(`the test daemon is in a swarm (${state}) but not a manager`);
-  }
+  swarm = localSwarm();
   registry = await startRegistry();
   privateRegistry = await startRegistry({ username: USER, password: PASSWORD });
   sendgrid = await startSendGrid(PLANTED.sendgridToken);
@@ -54,14 +47,7 @@ beforeAll(async () => {
   crashing = makeContext(`${base('swarm-test-marker')}CMD ["/bin/sh", "-c", "exit 3"]\n`, own);
 });
 afterAll(async () => {
-  for (const service of services) {
-    try {
-      dockerCli(['service', 'rm', service]);
-    } catch {
-      // never created
-    }
-  }
-  if (initialisedSwarm) dockerCli(['swarm', 'leave', '--force']);
+  swarm?.leave();
   await sendgrid?.stop();
   await registry?.stop();
   await privateRegistry?.stop();
@@ -85,31 +71,15 @@ async function pushFirstVersion(tag: string, inputs: Record<string, string> = {}
 }
 
 /**
- * A replicated service running `image`, whose updates are checked for 1 s and rolled back when a
- * task fails (Swarm's own update policy, set by the team on the service); `flags` change that.
+ * A replicated service running `image`, whose updates are rolled back when a task fails (Swarm's
+ * own update policy, set by the team on the service); `flags` change that.
  */
 function createService(image: string, replicas: number, flags: string[] = []): string {
   const name = uniqueName('svc');
-  services.push(name);
-  dockerCli([
-    'service',
-    'create',
-    '--quiet',
-    '--detach=false',
-    '--name',
-    name,
-    '--replicas',
-    String(replicas),
-    '--update-monitor',
-    '1s',
-    '--update-failure-action',
-    'rollback',
-    '--rollback-monitor',
-    '1s',
-    '--stop-grace-period',
-    '1s',
-    image,
-  ]);
+  swarm.createService(name, image, {
+    replicas,
+    flags: ['--update-failure-action', 'rollback', '--rollback-monitor', '1s'],
+  });
   // A test's own policy, set once the service runs (create would wait out a long monitor
   // period); a change of policy alone restarts no task.
   if (flags.length > 0) dockerCli(['service', 'update', '--quiet', '--detach', ...flags, name]);
@@ -396,7 +366,7 @@ describe('deployment to Docker Swarm services', () => {
     const other = createService(first, 1);
     const otherPrefix = serviceField(other, '{{.ID}}').slice(0, 6);
     const job = uniqueName('job');
-    services.push(job);
+    // A job takes no update policy, so not the services' helper; it is removed below.
     dockerCli([
       'service',
       'create',
@@ -437,6 +407,7 @@ describe('deployment to Docker Swarm services', () => {
       'is a Swarm job (it runs to completion), not a service to roll out; run jobs with docker service create',
     ]);
     expect(runningImages(other)).toEqual([first]);
+    dockerCli(['service', 'rm', job]);
   });
 
   it(STEP_CASES.swarmTimeout.outcome, async () => {

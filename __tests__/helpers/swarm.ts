@@ -1,0 +1,60 @@
+// A single-node Docker Swarm on the test daemon, and services on it: for the Swarm suite, the
+// benchmark and `npm run local -- --swarm`.
+import { dockerCli } from './context.js';
+
+export interface LocalSwarm {
+  /** Leaves the swarm if this made the daemon one; removes the services it created. */
+  leave(): void;
+  /**
+   * A replicated service running `image`, created once it runs: updates checked for 1 s, tasks
+   * stopped after 1 s (`sleep` as PID 1 ignores SIGTERM, which would cost 10 s a task). `flags`
+   * come after these and win; `command` replaces the image's.
+   */
+  createService(
+    name: string,
+    image: string,
+    options?: { replicas?: number; flags?: string[]; command?: string[] },
+  ): void;
+}
+
+/** Makes the daemon a single-node swarm (`docker swarm init --advertise-addr 127.0.0.1`) unless it is in one. */
+export function localSwarm(): LocalSwarm {
+  const state = dockerCli(['info', '--format', '{{.Swarm.LocalNodeState}}']).trim();
+  const initialised = state === 'inactive';
+  if (initialised) dockerCli(['swarm', 'init', '--advertise-addr', '127.0.0.1']);
+  else if (dockerCli(['info', '--format', '{{.Swarm.ControlAvailable}}']).trim() !== 'true')
+    throw new Error(`the daemon is in a swarm (${state}) but not a manager`);
+  const created: string[] = [];
+  return {
+    createService(name, image, { replicas = 1, flags = [], command = [] } = {}) {
+      created.push(name);
+      dockerCli([
+        'service',
+        'create',
+        '--quiet',
+        '--detach=false',
+        '--name',
+        name,
+        '--replicas',
+        String(replicas),
+        '--update-monitor',
+        '1s',
+        '--stop-grace-period',
+        '1s',
+        ...flags,
+        image,
+        ...command,
+      ]);
+    },
+    leave() {
+      for (const name of created) {
+        try {
+          dockerCli(['service', 'rm', name]);
+        } catch {
+          // never created
+        }
+      }
+      if (initialised) dockerCli(['swarm', 'leave', '--force']);
+    },
+  };
+}
