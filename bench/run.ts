@@ -225,7 +225,7 @@ try {
           ).durationMs,
         raw: rawBuild(builder, coldContext, tags(`cold-raw-${builder.id}`), true),
       },
-      Math.max(3, Math.ceil(REPS / 2)),
+      REPS,
     );
     record(
       `${builder.id}: cold build (no cache)`,

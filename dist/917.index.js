@@ -132,10 +132,12 @@ async function docker(args, options = {}) {
         const follow = (stream, isStdout) => {
             const decoder = new node_string_decoder__WEBPACK_IMPORTED_MODULE_2__.StringDecoder('utf8');
             stream.on('data', (data) => {
+                // Data (a manifest, JSON) is not a log line: it is kept whole, out of the tail.
                 if (isStdout && options.capture) {
                     capturedBytes += data.length;
                     if (capturedBytes <= CAPTURE_LIMIT)
                         captured.push(data);
+                    return;
                 }
                 const text = decoder.write(data);
                 tail.push(text);
@@ -256,9 +258,11 @@ function crossCheckDigest(tag, pushed, repoDigests) {
 /* harmony export */   w$: () => (/* binding */ lastLines)
 /* harmony export */ });
 /* unused harmony exports TAIL_LINES, LINE_CHARS, cutLine */
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8992);
 // What is kept of a docker command's output: the last lines, each cut to a fixed length, so that
 // a build printing gigabytes, or one line of megabytes, costs the same memory as any other and
 // its failure report fits a job summary and an email. Pure: text in, bounded lines out.
+
 /** Lines kept for a failure report. */
 const TAIL_LINES = 20;
 /** Characters kept of one line; the rest is counted and replaced by a marker. */
@@ -269,9 +273,7 @@ const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 /** A line cut to `max` characters, saying how many were left out. */
 function cutLine(line, max = LINE_CHARS, dropped = 0) {
     const extra = Math.max(0, line.length - max) + dropped;
-    return extra > 0
-        ? `${line.slice(0, max)} … [${extra.toLocaleString('en-US')} more characters cut]`
-        : line;
+    return extra > 0 ? `${line.slice(0, max)} … [${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .groupDigits */ .K9)(extra)} more characters cut]` : line;
 }
 /**
  * Splits a stream of text into lines, holding at most `maxChars` of a line not yet ended, and
@@ -703,8 +705,6 @@ function defaultLabels(userLabels, facts) {
 // EXTERNAL MODULE: ./src/docker/cli.ts
 var cli = __webpack_require__(1670);
 ;// CONCATENATED MODULE: ./src/docker/buildx-output.ts
-// Reading a failed `docker buildx build` from its last lines: whether the push failed (buildx
-// builds and pushes in one command), and whether this buildx is too old for an input. Pure.
 /**
  * Whether a failed `docker buildx build --push` failed while pushing rather than building, from
  * its last lines: BuildKit says "failed to push <ref>", the docker driver "pushing <ref> with docker".
@@ -724,6 +724,34 @@ function unknownFlagProblem(logTail) {
     return newer
         ? `Input "${newer[0]}": this buildx does not know ${flag} (buildx ${newer[1]} or later has it)`
         : undefined;
+}
+/**
+ * One line of BuildKit's export step in plain progress, e.g. `#5 exporting config sha256:…`.
+ * A RUN step's output is printed behind its time (`#7 0.123 …`), so it cannot look like one.
+ */
+const EXPORT_LINE = /^#(\d+) exporting (manifest list|attestation manifest|manifest|config) (sha256:[a-f0-9]{64})\b/;
+/** The blob an export line names; undefined for any other line. */
+function exportedBlob(line) {
+    const match = EXPORT_LINE.exec(line);
+    return match ? { step: match[1], kind: match[2], digest: match[3] } : undefined;
+}
+/**
+ * The image of a single-platform index (one image and its attestations), from what BuildKit
+ * printed while exporting it: the manifest and config of the export step whose manifest list is
+ * the pushed `indexDigest`. Saves reading the index back from the registry. Undefined when the
+ * lines do not say it for sure (several images, another progress mode, lines missing): the index
+ * is then read back. `platform` is the one the build asked for, '' for the builder's default
+ * (the lines do not name it).
+ */
+function exportedImage(blobs, indexDigest, platform) {
+    const step = blobs.find((b) => b.kind === 'manifest list' && b.digest === indexDigest)?.step;
+    if (step === undefined)
+        return undefined;
+    const ofStep = (kind) => blobs.filter((b) => b.step === step && b.kind === kind).map((b) => b.digest);
+    const [manifests, configs] = [ofStep('manifest'), ofStep('config')];
+    if (manifests.length !== 1 || configs.length !== 1)
+        return undefined;
+    return { platform, manifest: manifests[0], config: configs[0] };
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -909,7 +937,8 @@ function readIfPresent(file) {
 
 ;// CONCATENATED MODULE: ./src/docker/buildx.ts
 // The buildx path: one `docker buildx build` builds and pushes, and its metadata file says what
-// was pushed; an index is read back from the registry for the image id.
+// was pushed. The image id of an index is what BuildKit printed exporting its one image, or read
+// back from the registry (several platforms).
 
 
 
@@ -917,14 +946,24 @@ function readIfPresent(file) {
 
 
 
+/** Export lines kept of one build: a few per platform, bounded whatever the build prints. */
+const MAX_EXPORT_LINES = 1000;
 /** buildx: builds and pushes in one command, then says what it pushed in its metadata file. */
 async function buildWithBuildx(inputs, report, files, labels, builderName) {
     const build = inputs.build;
     const env = buildxEnvironment(build, report.github?.commitTime, process.env);
+    /** What the last run's export step wrote, as its progress lines say (a few per image). */
+    let exported = [];
+    const noteExport = (line) => {
+        const blob = exportedBlob(line);
+        if (blob && exported.length < MAX_EXPORT_LINES)
+            exported.push(blob);
+    };
     // Every failure but a push's is the build's: buildx builds and pushes in one command.
     const run = async (what) => {
+        exported = [];
         try {
-            await (0,cli/* docker */.T3)(buildxBuildArgs(what, labels, files), { env });
+            await (0,cli/* docker */.T3)(buildxBuildArgs(what, labels, files), { env, onLine: noteExport });
         }
         catch (error) {
             if (!(error instanceof cli/* DockerError */.Bi))
@@ -973,16 +1012,27 @@ async function buildWithBuildx(inputs, report, files, labels, builderName) {
         durationMs: undefined,
         tries,
     };
-    if (metadata.isIndex)
-        await readPushedIndex(build, report);
+    if (metadata.isIndex) {
+        const image = build.platforms.length <= 1
+            ? exportedImage(exported, metadata.digest, build.platforms[0] ?? '')
+            : undefined;
+        if (image) {
+            report.push.platforms = [image];
+            report.build.imageId = image.config;
+        }
+        else {
+            await readPushedIndex(build, report);
+        }
+    }
     // Pushed, and loaded into docker as asked: from the same cache, so the same image.
     if (build.load)
         await run(fromCache(build, 'load'));
 }
 /**
- * An index (several platforms, or BuildKit's attestations) has no single image id: read it back
- * from the registry, record each platform's manifest and config digest, and take the runner's
- * platform as the image id. The push itself succeeded, so a failed read is only a warning.
+ * An index of several platforms (or one whose export lines were not printed) has no single image
+ * id, and BuildKit's lines do not say which image is which platform's: read it back from the
+ * registry, record each platform's manifest and config digest, and take the runner's platform as
+ * the image id. The push itself succeeded, so a failed read is only a warning.
  */
 async function readPushedIndex(build, report) {
     const repository = (0,docker_reference/* repositoryOf */._)((0,docker_reference/* parseImageReference */.o)(build.tags[0]));
@@ -2871,7 +2921,8 @@ function errorText(report) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Gy: () => (/* binding */ MESSAGE_LIMIT),
 /* harmony export */   IN: () => (/* binding */ cutText),
-/* harmony export */   Jt: () => (/* binding */ SUMMARY_LIMIT)
+/* harmony export */   Jt: () => (/* binding */ SUMMARY_LIMIT),
+/* harmony export */   K9: () => (/* binding */ groupDigits)
 /* harmony export */ });
 // Bounds on what the step writes for people, whatever docker or the inputs gave it: GitHub drops
 // a job summary over 1 MiB whole, and an error annotation or an email of megabytes helps nobody.
@@ -2879,11 +2930,18 @@ function errorText(report) {
 const MESSAGE_LIMIT = 16 * 1024;
 /** The job summary: under GitHub's 1 MiB, with room for the note that says it was cut. */
 const SUMMARY_LIMIT = 1_000_000;
+/**
+ * 1234567 as "1,234,567", as `toLocaleString('en-US')` writes an integer, without the ICU data
+ * that call loads on first use (about 13 ms of a run that cuts one line).
+ */
+function groupDigits(count) {
+    return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
 /** `text` cut to at most `maxBytes` UTF-8 bytes, at a line end when there is one, saying so. */
 function cutText(text, maxBytes) {
     if (Buffer.byteLength(text) <= maxBytes)
         return text;
-    const marker = `\n… [cut: ${Buffer.byteLength(text).toLocaleString('en-US')} bytes in all; the log has everything]`;
+    const marker = `\n… [cut: ${groupDigits(Buffer.byteLength(text))} bytes in all; the log has everything]`;
     // A character cut in half decodes as U+FFFD; it is dropped with the partial line after it.
     const kept = Buffer.from(text)
         .subarray(0, maxBytes - Buffer.byteLength(marker))

@@ -6,10 +6,18 @@ export const MESSAGE_LIMIT = 16 * 1024;
 /** The job summary: under GitHub's 1 MiB, with room for the note that says it was cut. */
 export const SUMMARY_LIMIT = 1_000_000;
 
+/**
+ * 1234567 as "1,234,567", as `toLocaleString('en-US')` writes an integer, without the ICU data
+ * that call loads on first use (about 13 ms of a run that cuts one line).
+ */
+export function groupDigits(count: number): string {
+  return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 /** `text` cut to at most `maxBytes` UTF-8 bytes, at a line end when there is one, saying so. */
 export function cutText(text: string, maxBytes: number): string {
   if (Buffer.byteLength(text) <= maxBytes) return text;
-  const marker = `\n… [cut: ${Buffer.byteLength(text).toLocaleString('en-US')} bytes in all; the log has everything]`;
+  const marker = `\n… [cut: ${groupDigits(Buffer.byteLength(text))} bytes in all; the log has everything]`;
   // A character cut in half decodes as U+FFFD; it is dropped with the partial line after it.
   const kept = Buffer.from(text)
     .subarray(0, maxBytes - Buffer.byteLength(marker))

@@ -14,7 +14,12 @@ import {
   secretFlags,
 } from '../../src/docker/args.js';
 import { isTransientPushFailure } from '../../src/docker/retry.js';
-import { failedWhilePushing, unknownFlagProblem } from '../../src/docker/buildx-output.js';
+import {
+  exportedBlob,
+  exportedImage,
+  failedWhilePushing,
+  unknownFlagProblem,
+} from '../../src/docker/buildx-output.js';
 import {
   crossCheckDigest,
   digestFromPushOutput,
@@ -264,6 +269,55 @@ describe('digests', () => {
     );
     expect(unknownFlagProblem('unknown flag: --call')).toMatch(/^Input "call": .*buildx 0\.15/);
     expect(unknownFlagProblem('unknown flag: --bogus')).toBeUndefined();
+  });
+
+  it('reads the one image of a pushed index from BuildKit’s export lines, and nothing less sure', () => {
+    // What buildx v0.10.4 printed on the standalone BuildKit v0.11.2 (plain progress); the RUN
+    // step prints a line that looks like an export line, behind its time.
+    const blobs = (name: string) =>
+      fixture(name)
+        .split('\n')
+        .flatMap((line) => exportedBlob(line) ?? []);
+    const single = blobs('buildx-progress-standalone.txt');
+    const index = 'sha256:420b4abc0c1960dd27fd729d03d736ef70f7cd2e26c33cc5f16d8bb3fa2e995b';
+    const image = {
+      platform: '',
+      // The registry serves this manifest in the index, naming this config.
+      manifest: 'sha256:656ebebf194861d2327428100c3bb448e6d569d68428d4d24c1127c66864025e',
+      config: 'sha256:e451fe19647d0b47f5f9e0871905b229b82503366121029b4f0079f02078fd66',
+    };
+    expect(single.map((b) => b.kind)).toEqual([
+      'manifest',
+      'config',
+      'attestation manifest',
+      'manifest list',
+    ]);
+    expect(exportedImage(single, index, '')).toEqual(image);
+    expect(exportedImage(single, index, 'linux/amd64')).toEqual({
+      ...image,
+      platform: 'linux/amd64',
+    });
+    // Another digest pushed, the lines cut short, or no lines (another progress mode).
+    expect(exportedImage(single, `sha256:${'1'.repeat(64)}`, '')).toBeUndefined();
+    expect(exportedImage(single.slice(1), index, '')).toBeUndefined();
+    expect(exportedImage([], index, '')).toBeUndefined();
+    // Two platforms: two images the lines do not tell apart.
+    const two = blobs('buildx-progress-standalone-2-platforms.txt');
+    const twoIndex = 'sha256:bc0a1bacf3362cdfc5889d729514310bd6cf09a448b4a6b39526181e2017cb7a';
+    expect(two.find((b) => b.kind === 'manifest list')?.digest).toBe(twoIndex);
+    expect(exportedImage(two, twoIndex, '')).toBeUndefined();
+    // A RUN step's output, an export line of another step.
+    expect(exportedBlob(`#0 0.049 exporting config sha256:${'0'.repeat(64)} done`)).toBeUndefined();
+    expect(
+      exportedImage(
+        [
+          ...single.filter((b) => b.kind !== 'config'),
+          { step: '5', kind: 'config', digest: image.config },
+        ],
+        index,
+        '',
+      ),
+    ).toBeUndefined();
   });
 
   it('takes the runner’s platform from an index, any variant, else the first image', () => {

@@ -8,7 +8,7 @@ import { createStepConfig, loginKey, stepConfigJson } from '../../src/docker/con
 import { cutLine, LineTail, lastLines } from '../../src/docker/output.js';
 import { newReport } from '../../src/report.js';
 import { fitSummary, renderSummary } from '../../src/summary.js';
-import { cutText, SUMMARY_LIMIT } from '../../src/text.js';
+import { cutText, groupDigits, SUMMARY_LIMIT } from '../../src/text.js';
 import { createWorkspace, removeWorkspace } from '../../src/workspace.js';
 
 const temps: string[] = [];
@@ -141,6 +141,11 @@ describe("the tail of docker's output", () => {
 });
 
 describe('bounds on what the step writes', () => {
+  it('groups the digits of a count as en-US writes them', () => {
+    for (const count of [0, 7, 999, 1000, 65_536, 1_234_567, 10_000_000])
+      expect(groupDigits(count)).toBe(count.toLocaleString('en-US'));
+  });
+
   it('cuts a text at a line end under the limit and says so', () => {
     const text = Array.from({ length: 1000 }, (_, i) => `line ${i} é`).join('\n');
     const cut = cutText(text, 1000);

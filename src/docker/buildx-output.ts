@@ -1,5 +1,7 @@
-// Reading a failed `docker buildx build` from its last lines: whether the push failed (buildx
-// builds and pushes in one command), and whether this buildx is too old for an input. Pure.
+// Reading `docker buildx build`'s output: what BuildKit says it exported, and from a failed
+// build's last lines whether the push failed (buildx builds and pushes in one command) and
+// whether this buildx is too old for an input. Pure.
+import type { PlatformImage } from './manifest.js';
 
 /**
  * Whether a failed `docker buildx build --push` failed while pushing rather than building, from
@@ -22,4 +24,46 @@ export function unknownFlagProblem(logTail: string): string | undefined {
   return newer
     ? `Input "${newer[0]}": this buildx does not know ${flag} (buildx ${newer[1]} or later has it)`
     : undefined;
+}
+
+/**
+ * One line of BuildKit's export step in plain progress, e.g. `#5 exporting config sha256:…`.
+ * A RUN step's output is printed behind its time (`#7 0.123 …`), so it cannot look like one.
+ */
+const EXPORT_LINE =
+  /^#(\d+) exporting (manifest list|attestation manifest|manifest|config) (sha256:[a-f0-9]{64})\b/;
+
+/** What one line of the export step says BuildKit wrote, in which step. */
+export interface ExportedBlob {
+  step: string;
+  kind: string;
+  digest: string;
+}
+
+/** The blob an export line names; undefined for any other line. */
+export function exportedBlob(line: string): ExportedBlob | undefined {
+  const match = EXPORT_LINE.exec(line);
+  return match ? { step: match[1]!, kind: match[2]!, digest: match[3]! } : undefined;
+}
+
+/**
+ * The image of a single-platform index (one image and its attestations), from what BuildKit
+ * printed while exporting it: the manifest and config of the export step whose manifest list is
+ * the pushed `indexDigest`. Saves reading the index back from the registry. Undefined when the
+ * lines do not say it for sure (several images, another progress mode, lines missing): the index
+ * is then read back. `platform` is the one the build asked for, '' for the builder's default
+ * (the lines do not name it).
+ */
+export function exportedImage(
+  blobs: ExportedBlob[],
+  indexDigest: string,
+  platform: string,
+): PlatformImage | undefined {
+  const step = blobs.find((b) => b.kind === 'manifest list' && b.digest === indexDigest)?.step;
+  if (step === undefined) return undefined;
+  const ofStep = (kind: string): string[] =>
+    blobs.filter((b) => b.step === step && b.kind === kind).map((b) => b.digest);
+  const [manifests, configs] = [ofStep('manifest'), ofStep('config')];
+  if (manifests.length !== 1 || configs.length !== 1) return undefined;
+  return { platform, manifest: manifests[0]!, config: configs[0]! };
 }

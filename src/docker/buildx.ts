@@ -1,5 +1,6 @@
 // The buildx path: one `docker buildx build` builds and pushes, and its metadata file says what
-// was pushed; an index is read back from the registry for the image id.
+// was pushed. The image id of an index is what BuildKit printed exporting its one image, or read
+// back from the registry (several platforms).
 import * as core from '@actions/core';
 import type { BuildInputs, Inputs } from '../inputs/index.js';
 import type { Report } from '../report.js';
@@ -12,7 +13,13 @@ import {
   rawManifestArgs,
 } from './args.js';
 import { docker, DockerError } from './cli.js';
-import { failedWhilePushing, unknownFlagProblem } from './buildx-output.js';
+import {
+  type ExportedBlob,
+  exportedBlob,
+  exportedImage,
+  failedWhilePushing,
+  unknownFlagProblem,
+} from './buildx-output.js';
 import {
   configDigestOf,
   imageForPlatform,
@@ -26,6 +33,9 @@ import {
 import { parseImageReference, repositoryOf } from './reference.js';
 import { elapsedSince, readIfPresent, StageError, withPushRetries } from './steps.js';
 
+/** Export lines kept of one build: a few per platform, bounded whatever the build prints. */
+const MAX_EXPORT_LINES = 1000;
+
 /** buildx: builds and pushes in one command, then says what it pushed in its metadata file. */
 export async function buildWithBuildx(
   inputs: Inputs,
@@ -36,10 +46,17 @@ export async function buildWithBuildx(
 ): Promise<void> {
   const build = inputs.build;
   const env = buildxEnvironment(build, report.github?.commitTime, process.env);
+  /** What the last run's export step wrote, as its progress lines say (a few per image). */
+  let exported: ExportedBlob[] = [];
+  const noteExport = (line: string): void => {
+    const blob = exportedBlob(line);
+    if (blob && exported.length < MAX_EXPORT_LINES) exported.push(blob);
+  };
   // Every failure but a push's is the build's: buildx builds and pushes in one command.
   const run = async (what: BuildInputs): Promise<void> => {
+    exported = [];
     try {
-      await docker(buildxBuildArgs(what, labels, files), { env });
+      await docker(buildxBuildArgs(what, labels, files), { env, onLine: noteExport });
     } catch (error) {
       if (!(error instanceof DockerError)) throw error;
       const tooOld = unknownFlagProblem(error.logTail);
@@ -91,15 +108,27 @@ export async function buildWithBuildx(
     durationMs: undefined,
     tries,
   };
-  if (metadata.isIndex) await readPushedIndex(build, report);
+  if (metadata.isIndex) {
+    const image =
+      build.platforms.length <= 1
+        ? exportedImage(exported, metadata.digest, build.platforms[0] ?? '')
+        : undefined;
+    if (image) {
+      report.push.platforms = [image];
+      report.build.imageId = image.config;
+    } else {
+      await readPushedIndex(build, report);
+    }
+  }
   // Pushed, and loaded into docker as asked: from the same cache, so the same image.
   if (build.load) await run(fromCache(build, 'load'));
 }
 
 /**
- * An index (several platforms, or BuildKit's attestations) has no single image id: read it back
- * from the registry, record each platform's manifest and config digest, and take the runner's
- * platform as the image id. The push itself succeeded, so a failed read is only a warning.
+ * An index of several platforms (or one whose export lines were not printed) has no single image
+ * id, and BuildKit's lines do not say which image is which platform's: read it back from the
+ * registry, record each platform's manifest and config digest, and take the runner's platform as
+ * the image id. The push itself succeeded, so a failed read is only a warning.
  */
 async function readPushedIndex(build: BuildInputs, report: Report): Promise<void> {
   const repository = repositoryOf(parseImageReference(build.tags[0]!));

@@ -136,9 +136,11 @@ export async function docker(args: string[], options: DockerOptions = {}): Promi
       const follow = (stream: NodeJS.ReadableStream, isStdout: boolean): void => {
         const decoder = new StringDecoder('utf8');
         stream.on('data', (data: Buffer) => {
+          // Data (a manifest, JSON) is not a log line: it is kept whole, out of the tail.
           if (isStdout && options.capture) {
             capturedBytes += data.length;
             if (capturedBytes <= CAPTURE_LIMIT) captured.push(data);
+            return;
           }
           const text = decoder.write(data);
           tail.push(text);

@@ -2,6 +2,8 @@
 // a build printing gigabytes, or one line of megabytes, costs the same memory as any other and
 // its failure report fits a job summary and an email. Pure: text in, bounded lines out.
 
+import { groupDigits } from '../text.js';
+
 /** Lines kept for a failure report. */
 export const TAIL_LINES = 20;
 /** Characters kept of one line; the rest is counted and replaced by a marker. */
@@ -14,9 +16,7 @@ const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 /** A line cut to `max` characters, saying how many were left out. */
 export function cutLine(line: string, max = LINE_CHARS, dropped = 0): string {
   const extra = Math.max(0, line.length - max) + dropped;
-  return extra > 0
-    ? `${line.slice(0, max)} … [${extra.toLocaleString('en-US')} more characters cut]`
-    : line;
+  return extra > 0 ? `${line.slice(0, max)} … [${groupDigits(extra)} more characters cut]` : line;
 }
 
 /**
