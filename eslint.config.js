@@ -16,6 +16,21 @@ export default tseslint.config(
     },
   },
   {
+    // Annotations pass the step's redaction: they go through src/log.ts.
+    files: ['src/**'],
+    ignores: ['src/log.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['warning', 'error', 'notice', 'setFailed'].map((property) => ({
+          object: 'core',
+          property,
+          message: 'Use src/log.ts: annotations pass the step’s redaction.',
+        })),
+      ],
+    },
+  },
+  {
     files: ['__tests__/**', 'scripts/**', 'bench/**'],
     rules: { 'no-console': 'off' },
   },

@@ -217,10 +217,13 @@ function rolloutVerdict({ before, image, commandError, timedOutAfter, now, }) {
     return replicaCheck(now.replicas, false);
 }
 
+// EXTERNAL MODULE: ./src/log.ts
+var log = __webpack_require__(5625);
 ;// CONCATENATED MODULE: ./src/deploy/swarm-update.ts
 // Rolls the pushed digest out to Swarm services, all at once, with the docker CLI pointed at the
 // manager; what each service did is read back from Swarm (swarm.ts). Never throws: each
 // service's failure is part of its result.
+
 
 
 
@@ -360,7 +363,7 @@ async function updateService(entry, image, swarm) {
 /** Every service at once, each pinned to the digest of its repository. */
 async function updateServices(inputs, report, workspaceDir) {
     if (inputs.host.startsWith('tcp://') && !inputs.tls)
-        core/* warning */.$e(`swarm-host ${inputs.host} without swarm-tls-*: the connection is neither encrypted nor authenticated, and whoever reaches that port controls the manager`);
+        (0,log/* warning */.$e)(`swarm-host ${inputs.host} without swarm-tls-*: the connection is neither encrypted nor authenticated, and whoever reaches that port controls the manager`);
     const tlsDir = inputs.tls ? writeTlsFiles(workspaceDir, inputs.tls) : undefined;
     const swarm = {
         inputs,
@@ -543,6 +546,7 @@ function retryAfterMs(value, fallbackMs = 5000) {
 
 
 
+
 const MAX_ATTEMPTS = 3;
 /**
  * The images to update: as given, else each pushed repository; each in every spelling Watchtower
@@ -563,7 +567,7 @@ function networkMessage(error, timeoutSeconds) {
     }
     return `could not reach the host: ${code ?? message}`;
 }
-async function updateHost(baseUrl, images, watchtower) {
+async function updateHost(baseUrl, images, watchtower, redact) {
     const start = performance.now();
     // One deadline for the host, retries included: watchtower-timeout bounds the whole call.
     const deadline = start + watchtower.timeoutSeconds * 1000;
@@ -589,7 +593,7 @@ async function updateHost(baseUrl, images, watchtower) {
         if (response.status === 429) {
             const wait = retryAfterMs(response.retryAfter);
             if (attempt < MAX_ATTEMPTS && performance.now() + wait < deadline) {
-                core/* info */.pq(`${baseUrl}: another update is running (HTTP 429); retrying in ${wait / 1000} s`);
+                core/* info */.pq(`${baseUrl}: rate-limited (HTTP 429); retrying in ${wait / 1000} s`);
                 await new Promise((resolve) => setTimeout(resolve, wait));
                 continue;
             }
@@ -597,24 +601,25 @@ async function updateHost(baseUrl, images, watchtower) {
                 status: 'failed',
                 httpStatus: 429,
                 counts: undefined,
-                message: `still busy after ${attempt} attempt(s) (HTTP 429)`,
+                message: `still rate-limited after ${attempt} attempt(s) (HTTP 429)`,
             });
         }
         return result({
             httpStatus: response.status,
-            ...interpretResponse(response.status, response.body),
+            // Redacted before its start is quoted: a secret cut in half would no longer be found.
+            ...interpretResponse(response.status, redact(response.body)),
         });
     }
 }
-/** Every host at once; the token is checked by the caller. */
-async function updateHosts(watchtower, tags) {
+/** Every host at once; the token is checked by the caller. `redact` is the step's redaction. */
+async function updateHosts(watchtower, tags, redact) {
     const images = imagesToUpdate(watchtower, tags);
     const unmatched = imagesWithRegistryPort(images);
     if (unmatched.length > 0) {
-        core/* warning */.$e(`containrrr/watchtower 1.7.1 cuts image names at the first ":", so it never matches ${unmatched.join(', ')}; the maintained fork (nickfedor/watchtower) does`);
+        (0,log/* warning */.$e)(`containrrr/watchtower 1.7.1 cuts image names at the first ":", so it never matches ${unmatched.join(', ')}; the maintained fork (nickfedor/watchtower) does`);
     }
     core/* info */.pq(`Asking ${watchtower.urls.length} Watchtower host(s) to update ${images.join(', ')}`);
-    const hosts = await Promise.all(watchtower.urls.map((url) => updateHost(url, images, watchtower)));
+    const hosts = await Promise.all(watchtower.urls.map((url) => updateHost(url, images, watchtower, redact)));
     for (const host of hosts)
         core/* info */.pq(`${host.url}: ${host.status} ${host.message}`);
     return hosts;
@@ -623,6 +628,7 @@ async function updateHosts(watchtower, tags) {
 ;// CONCATENATED MODULE: ./src/deploy/stage.ts
 // The deployment stage: Watchtower hosts and Swarm services, all at once, each target's outcome
 // in one result shape. Never throws: each target's failure is part of its result.
+
 
 
 
@@ -636,7 +642,8 @@ function deployStatus(targets) {
         return 'partial';
     return targets.some((target) => target.status === 'unconfirmed') ? 'unconfirmed' : 'deployed';
 }
-async function deploy(inputs, report, workspaceDir) {
+/** Every target at once. `redact` is the step's redaction, for what hosts answer. */
+async function deploy(inputs, report, workspaceDir, redact) {
     const skip = (reason) => {
         core/* info */.pq(`Deployment skipped: ${reason}`);
         return { status: 'skipped', targets: [], reason };
@@ -648,10 +655,10 @@ async function deploy(inputs, report, workspaceDir) {
     const reasons = [];
     const runs = [];
     if (inputs.watchtower?.token) {
-        runs.push(updateHosts(inputs.watchtower, report.tags));
+        runs.push(updateHosts(inputs.watchtower, report.tags, redact));
     }
     else if (inputs.watchtower) {
-        core/* warning */.$e('watchtower-token is empty (pull requests from forks get no secrets): the Watchtower hosts are skipped');
+        (0,log/* warning */.$e)('watchtower-token is empty (pull requests from forks get no secrets): the Watchtower hosts are skipped');
         reasons.push('Watchtower hosts skipped: watchtower-token is empty');
     }
     if (inputs.swarm)

@@ -28385,14 +28385,8 @@ if (_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(IS_POST)) {
 }
 else {
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(IS_POST, 'true');
-    const { run } = await __nccwpck_require__.e(/* import() */ 917).then(__nccwpck_require__.bind(__nccwpck_require__, 3917));
-    try {
-        await run();
-    }
-    catch (error) {
-        // A bug, not a user error: still end the step with a message instead of a crash.
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`build-push-notify: unexpected error: ${error.message}`);
-    }
+    const { run } = await __nccwpck_require__.e(/* import() */ 448).then(__nccwpck_require__.bind(__nccwpck_require__, 2448));
+    await run();
 }
 
 __webpack_async_result__();

@@ -9,6 +9,10 @@ export interface GitHubFacts {
   actor: string;
   workflow: string;
   eventName: string;
+  /** GITHUB_ACTION: the step's id, or a name the runner gives a step without one. */
+  action: string;
+  /** The number of the issue or pull request the event is about; '' for other events. */
+  issue: string;
   commitMessage: string;
   /** When the commit was made; the image's `created` label, so rebuilding a commit gives the same image. */
   commitTime: Date | undefined;
@@ -24,10 +28,14 @@ export interface RunContext {
   actor: string;
   workflow: string;
   eventName: string;
+  action: string;
   runId: number;
   payload: {
     head_commit?: { message?: string; timestamp?: string } | null;
     repository?: { full_name?: string };
+    issue?: { number?: number };
+    pull_request?: { number?: number };
+    number?: number;
   };
 }
 
@@ -42,6 +50,11 @@ export function githubFacts(context: RunContext, repository: string): GitHubFact
     actor: context.actor,
     workflow: context.workflow,
     eventName: context.eventName,
+    action: context.action,
+    // As @actions/github's context.issue takes it.
+    issue: String(
+      (context.payload.issue ?? context.payload.pull_request ?? context.payload).number ?? '',
+    ),
     commitMessage: context.payload.head_commit?.message ?? '',
     commitTime: parseTime(context.payload.head_commit?.timestamp),
     commitUrl: repositoryUrl && context.sha ? `${repositoryUrl}/commit/${context.sha}` : '',
@@ -73,6 +86,7 @@ export function runContext(
     actor: env.GITHUB_ACTOR ?? '',
     workflow: env.GITHUB_WORKFLOW ?? '',
     eventName: env.GITHUB_EVENT_NAME ?? '',
+    action: env.GITHUB_ACTION ?? '',
     runId: Number.isNaN(runId) ? 0 : runId,
     payload: payload ?? {},
   };

@@ -10,10 +10,5 @@ if (core.getState(IS_POST)) {
 } else {
   core.saveState(IS_POST, 'true');
   const { run } = await import('./main.js');
-  try {
-    await run();
-  } catch (error) {
-    // A bug, not a user error: still end the step with a message instead of a crash.
-    core.setFailed(`build-push-notify: unexpected error: ${(error as Error).message}`);
-  }
+  await run();
 }

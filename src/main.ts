@@ -15,6 +15,7 @@ import {
 } from './inputs/index.js';
 import { stepOutputs } from './outputs.js';
 import { isFailedTarget, type Report, type Stage, newReport, targetLabel } from './report.js';
+import { fail, setRedaction, warning } from './log.js';
 import { buildSecretValues, redactor, redactReport, secretTexts } from './redaction.js';
 import { renderInputErrorSummary, renderSummary } from './summary.js';
 import { cutText, MESSAGE_LIMIT } from './text.js';
@@ -61,7 +62,7 @@ function failures(inputs: Inputs, report: Report): string[] {
   const reasons: string[] = [];
   const failOrWarn = (reason: string, fail: boolean): void => {
     if (fail) reasons.push(reason);
-    else core.warning(reason);
+    else warning(reason);
   };
   if (report.cancelled) {
     // What docker said when it was stopped is in the summary; the reason is the cancellation.
@@ -85,10 +86,10 @@ function failures(inputs: Inputs, report: Report): string[] {
     );
   }
   // Neither sent nor failed for sure: resending could mail everyone twice.
-  if (report.mail?.status === 'unknown') core.warning(`email unconfirmed: ${report.mail.message}`);
+  if (report.mail?.status === 'unknown') warning(`email unconfirmed: ${report.mail.message}`);
   const unconfirmed = targets.filter((target) => target.status === 'unconfirmed');
   if (unconfirmed.length > 0) {
-    core.warning(
+    warning(
       `deploy unconfirmed on ${unconfirmed.map((target) => `${targetLabel(target)} (${target.message})`).join(', ')}`,
     );
   }
@@ -116,11 +117,22 @@ function recordInterruptedStage(report: Report, stage: Stage): void {
     };
 }
 
+/** The main step: every stage, and the step's end, whatever happens. */
 export async function run(): Promise<void> {
+  try {
+    await runStages();
+  } catch (error) {
+    // A bug, not a user error: still end the step with a message instead of a crash.
+    fail(`build-push-notify: unexpected error: ${(error as Error).message}`);
+  }
+}
+
+async function runStages(): Promise<void> {
   // Masked before anything else is read or logged.
   let masked = mask(SECRET_INPUTS.map((name) => core.getInput(name)));
-  // The summary, outputs and email are not masked by the runner: they are redacted.
+  // The summary, outputs, email and annotations are not masked by the runner: they are redacted.
   let redact = redactor(masked);
+  setRedaction(redact);
 
   const builder = chooseBuilder(process.env, {
     exists: fs.existsSync,
@@ -137,7 +149,7 @@ export async function run(): Promise<void> {
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     await writeSummary(redact(renderInputErrorSummary(error.problems)));
-    core.setFailed(redact(cutText(error.message, MESSAGE_LIMIT)));
+    fail(cutText(error.message, MESSAGE_LIMIT));
     return;
   }
 
@@ -145,6 +157,7 @@ export async function run(): Promise<void> {
   // value, the variables `secret-envs` names, the files `secret-files` names.
   masked = mask(buildSecretValues(inputs.build.secrets, process.env, secretFileText), masked);
   redact = redactor(masked);
+  setRedaction(redact);
 
   const report = newReport(inputs.build.tags, inputs.build.push, loadGitHubFacts());
   const workspace = createWorkspace(process.env, inputs.login?.registry);
@@ -168,7 +181,7 @@ export async function run(): Promise<void> {
       removeWorkspace(workspace.dir);
     }
     const reasons = failures(inputs, report);
-    if (reasons.length > 0) core.setFailed(redact(cutText(reasons.join('\n'), MESSAGE_LIMIT)));
+    if (reasons.length > 0) fail(cutText(reasons.join('\n'), MESSAGE_LIMIT));
   };
   let stage: Stage = 'build';
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -193,7 +206,7 @@ export async function run(): Promise<void> {
     if (inputs.deploy && !report.cancelled) {
       stage = 'deploy';
       const { deploy } = await import('./deploy/stage.js');
-      report.deploy = await deploy(inputs.deploy, report, workspace.dir);
+      report.deploy = await deploy(inputs.deploy, report, workspace.dir, redact);
     }
     redactReport(report, redact);
     // The email reports the time until it is sent; the outputs, the whole step's.
@@ -201,7 +214,7 @@ export async function run(): Promise<void> {
     if (inputs.mail && !report.cancelled) {
       stage = 'email';
       const { notify } = await import('./notify/stage.js');
-      report.mail = await notify(inputs.mail, report);
+      report.mail = await notify(inputs.mail, report, redact);
       redactReport(report, redact);
     }
   } finally {

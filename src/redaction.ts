@@ -1,7 +1,8 @@
-// Last line of defence for secrets: the runner masks what core.setSecret registered in the log,
-// but not in the summary, the outputs or an email. Text from outside (docker's output, server
-// answers) is passed through this before it reaches any of them.
+// Last line of defence for secrets: the runner masks what core.setSecret registered in the log;
+// the summary, the outputs, the annotations and the email pass through the redaction made here,
+// whatever carried a secret into them (a commit message, docker's output, a host's answer).
 import type { BuildSecret } from './inputs/secrets.js';
+import { escapeHtml } from './notify/html.js';
 import type { Report } from './report.js';
 
 /** A PEM armor line (`-----BEGIN CERTIFICATE-----`): the same in every PEM text, so no secret. */
@@ -37,17 +38,43 @@ export function buildSecretValues(
   });
 }
 
+/**
+ * Replaces every secret text with `***`, as written and as HTML writes it (`&` → `&amp;` …): the
+ * summary and the email put texts in HTML, so an escaped secret must not slip past.
+ */
 export function redactor(secrets: string[]): (text: string) => string {
-  const values = secrets.filter((secret) => secret.length >= 3).sort((a, b) => b.length - a.length);
+  const values = [...new Set(secrets.flatMap((secret) => [secret, escapeHtml(secret)]))]
+    .filter((secret) => secret.length >= 3)
+    .sort((a, b) => b.length - a.length);
   return (text) => values.reduce((result, secret) => result.split(secret).join('***'), text);
 }
 
-/** Redacts the free text in a report: failure messages, docker's output, what deploy targets said. */
-export function redactReport(report: Report, redact: (text: string) => string): void {
-  if (report.failure) {
-    report.failure.message = redact(report.failure.message);
-    report.failure.logTail = redact(report.failure.logTail);
+/**
+ * Redacts every string in `value`, in place, through arrays and plain objects (a Date or a
+ * number is left as it is): a field added to the report later is covered without a change here.
+ */
+export function redactStrings<T>(value: T, redact: (text: string) => string): T {
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries())
+      value[i] = typeof item === 'string' ? redact(item) : redactStrings(item, redact);
+  } else if (value !== null && typeof value === 'object' && isPlainObject(value)) {
+    const record = value as Record<string, unknown>;
+    for (const [key, item] of Object.entries(record))
+      record[key] = typeof item === 'string' ? redact(item) : redactStrings(item, redact);
   }
-  for (const target of report.deploy?.targets ?? []) target.message = redact(target.message);
-  if (report.mail) report.mail.message = redact(report.mail.message);
+  return value;
+}
+
+function isPlainObject(value: object): boolean {
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
+}
+
+/**
+ * Redacts the report before anything is made of it: every text in it, from the commit message
+ * to what a host answered. The summary and the email escape texts in their own ways (a table
+ * cell turns `|` into `&#124;`), so redacting only what they produce could miss a secret.
+ */
+export function redactReport(report: Report, redact: (text: string) => string): void {
+  redactStrings(report, redact);
 }

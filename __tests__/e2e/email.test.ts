@@ -2,6 +2,7 @@
 // through a local server that enforces SendGrid's documented contract for POST /v3/mail/send.
 import * as fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { errorAnnotations, runAction } from '../helpers/action.js';
 import { BUSYBOX_BASE, makeContext, uniqueName } from '../helpers/context.js';
 import { type Registry, startRegistry } from '../helpers/registry.js';
@@ -250,5 +251,55 @@ describe('email through SendGrid', () => {
       digest: run.outputs.digest,
       short_sha: '3f2c1ab',
     });
+  });
+  it('mmichailidis/sendgrid-mail-action’s documented examples, with `from` added, send as they did there', async () => {
+    sendgrid = await startSendGrid('sample');
+    // Its README's `with:` block (mmichailidis/sendgrid-mail-action@216e194), verbatim, plus the
+    // one input this action requires; then its other documented forms: the list of `mail`, its
+    // default `text` with its placeholders, and `splitterator`.
+    const readmeExample = parse("sendgrid-token: 'sample'\nmail: 'a.mail@mail.to'\n") as Record<
+      string,
+      string
+    >;
+    const migrated = { ...readmeExample, from: 'ci@example.com' };
+    const runs = [
+      migrated,
+      { ...migrated, mail: 'a.mail@mail.to,b.mail@mail.to' },
+      {
+        ...migrated,
+        mail: 'a.mail@mail.to;b.mail@mail.to',
+        splitterator: ';',
+        subject: 'GitHub action notification',
+        text: 'The following action $ACTION$ produced an event $EVENT$ ',
+      },
+    ];
+    for (const inputs of runs) {
+      const repo = uniqueName('from-mmichailidis');
+      const run = await runAction({
+        inputs: {
+          context,
+          tags: `${registry.host}/${repo}:1`,
+          'sendgrid-api-url': sendgrid.url,
+          ...inputs,
+        },
+      });
+      expect(run.exitCode, run.stdout).toBe(0);
+      expect(run.outputs['mail-status']).toBe('sent');
+    }
+    const [first, list, custom] = sendgrid.received.map((mail) => mail.body);
+    expect(sendgrid.received.map((mail) => mail.authorization)).toEqual(
+      Array(3).fill('Bearer sample'),
+    );
+    expect(first!.personalizations![0]!.to).toEqual([{ email: 'a.mail@mail.to' }]);
+    expect(list!.personalizations![0]!.to).toEqual([
+      { email: 'a.mail@mail.to' },
+      { email: 'b.mail@mail.to' },
+    ]);
+    expect(custom!.personalizations![0]!.to).toHaveLength(2);
+    expect(custom!.subject).toBe('GitHub action notification');
+    // $ACTION$ is the step (GITHUB_ACTION), $EVENT$ the event's name, as there.
+    expect(custom!.content).toEqual([
+      { type: 'text/plain', value: 'The following action ship produced an event push ' },
+    ]);
   });
 });

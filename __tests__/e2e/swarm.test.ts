@@ -190,7 +190,7 @@ describe('deployment to Docker Swarm services', () => {
         `  service ${web}: updated \\(2/2 on the new image, [\\d.]+ m?s\\) 2/2 replicas run the pushed digest\n    image before: ${first}; pushed: ${pinned}\n`,
       ),
     );
-    expect(mail.content![1]!.value).toContain(`service ${web}`);
+    expect((mail.content![1]!.value ?? '').replace(/<wbr>/g, '')).toContain(`service ${web}`);
 
     // The same commit again: the same digest, which both services already run.
     const before = [updatedAt(web), updatedAt(worker)];

@@ -19,6 +19,7 @@ export const GITHUB_CONTEXT = {
   GITHUB_RUN_ID: '4242',
   GITHUB_WORKFLOW: 'release',
   GITHUB_EVENT_NAME: 'push',
+  GITHUB_ACTION: 'ship',
   GITHUB_SERVER_URL: 'https://github.com',
 };
 

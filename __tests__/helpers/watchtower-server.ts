@@ -3,7 +3,7 @@
 // /v1/update, bearer token, 401 with an empty body, 200 with an empty body after the update,
 // `image=` split on commas) and nicholas-fedor/watchtower (docs "HTTP API mode": POST only,
 // JSON {summary:{scanned,updated,failed,restarted,skipped}, timing, timestamp, api_version},
-// 429 with Retry-After while an update runs).
+// 429 from its rate limiter; a targeted update waits for one already running).
 import {
   type Fault,
   listen,

@@ -431,8 +431,9 @@ export const FAULT_CASES: FaultCase[] = [
   },
   {
     stage: 'deploy',
-    fault: 'Watchtower 429 (busy), then 200',
-    outcome: 'waits `Retry-After`, retries (at most 3 tries within `watchtower-timeout`); deployed',
+    fault: 'Watchtower 429 (its rate limiter), then 200',
+    outcome:
+      'waits `Retry-After` (5 s without one), retries (at most 3 tries within `watchtower-timeout`); deployed',
     watchtower: { queue: [{ kind: 'status', status: 429, headers: { 'Retry-After': '1' } }] },
     expect: {
       exit: 0,

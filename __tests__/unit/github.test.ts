@@ -10,6 +10,7 @@ const ENV = {
   GITHUB_ACTOR: 'octocat',
   GITHUB_WORKFLOW: 'release',
   GITHUB_EVENT_NAME: 'push',
+  GITHUB_ACTION: 'ship',
   GITHUB_RUN_ID: '4242',
   GITHUB_SERVER_URL: 'https://github.example.com/',
 };
@@ -30,11 +31,25 @@ describe('the run context', () => {
       actor: 'octocat',
       workflow: 'release',
       eventName: 'push',
+      action: 'ship',
+      issue: '',
       commitMessage: 'Fix the thing\n\nbody',
       commitTime: new Date('2026-11-01T09:00:00Z'),
       commitUrl: `https://github.example.com/acme/api/commit/${ENV.GITHUB_SHA}`,
       runUrl: 'https://github.example.com/acme/api/actions/runs/4242',
     });
+  });
+
+  it('the issue or pull request number, as @actions/github’s context.issue takes it', () => {
+    const issue = (payload: object) =>
+      githubFacts(
+        runContext(ENV, () => JSON.stringify(payload)),
+        'acme/api',
+      ).issue;
+    expect(issue({ issue: { number: 7 }, pull_request: { number: 8 } })).toBe('7');
+    expect(issue({ pull_request: { number: 8 }, number: 9 })).toBe('8');
+    expect(issue({ number: 9 })).toBe('9');
+    expect(issue({ head_commit: { message: 'x' } })).toBe('');
   });
 
   it('a local run (no variables, no event file) gives empty facts and no links', () => {

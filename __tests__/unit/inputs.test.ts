@@ -155,6 +155,31 @@ describe('readInputs', () => {
     });
   });
 
+  it('splits `mail` on `splitterator` alone when it is set (mmichailidis/sendgrid-mail-action)', () => {
+    const mail = (values: Record<string, string>) =>
+      readInputs(read({ tags: 'a:1', from: 'ci@x.io', 'sendgrid-token': 'SG.x', ...values }), env)
+        .mail!.to;
+    expect(mail({ mail: 'a@x.io|Ann <ann@x.io>| b@x.io|', splitterator: '|' })).toEqual([
+      { email: 'a@x.io' },
+      { email: 'ann@x.io', name: 'Ann' },
+      { email: 'b@x.io' },
+    ]);
+    expect(mail({ mail: 'a@x.io,b@x.io', splitterator: ',' })).toHaveLength(2);
+    expect(
+      problemsOf({ tags: 'a:1', from: 'ci@x.io', mail: 'a@x.io,b@x.io', splitterator: ';' }),
+    ).toEqual([
+      'Input "mail": "a@x.io,b@x.io" is not an email address (expected name@example.com or Name <name@example.com>)',
+    ]);
+  });
+
+  it('requires `from`, saying why to someone coming from mmichailidis/sendgrid-mail-action', () => {
+    expect(problemsOf({ tags: 'a:1', 'sendgrid-token': 'SG.x', mail: 'a@x.io' })).toEqual([
+      expect.stringMatching(
+        /^Input "from": a sender verified in your SendGrid account is required .*sendgridmailaction@github\.com, which SendGrid rejects/,
+      ),
+    ]);
+  });
+
   it('keeps an empty token (fork pull requests) as "skip", not an error', () => {
     const mail = readInputs(read({ tags: 'a:1', mail: 'a@x.io', from: 'ci@x.io' }), env).mail!;
     expect(mail.token).toBe('');

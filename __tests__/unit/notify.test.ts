@@ -1,8 +1,10 @@
+import { caniemail, rawData } from 'caniemail';
 import { describe, expect, it } from 'vitest';
 import type { GitHubFacts } from '../../src/github.js';
 import type { MailInputs } from '../../src/inputs/index.js';
 import { maskEmail, parseAddress, parseAddressList } from '../../src/notify/address.js';
 import { placeholderValues } from '../../src/notify/facts.js';
+import { escapeHtml } from '../../src/notify/html.js';
 import { composeMessage, sanitizeSubject } from '../../src/notify/message.js';
 import {
   fillPlaceholders,
@@ -13,6 +15,7 @@ import { buildMailRequests, planPersonalizations } from '../../src/notify/reques
 import { failureKind, MAX_WAIT_MS, retryDelayMs } from '../../src/notify/retry.js';
 import { mailStatus, skipReason } from '../../src/notify/stage.js';
 import type { Report } from '../../src/report.js';
+import { redactor } from '../../src/redaction.js';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 const github: GitHubFacts = {
@@ -23,6 +26,8 @@ const github: GitHubFacts = {
   actor: 'octocat',
   workflow: 'release',
   eventName: 'push',
+  action: 'ship',
+  issue: '',
   commitMessage: 'Fix <script>alert(1)</script> & more\n\nbody',
   commitTime: undefined,
   commitUrl: 'https://github.com/acme/api/commit/3f2c1ab',
@@ -103,6 +108,20 @@ describe('placeholders', () => {
     );
     expect(Object.keys(values).sort()).toEqual([...PLACEHOLDERS].sort());
   });
+
+  it('fills mmichailidis/sendgrid-mail-action’s $EVENT$, $ISSUE$ and $ACTION$, every one, escaped in HTML', () => {
+    const values = placeholderValues(
+      report({ github: { ...github, eventName: 'issues', issue: '42', action: 'notify<1>' } }),
+    );
+    expect(
+      fillPlaceholders(
+        'The following action $ACTION$ produced an event $EVENT$ on #$ISSUE$ ($EVENT$)',
+        values,
+      ),
+    ).toBe('The following action notify<1> produced an event issues on #42 (issues)');
+    expect(fillPlaceholders('<p>$ACTION$</p>', values, escapeHtml)).toBe('<p>notify&lt;1&gt;</p>');
+    expect(fillPlaceholders('$EVENT $ISSUE$$', values)).toBe('$EVENT 42$');
+  });
 });
 
 describe('message', () => {
@@ -120,7 +139,10 @@ describe('message', () => {
   });
 
   it('default text and HTML carry every fact; HTML escapes what it shows', () => {
-    const { text, html } = composeMessage(mail, report());
+    const message = composeMessage(mail, report());
+    const text = message.text;
+    // Long values carry <wbr> break points, which copying leaves out.
+    const html = message.html.replace(/<wbr>/g, '');
     for (const fact of [
       DIGEST,
       'ghcr.io/acme/api:latest',
@@ -159,6 +181,23 @@ describe('message', () => {
     expect(message.html).toBe('<b>Fix &lt;script&gt;alert(1)&lt;/script&gt; &amp; more</b>');
     expect(message.text).toBe(`ghcr.io/acme/api@${DIGEST}`);
     expect(sanitizeSubject('a\r\nBcc: x@y\u0000z')).toBe('a Bcc: x@y z');
+  });
+
+  it('every text of the message passes the redaction, templates included, before the subject is cut', () => {
+    const secret = 'Planted<Secret>&' + 'x'.repeat(190);
+    const redact = redactor([secret]);
+    const custom = {
+      ...mail,
+      subject: `{{ status }} ${secret}`,
+      html: `<b>${secret}</b> {{ commit-message }}`,
+      text: `{{ image }} ${secret}`,
+    };
+    const message = composeMessage(custom, report(), redact);
+    expect(message.subject).toBe('success ***');
+    expect(message.html).toBe('<b>***</b> Fix &lt;script&gt;alert(1)&lt;/script&gt; &amp; more');
+    expect(message.text).toBe(`ghcr.io/acme/api@${DIGEST} ***`);
+    // Without redaction the subject's cut would keep the secret's first 190 characters.
+    expect(composeMessage(custom, report()).subject).toContain('Planted<Secret>');
   });
 
   it('a user text without html sends text only', () => {
@@ -296,5 +335,113 @@ describe('when to send', () => {
 
   it('skips without a token', () => {
     expect(skipReason({ ...mail, token: '' }, report())).toMatch(/sendgrid-token is empty/);
+  });
+});
+
+describe('the default HTML in the mail clients teams use (caniemail.com’s data, npm caniemail)', () => {
+  const CLIENTS: Parameters<typeof caniemail>[0]['clients'] = [
+    'gmail.*',
+    'outlook.windows',
+    'outlook.macos',
+    'apple-mail.*',
+    'yahoo.*',
+  ];
+  /**
+   * The features some of those clients do not support, and why nothing is hidden or broken
+   * there: another feature the client does support does the same, or the loss is cosmetic.
+   */
+  const ALLOWED: Record<string, { fallback?: string; why: string }> = {
+    'word-break': { fallback: '<wbr> element', why: 'long values also carry <wbr> break points' },
+    '<wbr> element': { fallback: 'word-break', why: 'the cells with long values set word-break' },
+    '<body> element': { why: 'its background is repeated on the outer table; its content shows' },
+    'border-radius': { why: 'square corners' },
+  };
+  const supportOf = (title: string, client: string): string => {
+    const feature = rawData.data.find((f: { title: string }) => f.title === title)!;
+    const [family, platform] = client.split('.') as [string, string];
+    const stats = feature.stats as unknown as Record<
+      string,
+      Record<string, Record<string, string>>
+    >;
+    const versions = stats[family]![platform]!;
+    return versions[Object.keys(versions).sort().at(-1)!]!;
+  };
+  const long = 'a-very-long-service-name-without-any-break-at-all';
+  const variants: [string, Report][] = [
+    ['success, deployed to hosts and services', report({ deploy: deployed() })],
+    [
+      'a failed push with docker’s last lines',
+      report({
+        push: undefined,
+        failure: {
+          stage: 'push',
+          message: 'denied',
+          logTail: `  indented line\nunauthorized: ${'x'.repeat(300)}`,
+        },
+      }),
+    ],
+  ];
+  function deployed(): Report['deploy'] {
+    return {
+      status: 'partial',
+      reason: '',
+      targets: [
+        {
+          kind: 'watchtower',
+          url: 'https://deploy.example.com',
+          status: 'updated',
+          message: 'scanned 1, updated 1',
+          durationMs: 900,
+          httpStatus: 200,
+          counts: { scanned: 1, updated: 1, failed: 0, restarted: 0, skipped: 0 },
+        },
+        {
+          kind: 'swarm',
+          service: long,
+          endpoint: 'unix:///var/run/docker.sock',
+          status: 'rolled-back',
+          message: 'task: non-zero exit (3)',
+          durationMs: 14_000,
+          previousImage: `ghcr.io/acme/api@${DIGEST}`,
+          image: `ghcr.io/acme/api@${DIGEST}`,
+          replicas: { onImage: 0, running: 2, desired: 2 },
+        },
+      ],
+    };
+  }
+
+  it.each(variants)('%s: every unsupported feature has a fallback the client supports', (_, r) => {
+    const { html } = composeMessage(mail, r);
+    const result = caniemail({ clients: CLIENTS, html });
+    const unexplained: string[] = [];
+    for (const [client, issues] of result.issues.errors) {
+      for (const { title } of issues) {
+        const allowed = ALLOWED[title];
+        if (!allowed) unexplained.push(`${title} in ${client}`);
+        else if (allowed.fallback && /^n/.test(supportOf(allowed.fallback, client)))
+          unexplained.push(
+            `${title} in ${client}, whose fallback ${allowed.fallback} it lacks too`,
+          );
+      }
+    }
+    expect(unexplained).toEqual([]);
+    // What the allowances rely on.
+    expect(html).toMatch(/<body style="[^"]*background:#f6f8fa/);
+    expect(html).toMatch(/<table role="presentation" width="100%"[^>]*background:#f6f8fa/);
+    expect(html).not.toMatch(/white-space|overflow/);
+  });
+
+  it.each(variants)('%s: long values wrap in every client', (_, r) => {
+    const { html } = composeMessage(mail, r);
+    // Text as a client lays it out: tags gone, <wbr> and <br> break points, &nbsp; binding.
+    const text = html
+      .replace(/<(wbr|br)>/g, ' ')
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/&nbsp;/g, '\u00a0')
+      .replace(/&[a-z]+;|&#\d+;/g, '_');
+    const longest = Math.max(...text.split(/[ \n]+/).map((run) => run.length));
+    expect(longest).toBeLessThanOrEqual(32);
+    // Copying a digest copies the digest: break points are elements, not characters.
+    if (r.push) expect(html.replace(/<wbr>/g, '')).toContain(DIGEST);
   });
 });

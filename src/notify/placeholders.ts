@@ -1,4 +1,5 @@
-// `{{ name }}` placeholders in the subject, text and HTML inputs.
+// `{{ name }}` placeholders in the subject, text and HTML inputs, and the three of
+// mmichailidis/sendgrid-mail-action (`$EVENT$`, `$ISSUE$`, `$ACTION$`), so that its text works here.
 
 export const PLACEHOLDERS = [
   'status',
@@ -17,6 +18,9 @@ export const PLACEHOLDERS = [
   'run-url',
   'commit-url',
   'workflow',
+  'event',
+  'issue',
+  'action',
   'duration',
   'failed-stage',
   'error',
@@ -28,6 +32,14 @@ export type PlaceholderName = (typeof PLACEHOLDERS)[number];
 export type PlaceholderValues = Record<PlaceholderName, string>;
 
 const PATTERN = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
+
+/** mmichailidis/sendgrid-mail-action's placeholders, and the values they stand for here. */
+const DOLLAR_PLACEHOLDERS: Record<string, PlaceholderName> = {
+  $EVENT$: 'event',
+  $ISSUE$: 'issue',
+  $ACTION$: 'action',
+};
+const DOLLAR_PATTERN = /\$(?:EVENT|ISSUE|ACTION)\$/g;
 
 /** Names used in `template` that are not placeholders. */
 export function unknownPlaceholders(template: string): string[] {
@@ -41,7 +53,9 @@ export function fillPlaceholders(
   values: PlaceholderValues,
   escape: (value: string) => string = (value) => value,
 ): string {
-  return template.replace(PATTERN, (whole, name: string) =>
-    name in values ? escape(values[name as PlaceholderName]) : whole,
-  );
+  return template
+    .replace(PATTERN, (whole, name: string) =>
+      name in values ? escape(values[name as PlaceholderName]) : whole,
+    )
+    .replace(DOLLAR_PATTERN, (token) => escape(values[DOLLAR_PLACEHOLDERS[token]!]));
 }

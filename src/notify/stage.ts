@@ -7,6 +7,8 @@ import type { RequestOutcome } from './sendgrid.js';
 import { placeholderValues, templateFacts } from './facts.js';
 import { composeMessage } from './message.js';
 import { buildMailRequests, recipientsOf } from './requests.js';
+import { warning } from '../log.js';
+import { redactStrings } from '../redaction.js';
 
 /** Why this run sends no email, or undefined when it does. */
 export function skipReason(mail: MailInputs, report: Report): string | undefined {
@@ -20,18 +22,30 @@ export function skipReason(mail: MailInputs, report: Report): string | undefined
   return undefined;
 }
 
-export async function notify(mail: MailInputs, report: Report): Promise<MailResult> {
+/**
+ * Sends the email for this run. Every text in it (subject, text, HTML, template data) passes
+ * `redact`, the step's redaction, however a secret got there.
+ */
+export async function notify(
+  mail: MailInputs,
+  report: Report,
+  redact: (text: string) => string,
+): Promise<MailResult> {
   const skipped = skipReason(mail, report);
   if (skipped) {
-    (mail.token ? core.info : core.warning)(`Email skipped: ${skipped}`);
+    if (mail.token) core.info(`Email skipped: ${skipped}`);
+    else warning(`Email skipped: ${skipped}`);
     return { status: 'skipped', recipients: [], messageIds: [], requests: 0, message: skipped };
   }
-  const message = composeMessage(mail, report);
-  const templateData = {
-    ...templateFacts(placeholderValues(report)),
-    subject: message.subject,
-    ...mail.templateData,
-  };
+  const message = composeMessage(mail, report, redact);
+  const templateData = redactStrings(
+    {
+      ...templateFacts(placeholderValues(report)),
+      subject: message.subject,
+      ...structuredClone(mail.templateData),
+    },
+    redact,
+  );
   const requests = buildMailRequests(mail, message, templateData);
   const recipients = recipientsOf(requests);
   let outcomes: RequestOutcome[];

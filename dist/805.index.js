@@ -1,8 +1,8 @@
-export const id = 150;
-export const ids = [150];
+export const id = 805;
+export const ids = [805];
 export const modules = {
 
-/***/ 1150:
+/***/ 9805:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -68,6 +68,9 @@ function placeholderValues(report) {
         'run-url': gh?.runUrl ?? '',
         'commit-url': gh?.commitUrl ?? '',
         workflow: gh?.workflow ?? '',
+        event: gh?.eventName ?? '',
+        issue: gh?.issue ?? '',
+        action: gh?.action ?? '',
         duration: (0,src_report/* formatDuration */.a3)(report.durationMs),
         'failed-stage': (0,src_report/* failedStage */.g4)(report) ?? '',
         error: (0,src_report/* errorText */.kc)(report),
@@ -82,120 +85,8 @@ function templateFacts(values) {
 
 // EXTERNAL MODULE: ./src/notify/placeholders.ts
 var placeholders = __webpack_require__(1259);
-;// CONCATENATED MODULE: ./src/notify/html.ts
-// The default HTML email: a table layout with inline styles, the way mail clients render
-// reliably. Every value is escaped, so commit messages and errors show as text.
-
-function escapeHtml(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/'/g, '&#39;');
-}
-const FONT = "font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Helvetica,Arial,sans-serif";
-const MONO = "font-family:SFMono-Regular,Consolas,'Liberation Mono',Menlo,monospace";
-function row(label, valueHtml) {
-    if (!valueHtml)
-        return '';
-    return `<tr><td style="padding:6px 12px 6px 0;color:#57606a;white-space:nowrap;vertical-align:top;${FONT};font-size:14px">${escapeHtml(label)}</td><td style="padding:6px 0;color:#1f2328;${FONT};font-size:14px;word-break:break-all">${valueHtml}</td></tr>`;
-}
-function mono(text) {
-    return text ? `<span style="${MONO};font-size:13px">${escapeHtml(text)}</span>` : '';
-}
-function html_anchor(text, url) {
-    return url
-        ? `<a href="${escapeHtml(url)}" style="color:#0969da;text-decoration:none">${escapeHtml(text)}</a>`
-        : escapeHtml(text);
-}
-const TARGET_COLOUR = {
-    updated: '#1a7f37',
-    'no-change': '#57606a',
-    unconfirmed: '#9a6700',
-    'no-match': '#cf222e',
-    'rolled-back': '#cf222e',
-    paused: '#cf222e',
-    failed: '#cf222e',
-};
-/** What a target's third column says: a host's HTTP status, a service's replicas; and the time. */
-function targetFacts(target) {
-    const first = target.kind === 'watchtower'
-        ? String(target.httpStatus ?? '–')
-        : `${(0,src_report/* replicaCount */.UQ)(target.replicas)} replicas`;
-    return `${first} · ${(0,src_report/* formatDuration */.a3)(target.durationMs)}`;
-}
-function deployTable(report) {
-    const targets = report.deploy?.targets ?? [];
-    if (targets.length === 0)
-        return '';
-    const cells = targets
-        .map((target) => {
-        // A service's image before and the one pushed for it, under its message: digests are
-        // long, so they wrap.
-        const images = target.kind === 'swarm'
-            ? `<br><span style="${MONO};font-size:12px;color:#57606a;word-break:break-all">${escapeHtml(`before: ${target.previousImage || '?'}; pushed: ${target.image}`)}</span>`
-            : '';
-        return `<tr><td style="padding:4px 8px 4px 0;${MONO};font-size:13px;vertical-align:top;word-break:break-all">${escapeHtml((0,src_report/* targetLabel */.Op)(target))}</td><td style="padding:4px 8px;color:${TARGET_COLOUR[target.status]};font-weight:600;${FONT};font-size:13px;vertical-align:top">${escapeHtml(target.status)}</td><td style="padding:4px 8px;${FONT};font-size:13px;color:#57606a;vertical-align:top;white-space:nowrap">${escapeHtml(targetFacts(target))}</td><td style="padding:4px 0;${FONT};font-size:13px;vertical-align:top">${escapeHtml(target.message)}${images}</td></tr>`;
-    })
-        .join('');
-    return `<h3 style="margin:24px 0 8px;${FONT};font-size:15px;color:#1f2328">Deployment: ${escapeHtml(report.deploy?.status ?? '')}</h3><table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%">${cells}</table>`;
-}
-function failureBlock(values, logTail) {
-    if (!values.error)
-        return '';
-    const log = logTail
-        ? `<div style="margin-top:8px;padding:12px;background:#f6f8fa;border-radius:6px;${MONO};font-size:12px;line-height:1.45;color:#1f2328;white-space:pre-wrap;word-break:break-all">${escapeHtml(logTail)}</div>`
-        : '';
-    return `<h3 style="margin:24px 0 8px;${FONT};font-size:15px;color:#cf222e">What failed${values['failed-stage'] ? `: ${escapeHtml(values['failed-stage'])}` : ''}</h3><div style="${FONT};font-size:14px;color:#1f2328;white-space:pre-wrap">${escapeHtml(values.error)}</div>${log}`;
-}
-function defaultHtml(report, values) {
-    const stage = (0,src_report/* failedStage */.g4)(report);
-    const banner = stage
-        ? { colour: '#cf222e', text: `${stage} failed` }
-        : {
-            colour: '#1a7f37',
-            text: `Image ${(0,src_report/* successVerb */.FO)(report)}`,
-        };
-    const commit = [
-        html_anchor(values['short-sha'], values['commit-url']),
-        escapeHtml(values['commit-message']),
-    ]
-        .filter(Boolean)
-        .join(' ');
-    const labels = (0,src_report/* digestLabels */.Of)(report);
-    const rows = [
-        row('Image', mono(values.image)),
-        row(labels.digest, mono(values.digest)),
-        row('Tags', report.tags.map(mono).join('<br>')),
-        row(labels.imageId, mono(values['short-imageid'])),
-        row('Repository', escapeHtml(values.repository)),
-        row('Commit', commit),
-        row('Ref', mono(values.ref)),
-        row('Actor', escapeHtml(values.actor)),
-        row('Duration', escapeHtml(values.duration)),
-    ].join('');
-    const button = values['run-url']
-        ? `<p style="margin:24px 0 0"><a href="${escapeHtml(values['run-url'])}" style="display:inline-block;padding:10px 16px;background:#1f2328;color:#ffffff;border-radius:6px;text-decoration:none;${FONT};font-size:14px;font-weight:600">View the workflow run</a></p>`
-        : '';
-    return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(banner.text)}</title></head>
-<body style="margin:0;padding:0;background:#f6f8fa">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f6f8fa;padding:24px 0"><tr><td align="center">
-<table role="presentation" width="600" cellpadding="0" cellspacing="0" style="max-width:600px;width:100%;background:#ffffff;border:1px solid #d0d7de;border-radius:8px;overflow:hidden">
-<tr><td style="background:${banner.colour};padding:16px 24px;color:#ffffff;${FONT};font-size:18px;font-weight:600">${escapeHtml(banner.text)}</td></tr>
-<tr><td style="padding:20px 24px">
-<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%">${rows}</table>
-${deployTable(report)}
-${failureBlock(values, report.failure?.logTail ?? '')}
-${button}
-</td></tr>
-<tr><td style="padding:12px 24px;border-top:1px solid #d0d7de;color:#57606a;${FONT};font-size:12px">Sent by build-push-notify${values.workflow ? ` from the ${escapeHtml(values.workflow)} workflow` : ''}.</td></tr>
-</table></td></tr></table>
-</body></html>
-`;
-}
-
+// EXTERNAL MODULE: ./src/notify/html.ts
+var html = __webpack_require__(4956);
 ;// CONCATENATED MODULE: ./src/notify/message.ts
 
 
@@ -245,24 +136,34 @@ function defaultText(report, values) {
         lines.push('', 'Last lines of docker output:', report.failure.logTail);
     return `${lines.join('\n')}\n`;
 }
-function composeMessage(mail, report) {
+/**
+ * The email's texts. Each passes `redact` once filled, before the subject is cut to one line: a
+ * template can carry a secret as well as the report can.
+ */
+function composeMessage(mail, report, redact = (text) => text) {
     const values = placeholderValues(report);
     return {
-        subject: sanitizeSubject(mail.subject ? (0,placeholders/* fillPlaceholders */.Ct)(mail.subject, values) : defaultSubject(report, values)),
-        text: mail.text ? (0,placeholders/* fillPlaceholders */.Ct)(mail.text, values) : defaultText(report, values),
-        html: mail.html
-            ? (0,placeholders/* fillPlaceholders */.Ct)(mail.html, values, escapeHtml)
+        subject: sanitizeSubject(redact(mail.subject ? (0,placeholders/* fillPlaceholders */.Ct)(mail.subject, values) : defaultSubject(report, values))),
+        text: redact(mail.text ? (0,placeholders/* fillPlaceholders */.Ct)(mail.text, values) : defaultText(report, values)),
+        html: redact(mail.html
+            ? (0,placeholders/* fillPlaceholders */.Ct)(mail.html, values, html/* escapeHtml */.ZD)
             : mail.text
                 ? ''
-                : defaultHtml(report, values),
+                : (0,html/* defaultHtml */.FF)(report, values)),
     };
 }
 
 // EXTERNAL MODULE: ./src/notify/requests.ts
 var notify_requests = __webpack_require__(1887);
+// EXTERNAL MODULE: ./src/log.ts
+var log = __webpack_require__(5625);
+// EXTERNAL MODULE: ./src/redaction.ts
+var redaction = __webpack_require__(1066);
 ;// CONCATENATED MODULE: ./src/notify/stage.ts
 // The email stage: decides whether this run sends, builds the requests, sends them, and
 // returns what happened, request by request. Never throws: a failure is a MailResult.
+
+
 
 
 
@@ -281,18 +182,25 @@ function skipReason(mail, report) {
         return 'sendgrid-token is empty (pull requests from forks get no secrets)';
     return undefined;
 }
-async function notify(mail, report) {
+/**
+ * Sends the email for this run. Every text in it (subject, text, HTML, template data) passes
+ * `redact`, the step's redaction, however a secret got there.
+ */
+async function notify(mail, report, redact) {
     const skipped = skipReason(mail, report);
     if (skipped) {
-        (mail.token ? core/* info */.pq : core/* warning */.$e)(`Email skipped: ${skipped}`);
+        if (mail.token)
+            core/* info */.pq(`Email skipped: ${skipped}`);
+        else
+            (0,log/* warning */.$e)(`Email skipped: ${skipped}`);
         return { status: 'skipped', recipients: [], messageIds: [], requests: 0, message: skipped };
     }
-    const message = composeMessage(mail, report);
-    const templateData = {
+    const message = composeMessage(mail, report, redact);
+    const templateData = (0,redaction/* redactStrings */.eT)({
         ...templateFacts(placeholderValues(report)),
         subject: message.subject,
-        ...mail.templateData,
-    };
+        ...structuredClone(mail.templateData),
+    }, redact);
     const requests = (0,notify_requests/* buildMailRequests */.M)(mail, message, templateData);
     const recipients = (0,notify_requests/* recipientsOf */.wX)(requests);
     let outcomes;

@@ -1,5 +1,5 @@
-export const id = 917;
-export const ids = [917];
+export const id = 448;
+export const ids = [448];
 export const modules = {
 
 /***/ 1670:
@@ -458,6 +458,9 @@ function githubFacts(context, repository) {
         actor: context.actor,
         workflow: context.workflow,
         eventName: context.eventName,
+        action: context.action,
+        // As @actions/github's context.issue takes it.
+        issue: String((context.payload.issue ?? context.payload.pull_request ?? context.payload).number ?? ''),
         commitMessage: context.payload.head_commit?.message ?? '',
         commitTime: parseTime(context.payload.head_commit?.timestamp),
         commitUrl: repositoryUrl && context.sha ? `${repositoryUrl}/commit/${context.sha}` : '',
@@ -486,6 +489,7 @@ function runContext(env, readFile) {
         actor: env.GITHUB_ACTOR ?? '',
         workflow: env.GITHUB_WORKFLOW ?? '',
         eventName: env.GITHUB_EVENT_NAME ?? '',
+        action: env.GITHUB_ACTION ?? '',
         runId: Number.isNaN(runId) ? 0 : runId,
         payload: payload ?? {},
     };
@@ -514,7 +518,36 @@ function shortSha(sha) {
 
 /***/ }),
 
-/***/ 3917:
+/***/ 5625:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $e: () => (/* binding */ warning),
+/* harmony export */   Mx: () => (/* binding */ setRedaction),
+/* harmony export */   fJ: () => (/* binding */ fail)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6288);
+// What the step shows on the run's page besides the log lines: warnings, and the error that
+// fails the step. Each passes the step's redaction, as the summary, the outputs and the email do:
+// main sets it as soon as it knows the secrets. ESLint keeps `core.warning`/`core.setFailed`
+// out of every other file.
+
+let redact = (text) => text;
+function setRedaction(redaction) {
+    redact = redaction;
+}
+function warning(text) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(redact(text));
+}
+/** Fails the step with `text` as its error: main.ts alone calls it, once. */
+function fail(text) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(redact(text));
+}
+
+
+/***/ }),
+
+/***/ 2448:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -873,6 +906,8 @@ function isTransientPushFailure(logTail) {
     return !PERMANENT.test(ending) && TRANSIENT.test(ending);
 }
 
+// EXTERNAL MODULE: ./src/log.ts
+var log = __webpack_require__(5625);
 ;// CONCATENATED MODULE: ./src/docker/steps.ts
 // What the classic and the buildx paths share: the error that ends the build half at a stage,
 // and pushes tried again after transient registry errors.
@@ -923,7 +958,7 @@ async function withPushRetries(what, push) {
                 throw new StageError('push', `${error.message}${after}`, error.logTail);
             }
             const waitMs = PUSH_WAITS_MS[tries - 1];
-            core/* warning */.$e(`${what}: the registry failed transiently (${(0,output/* lastLines */.w$)(error.logTail, 1)}); try ${tries + 1} of ${PUSH_TRIES} in ${waitMs / 1000} s`);
+            (0,log/* warning */.$e)(`${what}: the registry failed transiently (${(0,output/* lastLines */.w$)(error.logTail, 1)}); try ${tries + 1} of ${PUSH_TRIES} in ${waitMs / 1000} s`);
             await (0,promises_.setTimeout)(waitMs);
         }
     }
@@ -939,6 +974,7 @@ function readIfPresent(file) {
 // The buildx path: one `docker buildx build` builds and pushes, and its metadata file says what
 // was pushed. The image id of an index is what BuildKit printed exporting its one image, or read
 // back from the registry (several platforms).
+
 
 
 
@@ -999,7 +1035,7 @@ async function buildWithBuildx(inputs, report, files, labels, builderName) {
     };
     if (!build.push) {
         if (build.platforms.length > 1)
-            core/* warning */.$e(`${build.platforms.length} platforms were built without push: the result is only in the build cache (no image to load into docker, no image id)`);
+            (0,log/* warning */.$e)(`${build.platforms.length} platforms were built without push: the result is only in the build cache (no image to load into docker, no image id)`);
         return;
     }
     if (!metadata.digest)
@@ -1047,7 +1083,7 @@ async function readPushedIndex(build, report) {
     }
     catch (error) {
         const detail = error instanceof cli/* DockerError */.Bi ? `${error.message}: ${error.logTail}` : String(error);
-        core/* warning */.$e(`pushed ${report.push.digest}, but could not read the index back for the image id: ${detail}`);
+        (0,log/* warning */.$e)(`pushed ${report.push.digest}, but could not read the index back for the image id: ${detail}`);
     }
 }
 /** One docker process reads every manifest of the index (the fast way). */
@@ -1958,8 +1994,16 @@ function readLogin(c) {
 // Email addresses as people write them in workflow inputs: `a@x.io`, `Ann <a@x.io>`, `"Doe, Ann" <a@x.io>`.
 // Pragmatic check (what SendGrid accepts in practice): local@domain.tld, no spaces or brackets.
 const EMAIL = /^[^\s@<>()[\]",;:\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
-/** Splits on commas, semicolons and newlines that are not inside quotes or angle brackets. */
-function splitAddresses(raw) {
+/**
+ * Splits on `separator`, else on commas, semicolons and newlines that are not inside quotes or
+ * angle brackets.
+ */
+function splitAddresses(raw, separator) {
+    if (separator)
+        return raw
+            .split(separator)
+            .map((part) => part.trim())
+            .filter((part) => part.length > 0);
     const parts = [];
     let current = '';
     let quoted = false;
@@ -1997,9 +2041,12 @@ function parseAddress(text) {
     }
     return name ? { email, name } : { email };
 }
-/** Parses a list of addresses; duplicates within the list are an error (SendGrid rejects them). */
-function parseAddressList(raw) {
-    const addresses = splitAddresses(raw).map(parseAddress);
+/**
+ * Parses a list of addresses, split on `separator` when one is given; duplicates within the list
+ * are an error (SendGrid rejects them).
+ */
+function parseAddressList(raw, separator = '') {
+    const addresses = splitAddresses(raw, separator).map(parseAddress);
     const seen = new Set();
     for (const { email } of addresses) {
         const key = email.toLowerCase();
@@ -2026,16 +2073,16 @@ var requests = __webpack_require__(1887);
 
 const NOTIFY_ON = ['always', 'success', 'failure', 'never'];
 const DEFAULT_SENDGRID_URL = 'https://api.sendgrid.com';
-function readAddresses(c, name) {
-    return c.attempt(name, () => parseAddressList(c.text(name))) ?? [];
+function readAddresses(c, name, separator = '') {
+    return c.attempt(name, () => parseAddressList(c.text(name), separator)) ?? [];
 }
 /**
  * Recipients (to, cc, bcc): SendGrid documents that their names cannot include `,` or `;`, and
  * answers 202 then drops such a message. Quoting the name is an undocumented workaround that
  * has shown the quotes to readers, so such a name is an input error.
  */
-function readRecipients(c, name) {
-    const addresses = readAddresses(c, name);
+function readRecipients(c, name, separator = '') {
+    const addresses = readAddresses(c, name, separator);
     for (const address of addresses) {
         if (address.name && /[,;]/.test(address.name))
             c.fail(name, `the name "${address.name}" of ${address.email} contains "," or ";", which SendGrid does not accept in recipient names (the message would be dropped): write it without them`);
@@ -2047,12 +2094,13 @@ function readMail(c) {
     const recipients = c.text('mail');
     if (!recipients.trim() && !token)
         return undefined;
-    const to = readRecipients(c, 'mail');
+    // mmichailidis/sendgrid-mail-action's separator of `mail` (only `mail`: it had no cc or bcc).
+    const to = readRecipients(c, 'mail', c.value('splitterator'));
     if (!recipients.trim())
         c.fail('mail', 'at least one recipient is required when "sendgrid-token" is set');
     const fromRaw = c.value('from');
     if (!fromRaw)
-        c.fail('from', 'the verified sender address is required to send email');
+        c.fail('from', 'a sender verified in your SendGrid account is required to send email (mmichailidis/sendgrid-mail-action defaulted it to sendgridmailaction@github.com, which SendGrid rejects: nobody can verify that address)');
     const from = fromRaw ? c.attempt('from', () => parseAddress(fromRaw)) : undefined;
     const replyToRaw = c.value('reply-to');
     const replyTo = replyToRaw ? c.attempt('reply-to', () => parseAddress(replyToRaw)) : undefined;
@@ -2238,46 +2286,8 @@ function roundOrNull(ms) {
     return ms === undefined ? null : Math.round(ms);
 }
 
-;// CONCATENATED MODULE: ./src/redaction.ts
-/** A PEM armor line (`-----BEGIN CERTIFICATE-----`): the same in every PEM text, so no secret. */
-const PEM_ARMOR = /^-----(BEGIN|END) [A-Z0-9 ]+-----$/;
-/**
- * The texts to hide for secret values: each value, and each line of a multi-line one (a log line
- * shows one line of it) but a PEM armor line, which would hide every certificate's header.
- */
-function secretTexts(values) {
-    const texts = values.flatMap((value) => [value, ...value.split(/\r?\n/)]);
-    return [
-        ...new Set(texts.map((text) => text.trim()).filter((text) => text.length >= 3 && !PEM_ARMOR.test(text))),
-    ];
-}
-/** The values behind build secrets: literal values, the variables' values, the files' contents. */
-function buildSecretValues(secrets, variables, readText) {
-    return secrets.flatMap((secret) => {
-        const value = 'value' in secret
-            ? secret.value
-            : 'variable' in secret
-                ? variables[secret.variable]
-                : readText(secret.file);
-        return value ? [value] : [];
-    });
-}
-function redactor(secrets) {
-    const values = secrets.filter((secret) => secret.length >= 3).sort((a, b) => b.length - a.length);
-    return (text) => values.reduce((result, secret) => result.split(secret).join('***'), text);
-}
-/** Redacts the free text in a report: failure messages, docker's output, what deploy targets said. */
-function redactReport(report, redact) {
-    if (report.failure) {
-        report.failure.message = redact(report.failure.message);
-        report.failure.logTail = redact(report.failure.logTail);
-    }
-    for (const target of report.deploy?.targets ?? [])
-        target.message = redact(target.message);
-    if (report.mail)
-        report.mail.message = redact(report.mail.message);
-}
-
+// EXTERNAL MODULE: ./src/redaction.ts
+var redaction = __webpack_require__(1066);
 // EXTERNAL MODULE: ./src/text.ts
 var src_text = __webpack_require__(8992);
 ;// CONCATENATED MODULE: ./src/summary.ts
@@ -2488,6 +2498,7 @@ var src_workspace = __webpack_require__(4740);
 
 
 
+
 /** How long a cancelled step waits for its stages to stop before it reports and exits. */
 const CANCEL_GRACE_MS = 4000;
 const filesystem = {
@@ -2502,7 +2513,7 @@ function secretFileText(file) {
 }
 /** Masks in the log (the runner does) the texts of `values` not masked yet; returns all masked. */
 function mask(values, masked = []) {
-    const texts = secretTexts(values).filter((text) => !masked.includes(text));
+    const texts = (0,redaction/* secretTexts */.Vh)(values).filter((text) => !masked.includes(text));
     for (const text of texts)
         core/* setSecret */.Pq(text);
     return [...masked, ...texts];
@@ -2528,7 +2539,7 @@ function failures(inputs, report) {
         if (fail)
             reasons.push(reason);
         else
-            core/* warning */.$e(reason);
+            (0,log/* warning */.$e)(reason);
     };
     if (report.cancelled) {
         // What docker said when it was stopped is in the summary; the reason is the cancellation.
@@ -2550,10 +2561,10 @@ function failures(inputs, report) {
     }
     // Neither sent nor failed for sure: resending could mail everyone twice.
     if (report.mail?.status === 'unknown')
-        core/* warning */.$e(`email unconfirmed: ${report.mail.message}`);
+        (0,log/* warning */.$e)(`email unconfirmed: ${report.mail.message}`);
     const unconfirmed = targets.filter((target) => target.status === 'unconfirmed');
     if (unconfirmed.length > 0) {
-        core/* warning */.$e(`deploy unconfirmed on ${unconfirmed.map((target) => `${(0,src_report/* targetLabel */.Op)(target)} (${target.message})`).join(', ')}`);
+        (0,log/* warning */.$e)(`deploy unconfirmed on ${unconfirmed.map((target) => `${(0,src_report/* targetLabel */.Op)(target)} (${target.message})`).join(', ')}`);
     }
     return reasons;
 }
@@ -2577,11 +2588,22 @@ function recordInterruptedStage(report, stage) {
             message: 'cancelled while sending: it may have been delivered',
         };
 }
+/** The main step: every stage, and the step's end, whatever happens. */
 async function run() {
+    try {
+        await runStages();
+    }
+    catch (error) {
+        // A bug, not a user error: still end the step with a message instead of a crash.
+        (0,log/* fail */.fJ)(`build-push-notify: unexpected error: ${error.message}`);
+    }
+}
+async function runStages() {
     // Masked before anything else is read or logged.
     let masked = mask(SECRET_INPUTS.map((name) => core/* getInput */.V4(name)));
-    // The summary, outputs and email are not masked by the runner: they are redacted.
-    let redact = redactor(masked);
+    // The summary, outputs, email and annotations are not masked by the runner: they are redacted.
+    let redact = (0,redaction/* redactor */.$p)(masked);
+    (0,log/* setRedaction */.Mx)(redact);
     const builder = chooseBuilder(process.env, {
         exists: external_node_fs_.existsSync,
         read: readable,
@@ -2599,13 +2621,14 @@ async function run() {
         if (!(error instanceof InputError))
             throw error;
         await writeSummary(redact(renderInputErrorSummary(error.problems)));
-        core/* setFailed */.C1(redact((0,src_text/* cutText */.IN)(error.message, src_text/* MESSAGE_LIMIT */.Gy)));
+        (0,log/* fail */.fJ)((0,src_text/* cutText */.IN)(error.message, src_text/* MESSAGE_LIMIT */.Gy));
         return;
     }
     // The values behind the build secrets, now that they are parsed: each line of a `secrets`
     // value, the variables `secret-envs` names, the files `secret-files` names.
-    masked = mask(buildSecretValues(inputs.build.secrets, process.env, secretFileText), masked);
-    redact = redactor(masked);
+    masked = mask((0,redaction/* buildSecretValues */.XF)(inputs.build.secrets, process.env, secretFileText), masked);
+    redact = (0,redaction/* redactor */.$p)(masked);
+    (0,log/* setRedaction */.Mx)(redact);
     const report = (0,src_report/* newReport */.bQ)(inputs.build.tags, inputs.build.push, (0,github/* loadGitHubFacts */.nl)());
     const workspace = (0,src_workspace/* createWorkspace */.sK)(process.env, inputs.login?.registry);
     // Saved first, so that the post step removes the workspace if this step is killed.
@@ -2630,7 +2653,7 @@ async function run() {
         }
         const reasons = failures(inputs, report);
         if (reasons.length > 0)
-            core/* setFailed */.C1(redact((0,src_text/* cutText */.IN)(reasons.join('\n'), src_text/* MESSAGE_LIMIT */.Gy)));
+            (0,log/* fail */.fJ)((0,src_text/* cutText */.IN)(reasons.join('\n'), src_text/* MESSAGE_LIMIT */.Gy));
     };
     let stage = 'build';
     const onSignal = (signal) => {
@@ -2655,16 +2678,16 @@ async function run() {
         if (inputs.deploy && !report.cancelled) {
             stage = 'deploy';
             const { deploy } = await __webpack_require__.e(/* import() */ 16).then(__webpack_require__.bind(__webpack_require__, 5016));
-            report.deploy = await deploy(inputs.deploy, report, workspace.dir);
+            report.deploy = await deploy(inputs.deploy, report, workspace.dir, redact);
         }
-        redactReport(report, redact);
+        (0,redaction/* redactReport */.a5)(report, redact);
         // The email reports the time until it is sent; the outputs, the whole step's.
         report.durationMs = Date.now() - report.startedAt.getTime();
         if (inputs.mail && !report.cancelled) {
             stage = 'email';
-            const { notify } = await __webpack_require__.e(/* import() */ 150).then(__webpack_require__.bind(__webpack_require__, 1150));
-            report.mail = await notify(inputs.mail, report);
-            redactReport(report, redact);
+            const { notify } = await __webpack_require__.e(/* import() */ 805).then(__webpack_require__.bind(__webpack_require__, 9805));
+            report.mail = await notify(inputs.mail, report, redact);
+            (0,redaction/* redactReport */.a5)(report, redact);
         }
     }
     finally {
@@ -2679,6 +2702,167 @@ async function run() {
 
 /***/ }),
 
+/***/ 4956:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   FF: () => (/* binding */ defaultHtml),
+/* harmony export */   ZD: () => (/* binding */ escapeHtml)
+/* harmony export */ });
+/* unused harmony export breakableHtml */
+/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(665);
+// The default HTML email: a table layout with inline styles, the way mail clients render
+// reliably. Every value is escaped, so commit messages and errors show as text. It uses only what
+// Gmail, Outlook, Apple Mail and Yahoo render (caniemail's data, checked by a test): no
+// `white-space` or `overflow` (Outlook on Windows ignores them), and long values such as digests
+// wrap in every client, by `word-break` where it works and `<wbr>` where it does not (Yahoo).
+
+function escapeHtml(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+}
+/** Characters between break points in a long value: a digest wraps inside a phone's width. */
+const BREAK_EVERY = 16;
+/** Runs up to this long (a word, a short tag) are left whole. */
+const LONGEST_WHOLE = 24;
+/**
+ * `text` escaped, with a `<wbr>` break point every 16 characters of a run without spaces longer
+ * than 24 (a digest, a URL), for the clients without `word-break`; copying it copies no extra
+ * character. Line breaks become `<br>`, and spaces that would collapse `&nbsp;`.
+ */
+function breakableHtml(text) {
+    return text
+        .split(/\r?\n/)
+        .map((line) => line
+        .split(/( +)/)
+        .map((part, i) => {
+        // Runs of spaces (odd indexes) keep their width: all but the last are non-breaking.
+        if (i % 2 === 1)
+            return `${'&nbsp;'.repeat(part.length - 1)} `;
+        if (part.length <= LONGEST_WHOLE)
+            return escapeHtml(part);
+        const pieces = part.match(new RegExp(`.{1,${BREAK_EVERY}}`, 'gsu')) ?? [];
+        return pieces.map(escapeHtml).join('<wbr>');
+    })
+        .join('')
+        .replace(/^ /, '&nbsp;'))
+        .join('<br>');
+}
+/** A short label kept on one line without `white-space`, which Outlook on Windows ignores. */
+function oneLine(text) {
+    return escapeHtml(text).replace(/ /g, '&nbsp;');
+}
+const FONT = "font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Helvetica,Arial,sans-serif";
+const MONO = "font-family:SFMono-Regular,Consolas,'Liberation Mono',Menlo,monospace";
+function row(label, valueHtml) {
+    if (!valueHtml)
+        return '';
+    return `<tr><td style="padding:6px 12px 6px 0;color:#57606a;vertical-align:top;${FONT};font-size:14px">${oneLine(label)}</td><td style="padding:6px 0;color:#1f2328;${FONT};font-size:14px;word-break:break-word">${valueHtml}</td></tr>`;
+}
+function mono(text) {
+    return text
+        ? `<span style="${MONO};font-size:13px;word-break:break-all">${breakableHtml(text)}</span>`
+        : '';
+}
+function anchor(text, url) {
+    return url
+        ? `<a href="${escapeHtml(url)}" style="color:#0969da;text-decoration:none">${escapeHtml(text)}</a>`
+        : escapeHtml(text);
+}
+const TARGET_COLOUR = {
+    updated: '#1a7f37',
+    'no-change': '#57606a',
+    unconfirmed: '#9a6700',
+    'no-match': '#cf222e',
+    'rolled-back': '#cf222e',
+    paused: '#cf222e',
+    failed: '#cf222e',
+};
+/** What a target's third column says: a host's HTTP status, a service's replicas; and the time. */
+function targetFacts(target) {
+    const first = target.kind === 'watchtower'
+        ? String(target.httpStatus ?? '–')
+        : `${(0,_report_js__WEBPACK_IMPORTED_MODULE_0__/* .replicaCount */ .UQ)(target.replicas)} replicas`;
+    return `${first} · ${(0,_report_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(target.durationMs)}`;
+}
+function deployTable(report) {
+    const targets = report.deploy?.targets ?? [];
+    if (targets.length === 0)
+        return '';
+    const cells = targets
+        .map((target) => {
+        // A service's image before and the one pushed for it, under its message: digests are
+        // long, so they wrap.
+        const images = target.kind === 'swarm'
+            ? `<br><span style="${MONO};font-size:12px;color:#57606a;word-break:break-all">${breakableHtml(`before: ${target.previousImage || '?'}; pushed: ${target.image}`)}</span>`
+            : '';
+        return `<tr><td style="padding:4px 8px 4px 0;${MONO};font-size:13px;vertical-align:top;word-break:break-all">${breakableHtml((0,_report_js__WEBPACK_IMPORTED_MODULE_0__/* .targetLabel */ .Op)(target))}</td><td style="padding:4px 8px;color:${TARGET_COLOUR[target.status]};font-weight:600;${FONT};font-size:13px;vertical-align:top">${escapeHtml(target.status)}</td><td style="padding:4px 8px;${FONT};font-size:13px;color:#57606a;vertical-align:top">${oneLine(targetFacts(target))}</td><td style="padding:4px 0;${FONT};font-size:13px;vertical-align:top;word-break:break-word">${breakableHtml(target.message)}${images}</td></tr>`;
+    })
+        .join('');
+    return `<h3 style="margin:24px 0 8px;${FONT};font-size:15px;color:#1f2328">Deployment: ${escapeHtml(report.deploy?.status ?? '')}</h3><table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%">${cells}</table>`;
+}
+function failureBlock(values, logTail) {
+    if (!values.error)
+        return '';
+    const log = logTail
+        ? `<div style="margin-top:8px;padding:12px;background:#f6f8fa;border-radius:6px;${MONO};font-size:12px;color:#1f2328;word-break:break-all">${breakableHtml(logTail)}</div>`
+        : '';
+    return `<h3 style="margin:24px 0 8px;${FONT};font-size:15px;color:#cf222e">What failed${values['failed-stage'] ? `: ${escapeHtml(values['failed-stage'])}` : ''}</h3><div style="${FONT};font-size:14px;color:#1f2328;word-break:break-word">${breakableHtml(values.error)}</div>${log}`;
+}
+function defaultHtml(report, values) {
+    const stage = (0,_report_js__WEBPACK_IMPORTED_MODULE_0__/* .failedStage */ .g4)(report);
+    const banner = stage
+        ? { colour: '#cf222e', text: `${stage} failed` }
+        : {
+            colour: '#1a7f37',
+            text: `Image ${(0,_report_js__WEBPACK_IMPORTED_MODULE_0__/* .successVerb */ .FO)(report)}`,
+        };
+    const commit = [
+        anchor(values['short-sha'], values['commit-url']),
+        breakableHtml(values['commit-message']),
+    ]
+        .filter(Boolean)
+        .join(' ');
+    const labels = (0,_report_js__WEBPACK_IMPORTED_MODULE_0__/* .digestLabels */ .Of)(report);
+    const rows = [
+        row('Image', mono(values.image)),
+        row(labels.digest, mono(values.digest)),
+        row('Tags', report.tags.map(mono).join('<br>')),
+        row(labels.imageId, mono(values['short-imageid'])),
+        row('Repository', escapeHtml(values.repository)),
+        row('Commit', commit),
+        row('Ref', mono(values.ref)),
+        row('Actor', escapeHtml(values.actor)),
+        row('Duration', escapeHtml(values.duration)),
+    ].join('');
+    const button = values['run-url']
+        ? `<p style="margin:24px 0 0"><a href="${escapeHtml(values['run-url'])}" style="display:inline-block;padding:10px 16px;background:#1f2328;color:#ffffff;border-radius:6px;text-decoration:none;${FONT};font-size:14px;font-weight:600">View the workflow run</a></p>`
+        : '';
+    return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(banner.text)}</title></head>
+<body style="margin:0;padding:0;background:#f6f8fa">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f6f8fa;padding:24px 0"><tr><td align="center">
+<table role="presentation" width="600" cellpadding="0" cellspacing="0" style="max-width:600px;width:100%;background:#ffffff;border:1px solid #d0d7de;border-radius:8px">
+<tr><td style="background:${banner.colour};border-radius:8px 8px 0 0;padding:16px 24px;color:#ffffff;${FONT};font-size:18px;font-weight:600">${escapeHtml(banner.text)}</td></tr>
+<tr><td style="padding:20px 24px">
+<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%">${rows}</table>
+${deployTable(report)}
+${failureBlock(values, report.failure?.logTail ?? '')}
+${button}
+</td></tr>
+<tr><td style="padding:12px 24px;border-top:1px solid #d0d7de;color:#57606a;${FONT};font-size:12px">Sent by build-push-notify${values.workflow ? ` from the ${escapeHtml(values.workflow)} workflow` : ''}.</td></tr>
+</table></td></tr></table>
+</body></html>
+`;
+}
+
+
+/***/ }),
+
 /***/ 1259:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -2687,7 +2871,8 @@ async function run() {
 /* harmony export */   hX: () => (/* binding */ unknownPlaceholders),
 /* harmony export */   je: () => (/* binding */ PLACEHOLDERS)
 /* harmony export */ });
-// `{{ name }}` placeholders in the subject, text and HTML inputs.
+// `{{ name }}` placeholders in the subject, text and HTML inputs, and the three of
+// mmichailidis/sendgrid-mail-action (`$EVENT$`, `$ISSUE$`, `$ACTION$`), so that its text works here.
 const PLACEHOLDERS = [
     'status',
     'image',
@@ -2705,6 +2890,9 @@ const PLACEHOLDERS = [
     'run-url',
     'commit-url',
     'workflow',
+    'event',
+    'issue',
+    'action',
     'duration',
     'failed-stage',
     'error',
@@ -2712,6 +2900,13 @@ const PLACEHOLDERS = [
     'deploy-result',
 ];
 const PATTERN = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
+/** mmichailidis/sendgrid-mail-action's placeholders, and the values they stand for here. */
+const DOLLAR_PLACEHOLDERS = {
+    $EVENT$: 'event',
+    $ISSUE$: 'issue',
+    $ACTION$: 'action',
+};
+const DOLLAR_PATTERN = /\$(?:EVENT|ISSUE|ACTION)\$/g;
 /** Names used in `template` that are not placeholders. */
 function unknownPlaceholders(template) {
     const known = new Set(PLACEHOLDERS);
@@ -2719,7 +2914,9 @@ function unknownPlaceholders(template) {
 }
 /** Replaces every placeholder; `escape` is applied to each value (e.g. HTML escaping). */
 function fillPlaceholders(template, values, escape = (value) => value) {
-    return template.replace(PATTERN, (whole, name) => name in values ? escape(values[name]) : whole);
+    return template
+        .replace(PATTERN, (whole, name) => name in values ? escape(values[name]) : whole)
+        .replace(DOLLAR_PATTERN, (token) => escape(values[DOLLAR_PLACEHOLDERS[token]]));
 }
 
 
@@ -2800,6 +2997,83 @@ function buildMailRequests(mail, message, templateData) {
 /** Every address the requests send to, in order. */
 function recipientsOf(requests) {
     return requests.flatMap((request) => request.personalizations.flatMap((p) => [...p.to, ...(p.cc ?? []), ...(p.bcc ?? [])].map((a) => a.email)));
+}
+
+
+/***/ }),
+
+/***/ 1066:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $p: () => (/* binding */ redactor),
+/* harmony export */   Vh: () => (/* binding */ secretTexts),
+/* harmony export */   XF: () => (/* binding */ buildSecretValues),
+/* harmony export */   a5: () => (/* binding */ redactReport),
+/* harmony export */   eT: () => (/* binding */ redactStrings)
+/* harmony export */ });
+/* harmony import */ var _notify_html_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4956);
+
+/** A PEM armor line (`-----BEGIN CERTIFICATE-----`): the same in every PEM text, so no secret. */
+const PEM_ARMOR = /^-----(BEGIN|END) [A-Z0-9 ]+-----$/;
+/**
+ * The texts to hide for secret values: each value, and each line of a multi-line one (a log line
+ * shows one line of it) but a PEM armor line, which would hide every certificate's header.
+ */
+function secretTexts(values) {
+    const texts = values.flatMap((value) => [value, ...value.split(/\r?\n/)]);
+    return [
+        ...new Set(texts.map((text) => text.trim()).filter((text) => text.length >= 3 && !PEM_ARMOR.test(text))),
+    ];
+}
+/** The values behind build secrets: literal values, the variables' values, the files' contents. */
+function buildSecretValues(secrets, variables, readText) {
+    return secrets.flatMap((secret) => {
+        const value = 'value' in secret
+            ? secret.value
+            : 'variable' in secret
+                ? variables[secret.variable]
+                : readText(secret.file);
+        return value ? [value] : [];
+    });
+}
+/**
+ * Replaces every secret text with `***`, as written and as HTML writes it (`&` → `&amp;` …): the
+ * summary and the email put texts in HTML, so an escaped secret must not slip past.
+ */
+function redactor(secrets) {
+    const values = [...new Set(secrets.flatMap((secret) => [secret, (0,_notify_html_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeHtml */ .ZD)(secret)]))]
+        .filter((secret) => secret.length >= 3)
+        .sort((a, b) => b.length - a.length);
+    return (text) => values.reduce((result, secret) => result.split(secret).join('***'), text);
+}
+/**
+ * Redacts every string in `value`, in place, through arrays and plain objects (a Date or a
+ * number is left as it is): a field added to the report later is covered without a change here.
+ */
+function redactStrings(value, redact) {
+    if (Array.isArray(value)) {
+        for (const [i, item] of value.entries())
+            value[i] = typeof item === 'string' ? redact(item) : redactStrings(item, redact);
+    }
+    else if (value !== null && typeof value === 'object' && isPlainObject(value)) {
+        const record = value;
+        for (const [key, item] of Object.entries(record))
+            record[key] = typeof item === 'string' ? redact(item) : redactStrings(item, redact);
+    }
+    return value;
+}
+function isPlainObject(value) {
+    const prototype = Object.getPrototypeOf(value);
+    return prototype === Object.prototype || prototype === null;
+}
+/**
+ * Redacts the report before anything is made of it: every text in it, from the commit message
+ * to what a host answered. The summary and the email escape texts in their own ways (a table
+ * cell turns `|` into `&#124;`), so redacting only what they produce could miss a secret.
+ */
+function redactReport(report, redact) {
+    redactStrings(report, redact);
 }
 
 
