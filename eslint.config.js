@@ -20,6 +20,14 @@ export default tseslint.config(
     files: ['src/**'],
     ignores: ['src/log.ts'],
     rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "ImportDeclaration[source.value='@actions/core'] > ImportSpecifier[imported.name=/^(warning|error|notice|setFailed)$/]",
+          message: 'Use src/log.ts: annotations pass the step’s redaction.',
+        },
+      ],
       'no-restricted-properties': [
         'error',
         ...['warning', 'error', 'notice', 'setFailed'].map((property) => ({

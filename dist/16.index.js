@@ -363,7 +363,7 @@ async function updateService(entry, image, swarm) {
 /** Every service at once, each pinned to the digest of its repository. */
 async function updateServices(inputs, report, workspaceDir) {
     if (inputs.host.startsWith('tcp://') && !inputs.tls)
-        (0,log/* warning */.$e)(`swarm-host ${inputs.host} without swarm-tls-*: the connection is neither encrypted nor authenticated, and whoever reaches that port controls the manager`);
+        (0,log/* warning */.$)(`swarm-host ${inputs.host} without swarm-tls-*: the connection is neither encrypted nor authenticated, and whoever reaches that port controls the manager`);
     const tlsDir = inputs.tls ? writeTlsFiles(workspaceDir, inputs.tls) : undefined;
     const swarm = {
         inputs,
@@ -616,7 +616,7 @@ async function updateHosts(watchtower, tags, redact) {
     const images = imagesToUpdate(watchtower, tags);
     const unmatched = imagesWithRegistryPort(images);
     if (unmatched.length > 0) {
-        (0,log/* warning */.$e)(`containrrr/watchtower 1.7.1 cuts image names at the first ":", so it never matches ${unmatched.join(', ')}; the maintained fork (nickfedor/watchtower) does`);
+        (0,log/* warning */.$)(`containrrr/watchtower 1.7.1 cuts image names at the first ":", so it never matches ${unmatched.join(', ')}; the maintained fork (nickfedor/watchtower) does`);
     }
     core/* info */.pq(`Asking ${watchtower.urls.length} Watchtower host(s) to update ${images.join(', ')}`);
     const hosts = await Promise.all(watchtower.urls.map((url) => updateHost(url, images, watchtower, redact)));
@@ -658,7 +658,7 @@ async function deploy(inputs, report, workspaceDir, redact) {
         runs.push(updateHosts(inputs.watchtower, report.tags, redact));
     }
     else if (inputs.watchtower) {
-        (0,log/* warning */.$e)('watchtower-token is empty (pull requests from forks get no secrets): the Watchtower hosts are skipped');
+        (0,log/* warning */.$)('watchtower-token is empty (pull requests from forks get no secrets): the Watchtower hosts are skipped');
         reasons.push('Watchtower hosts skipped: watchtower-token is empty');
     }
     if (inputs.swarm)

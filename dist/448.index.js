@@ -16,11 +16,13 @@ export const modules = {
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_string_decoder__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6193);
 /* harmony import */ var node_string_decoder__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_string_decoder__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _output_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7807);
+/* harmony import */ var _output_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7807);
+/* harmony import */ var _redaction_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1066);
 // The one place that runs the docker CLI. Arguments are always an array (no shell). docker's
 // output streams to the log; only a bounded tail of it is kept (for a failure report), so memory
 // stays flat however much a build prints. Running commands can be stopped when the step is
 // cancelled, which is why this spawns docker itself (@actions/exec gives no handle on the child).
+
 
 
 
@@ -107,8 +109,8 @@ async function docker(args, options = {}) {
     const command = args.slice(0, args[0] === 'buildx' ? 2 : 1).join(' ');
     if (stoppedBy)
         throw new DockerError(command, 130, '', 'not-started', `not started: ${stoppedBy}`);
-    const tail = new _output_js__WEBPACK_IMPORTED_MODULE_3__/* .LineTail */ .Zw(undefined, undefined, options.onLine);
-    const after = echo === 'after' ? new _output_js__WEBPACK_IMPORTED_MODULE_3__/* .LineTail */ .Zw(AFTER_LINES, AFTER_LINE_CHARS) : undefined;
+    const tail = new _output_js__WEBPACK_IMPORTED_MODULE_4__/* .LineTail */ .Zw(undefined, undefined, options.onLine, _redaction_js__WEBPACK_IMPORTED_MODULE_3__/* .redactForStep */ .x0);
+    const after = echo === 'after' ? new _output_js__WEBPACK_IMPORTED_MODULE_4__/* .LineTail */ .Zw(AFTER_LINES, AFTER_LINE_CHARS) : undefined;
     const captured = [];
     let capturedBytes = 0;
     let timedOut = false;
@@ -270,10 +272,15 @@ const LINE_CHARS = 600;
 /** Terminal colour and cursor codes: noise in a summary or an email. */
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
-/** A line cut to `max` characters, saying how many were left out. */
-function cutLine(line, max = LINE_CHARS, dropped = 0) {
+/**
+ * A line cut to `max` characters, saying how many were left out; `redact` sees what is kept,
+ * told whether it was cut (a secret cut in half would no longer be recognised whole).
+ */
+function cutLine(line, max = LINE_CHARS, dropped = 0, redact = (text) => text) {
     const extra = Math.max(0, line.length - max) + dropped;
-    return extra > 0 ? `${line.slice(0, max)} … [${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .groupDigits */ .K9)(extra)} more characters cut]` : line;
+    return extra > 0
+        ? `${redact(line.slice(0, max), true)} … [${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .groupDigits */ .K9)(extra)} more characters cut]`
+        : redact(line, false);
 }
 /**
  * Splits a stream of text into lines, holding at most `maxChars` of a line not yet ended, and
@@ -283,13 +290,17 @@ class LineTail {
     maxLines;
     maxChars;
     onLine;
+    redact;
     lines = [];
     partial = '';
     partialDropped = 0;
-    constructor(maxLines = TAIL_LINES, maxChars = LINE_CHARS, onLine) {
+    constructor(maxLines = TAIL_LINES, maxChars = LINE_CHARS, onLine, 
+    /** The step's redaction: each line passes it before it is cut, and what the cut kept after. */
+    redact = (text) => text) {
         this.maxLines = maxLines;
         this.maxChars = maxChars;
         this.onLine = onLine;
+        this.redact = redact;
     }
     push(text) {
         let start = 0;
@@ -315,7 +326,10 @@ class LineTail {
         this.partialDropped += Math.max(0, piece.length - Math.max(0, room));
     }
     finishLine() {
-        const line = cutLine(this.partial.replace(ANSI, '').replace(/\r$/, ''), this.maxChars, this.partialDropped);
+        // What came in beyond the room was dropped already: the end of what is held may be the start
+        // of a secret.
+        const held = this.redact(this.partial.replace(ANSI, '').replace(/\r$/, ''), this.partialDropped > 0);
+        const line = cutLine(held, this.maxChars, this.partialDropped, this.redact);
         this.partial = '';
         this.partialDropped = 0;
         this.onLine?.(line);
@@ -522,26 +536,24 @@ function shortSha(sha) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   $e: () => (/* binding */ warning),
-/* harmony export */   Mx: () => (/* binding */ setRedaction),
-/* harmony export */   fJ: () => (/* binding */ fail)
+/* harmony export */   $: () => (/* binding */ warning),
+/* harmony export */   f: () => (/* binding */ fail)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6288);
+/* harmony import */ var _redaction_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1066);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8992);
 // What the step shows on the run's page besides the log lines: warnings, and the error that
-// fails the step. Each passes the step's redaction, as the summary, the outputs and the email do:
-// main sets it as soon as it knows the secrets. ESLint keeps `core.warning`/`core.setFailed`
-// out of every other file.
+// fails the step. Each passes the step's redaction, as the summary, the outputs and the email do.
+// ESLint keeps `core.warning`/`core.setFailed` out of every other file.
 
-let redact = (text) => text;
-function setRedaction(redaction) {
-    redact = redaction;
-}
+
+
 function warning(text) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(redact(text));
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e((0,_redaction_js__WEBPACK_IMPORTED_MODULE_1__/* .redactForStep */ .x0)(text));
 }
-/** Fails the step with `text` as its error: main.ts alone calls it, once. */
+/** Fails the step with `text` as its error, redacted, then cut to a size: main.ts alone calls it. */
 function fail(text) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(redact(text));
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .cutText */ .IN)((0,_redaction_js__WEBPACK_IMPORTED_MODULE_1__/* .redactForStep */ .x0)(text), _text_js__WEBPACK_IMPORTED_MODULE_2__/* .MESSAGE_LIMIT */ .Gy));
 }
 
 
@@ -958,7 +970,7 @@ async function withPushRetries(what, push) {
                 throw new StageError('push', `${error.message}${after}`, error.logTail);
             }
             const waitMs = PUSH_WAITS_MS[tries - 1];
-            (0,log/* warning */.$e)(`${what}: the registry failed transiently (${(0,output/* lastLines */.w$)(error.logTail, 1)}); try ${tries + 1} of ${PUSH_TRIES} in ${waitMs / 1000} s`);
+            (0,log/* warning */.$)(`${what}: the registry failed transiently (${(0,output/* lastLines */.w$)(error.logTail, 1)}); try ${tries + 1} of ${PUSH_TRIES} in ${waitMs / 1000} s`);
             await (0,promises_.setTimeout)(waitMs);
         }
     }
@@ -1035,7 +1047,7 @@ async function buildWithBuildx(inputs, report, files, labels, builderName) {
     };
     if (!build.push) {
         if (build.platforms.length > 1)
-            (0,log/* warning */.$e)(`${build.platforms.length} platforms were built without push: the result is only in the build cache (no image to load into docker, no image id)`);
+            (0,log/* warning */.$)(`${build.platforms.length} platforms were built without push: the result is only in the build cache (no image to load into docker, no image id)`);
         return;
     }
     if (!metadata.digest)
@@ -1083,7 +1095,7 @@ async function readPushedIndex(build, report) {
     }
     catch (error) {
         const detail = error instanceof cli/* DockerError */.Bi ? `${error.message}: ${error.logTail}` : String(error);
-        (0,log/* warning */.$e)(`pushed ${report.push.digest}, but could not read the index back for the image id: ${detail}`);
+        (0,log/* warning */.$)(`pushed ${report.push.digest}, but could not read the index back for the image id: ${detail}`);
     }
 }
 /** One docker process reads every manifest of the index (the fast way). */
@@ -2498,7 +2510,6 @@ var src_workspace = __webpack_require__(4740);
 
 
 
-
 /** How long a cancelled step waits for its stages to stop before it reports and exits. */
 const CANCEL_GRACE_MS = 4000;
 const filesystem = {
@@ -2539,7 +2550,7 @@ function failures(inputs, report) {
         if (fail)
             reasons.push(reason);
         else
-            (0,log/* warning */.$e)(reason);
+            (0,log/* warning */.$)(reason);
     };
     if (report.cancelled) {
         // What docker said when it was stopped is in the summary; the reason is the cancellation.
@@ -2561,10 +2572,10 @@ function failures(inputs, report) {
     }
     // Neither sent nor failed for sure: resending could mail everyone twice.
     if (report.mail?.status === 'unknown')
-        (0,log/* warning */.$e)(`email unconfirmed: ${report.mail.message}`);
+        (0,log/* warning */.$)(`email unconfirmed: ${report.mail.message}`);
     const unconfirmed = targets.filter((target) => target.status === 'unconfirmed');
     if (unconfirmed.length > 0) {
-        (0,log/* warning */.$e)(`deploy unconfirmed on ${unconfirmed.map((target) => `${(0,src_report/* targetLabel */.Op)(target)} (${target.message})`).join(', ')}`);
+        (0,log/* warning */.$)(`deploy unconfirmed on ${unconfirmed.map((target) => `${(0,src_report/* targetLabel */.Op)(target)} (${target.message})`).join(', ')}`);
     }
     return reasons;
 }
@@ -2595,7 +2606,7 @@ async function run() {
     }
     catch (error) {
         // A bug, not a user error: still end the step with a message instead of a crash.
-        (0,log/* fail */.fJ)(`build-push-notify: unexpected error: ${error.message}`);
+        (0,log/* fail */.f)(`build-push-notify: unexpected error: ${error.message}`);
     }
 }
 async function runStages() {
@@ -2603,7 +2614,7 @@ async function runStages() {
     let masked = mask(SECRET_INPUTS.map((name) => core/* getInput */.V4(name)));
     // The summary, outputs, email and annotations are not masked by the runner: they are redacted.
     let redact = (0,redaction/* redactor */.$p)(masked);
-    (0,log/* setRedaction */.Mx)(redact);
+    (0,redaction/* setStepRedaction */.YI)(redact);
     const builder = chooseBuilder(process.env, {
         exists: external_node_fs_.existsSync,
         read: readable,
@@ -2621,14 +2632,14 @@ async function runStages() {
         if (!(error instanceof InputError))
             throw error;
         await writeSummary(redact(renderInputErrorSummary(error.problems)));
-        (0,log/* fail */.fJ)((0,src_text/* cutText */.IN)(error.message, src_text/* MESSAGE_LIMIT */.Gy));
+        (0,log/* fail */.f)(error.message);
         return;
     }
     // The values behind the build secrets, now that they are parsed: each line of a `secrets`
     // value, the variables `secret-envs` names, the files `secret-files` names.
     masked = mask((0,redaction/* buildSecretValues */.XF)(inputs.build.secrets, process.env, secretFileText), masked);
     redact = (0,redaction/* redactor */.$p)(masked);
-    (0,log/* setRedaction */.Mx)(redact);
+    (0,redaction/* setStepRedaction */.YI)(redact);
     const report = (0,src_report/* newReport */.bQ)(inputs.build.tags, inputs.build.push, (0,github/* loadGitHubFacts */.nl)());
     const workspace = (0,src_workspace/* createWorkspace */.sK)(process.env, inputs.login?.registry);
     // Saved first, so that the post step removes the workspace if this step is killed.
@@ -2642,6 +2653,8 @@ async function runStages() {
         if (report.cancelled)
             recordInterruptedStage(report, report.cancelled.stage);
         report.durationMs = Date.now() - report.startedAt.getTime();
+        // On every way here (a cancel, a bug), before anything is made of the report.
+        (0,redaction/* redactReport */.a5)(report, redact);
         try {
             for (const [name, value] of Object.entries(stepOutputs(report)))
                 core/* setOutput */.uH(name, redact(value));
@@ -2653,7 +2666,7 @@ async function runStages() {
         }
         const reasons = failures(inputs, report);
         if (reasons.length > 0)
-            (0,log/* fail */.fJ)((0,src_text/* cutText */.IN)(reasons.join('\n'), src_text/* MESSAGE_LIMIT */.Gy));
+            (0,log/* fail */.f)(reasons.join('\n'));
     };
     let stage = 'build';
     const onSignal = (signal) => {
@@ -2902,11 +2915,12 @@ const PLACEHOLDERS = [
 const PATTERN = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
 /** mmichailidis/sendgrid-mail-action's placeholders, and the values they stand for here. */
 const DOLLAR_PLACEHOLDERS = {
-    $EVENT$: 'event',
-    $ISSUE$: 'issue',
-    $ACTION$: 'action',
+    EVENT: 'event',
+    ISSUE: 'issue',
+    ACTION: 'action',
 };
-const DOLLAR_PATTERN = /\$(?:EVENT|ISSUE|ACTION)\$/g;
+/** Both kinds at once, so that a value put in (a commit message saying `$ISSUE$`) stays as it is. */
+const ANY_PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}|\$(EVENT|ISSUE|ACTION)\$/g;
 /** Names used in `template` that are not placeholders. */
 function unknownPlaceholders(template) {
     const known = new Set(PLACEHOLDERS);
@@ -2914,9 +2928,10 @@ function unknownPlaceholders(template) {
 }
 /** Replaces every placeholder; `escape` is applied to each value (e.g. HTML escaping). */
 function fillPlaceholders(template, values, escape = (value) => value) {
-    return template
-        .replace(PATTERN, (whole, name) => name in values ? escape(values[name]) : whole)
-        .replace(DOLLAR_PATTERN, (token) => escape(values[DOLLAR_PLACEHOLDERS[token]]));
+    return template.replace(ANY_PLACEHOLDER, (whole, name, dollar) => {
+        const key = dollar ? DOLLAR_PLACEHOLDERS[dollar] : name;
+        return key && key in values ? escape(values[key]) : whole;
+    });
 }
 
 
@@ -3009,8 +3024,10 @@ function recipientsOf(requests) {
 /* harmony export */   $p: () => (/* binding */ redactor),
 /* harmony export */   Vh: () => (/* binding */ secretTexts),
 /* harmony export */   XF: () => (/* binding */ buildSecretValues),
+/* harmony export */   YI: () => (/* binding */ setStepRedaction),
 /* harmony export */   a5: () => (/* binding */ redactReport),
-/* harmony export */   eT: () => (/* binding */ redactStrings)
+/* harmony export */   eT: () => (/* binding */ redactStrings),
+/* harmony export */   x0: () => (/* binding */ redactForStep)
 /* harmony export */ });
 /* harmony import */ var _notify_html_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4956);
 
@@ -3039,14 +3056,33 @@ function buildSecretValues(secrets, variables, readText) {
 }
 /**
  * Replaces every secret text with `***`, as written and as HTML writes it (`&` → `&amp;` …): the
- * summary and the email put texts in HTML, so an escaped secret must not slip past.
+ * summary and the email put texts in HTML, so an escaped secret must not slip past. For a text cut
+ * short, the start of a secret the cut left at its end (3 characters or more) goes too.
  */
 function redactor(secrets) {
     const values = [...new Set(secrets.flatMap((secret) => [secret, (0,_notify_html_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeHtml */ .ZD)(secret)]))]
         .filter((secret) => secret.length >= 3)
         .sort((a, b) => b.length - a.length);
-    return (text) => values.reduce((result, secret) => result.split(secret).join('***'), text);
+    return (text, cutAtEnd = false) => {
+        const whole = values.reduce((result, secret) => result.split(secret).join('***'), text);
+        if (!cutAtEnd)
+            return whole;
+        for (const secret of values)
+            for (let length = secret.length - 1; length >= 3; length--)
+                if (whole.endsWith(secret.slice(0, length)))
+                    return `${whole.slice(0, -length)}***`;
+        return whole;
+    };
 }
+let stepRedaction = (text) => text;
+/**
+ * The step's redaction, for the code that writes text without main at hand (annotations, the
+ * tail of docker's output): main sets it as soon as it knows the secrets.
+ */
+function setStepRedaction(redact) {
+    stepRedaction = redact;
+}
+const redactForStep = (text, cutAtEnd) => stepRedaction(text, cutAtEnd);
 /**
  * Redacts every string in `value`, in place, through arrays and plain objects (a Date or a
  * number is left as it is): a field added to the report later is covered without a change here.

@@ -192,7 +192,7 @@ async function notify(mail, report, redact) {
         if (mail.token)
             core/* info */.pq(`Email skipped: ${skipped}`);
         else
-            (0,log/* warning */.$e)(`Email skipped: ${skipped}`);
+            (0,log/* warning */.$)(`Email skipped: ${skipped}`);
         return { status: 'skipped', recipients: [], messageIds: [], requests: 0, message: skipped };
     }
     const message = composeMessage(mail, report, redact);

@@ -1,20 +1,15 @@
 // What the step shows on the run's page besides the log lines: warnings, and the error that
-// fails the step. Each passes the step's redaction, as the summary, the outputs and the email do:
-// main sets it as soon as it knows the secrets. ESLint keeps `core.warning`/`core.setFailed`
-// out of every other file.
+// fails the step. Each passes the step's redaction, as the summary, the outputs and the email do.
+// ESLint keeps `core.warning`/`core.setFailed` out of every other file.
 import * as core from '@actions/core';
-
-let redact: (text: string) => string = (text) => text;
-
-export function setRedaction(redaction: (text: string) => string): void {
-  redact = redaction;
-}
+import { redactForStep } from './redaction.js';
+import { cutText, MESSAGE_LIMIT } from './text.js';
 
 export function warning(text: string): void {
-  core.warning(redact(text));
+  core.warning(redactForStep(text));
 }
 
-/** Fails the step with `text` as its error: main.ts alone calls it, once. */
+/** Fails the step with `text` as its error, redacted, then cut to a size: main.ts alone calls it. */
 export function fail(text: string): void {
-  core.setFailed(redact(text));
+  core.setFailed(cutText(redactForStep(text), MESSAGE_LIMIT));
 }

@@ -15,10 +15,15 @@ import {
 } from './inputs/index.js';
 import { stepOutputs } from './outputs.js';
 import { isFailedTarget, type Report, type Stage, newReport, targetLabel } from './report.js';
-import { fail, setRedaction, warning } from './log.js';
-import { buildSecretValues, redactor, redactReport, secretTexts } from './redaction.js';
+import { fail, warning } from './log.js';
+import {
+  buildSecretValues,
+  redactor,
+  redactReport,
+  secretTexts,
+  setStepRedaction,
+} from './redaction.js';
 import { renderInputErrorSummary, renderSummary } from './summary.js';
-import { cutText, MESSAGE_LIMIT } from './text.js';
 import { createWorkspace, removeWorkspace, WORKSPACE_STATE } from './workspace.js';
 
 /** How long a cancelled step waits for its stages to stop before it reports and exits. */
@@ -132,7 +137,7 @@ async function runStages(): Promise<void> {
   let masked = mask(SECRET_INPUTS.map((name) => core.getInput(name)));
   // The summary, outputs, email and annotations are not masked by the runner: they are redacted.
   let redact = redactor(masked);
-  setRedaction(redact);
+  setStepRedaction(redact);
 
   const builder = chooseBuilder(process.env, {
     exists: fs.existsSync,
@@ -149,7 +154,7 @@ async function runStages(): Promise<void> {
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     await writeSummary(redact(renderInputErrorSummary(error.problems)));
-    fail(cutText(error.message, MESSAGE_LIMIT));
+    fail(error.message);
     return;
   }
 
@@ -157,7 +162,7 @@ async function runStages(): Promise<void> {
   // value, the variables `secret-envs` names, the files `secret-files` names.
   masked = mask(buildSecretValues(inputs.build.secrets, process.env, secretFileText), masked);
   redact = redactor(masked);
-  setRedaction(redact);
+  setStepRedaction(redact);
 
   const report = newReport(inputs.build.tags, inputs.build.push, loadGitHubFacts());
   const workspace = createWorkspace(process.env, inputs.login?.registry);
@@ -172,6 +177,8 @@ async function runStages(): Promise<void> {
   const endStep = async (): Promise<void> => {
     if (report.cancelled) recordInterruptedStage(report, report.cancelled.stage);
     report.durationMs = Date.now() - report.startedAt.getTime();
+    // On every way here (a cancel, a bug), before anything is made of the report.
+    redactReport(report, redact);
     try {
       for (const [name, value] of Object.entries(stepOutputs(report)))
         core.setOutput(name, redact(value));
@@ -181,7 +188,7 @@ async function runStages(): Promise<void> {
       removeWorkspace(workspace.dir);
     }
     const reasons = failures(inputs, report);
-    if (reasons.length > 0) fail(cutText(reasons.join('\n'), MESSAGE_LIMIT));
+    if (reasons.length > 0) fail(reasons.join('\n'));
   };
   let stage: Stage = 'build';
   const onSignal = (signal: NodeJS.Signals): void => {

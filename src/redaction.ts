@@ -38,16 +38,39 @@ export function buildSecretValues(
   });
 }
 
+/** Replaces secrets in `text`; `cutAtEnd` says the text was cut short, maybe inside one. */
+export type Redactor = (text: string, cutAtEnd?: boolean) => string;
+
 /**
  * Replaces every secret text with `***`, as written and as HTML writes it (`&` → `&amp;` …): the
- * summary and the email put texts in HTML, so an escaped secret must not slip past.
+ * summary and the email put texts in HTML, so an escaped secret must not slip past. For a text cut
+ * short, the start of a secret the cut left at its end (3 characters or more) goes too.
  */
-export function redactor(secrets: string[]): (text: string) => string {
+export function redactor(secrets: string[]): Redactor {
   const values = [...new Set(secrets.flatMap((secret) => [secret, escapeHtml(secret)]))]
     .filter((secret) => secret.length >= 3)
     .sort((a, b) => b.length - a.length);
-  return (text) => values.reduce((result, secret) => result.split(secret).join('***'), text);
+  return (text, cutAtEnd = false) => {
+    const whole = values.reduce((result, secret) => result.split(secret).join('***'), text);
+    if (!cutAtEnd) return whole;
+    for (const secret of values)
+      for (let length = secret.length - 1; length >= 3; length--)
+        if (whole.endsWith(secret.slice(0, length))) return `${whole.slice(0, -length)}***`;
+    return whole;
+  };
 }
+
+let stepRedaction: Redactor = (text) => text;
+
+/**
+ * The step's redaction, for the code that writes text without main at hand (annotations, the
+ * tail of docker's output): main sets it as soon as it knows the secrets.
+ */
+export function setStepRedaction(redact: Redactor): void {
+  stepRedaction = redact;
+}
+
+export const redactForStep: Redactor = (text, cutAtEnd) => stepRedaction(text, cutAtEnd);
 
 /**
  * Redacts every string in `value`, in place, through arrays and plain objects (a Date or a

@@ -70,7 +70,8 @@ describe('email through SendGrid', () => {
     expect(text!.type).toBe('text/plain');
     expect(text!.value).toContain(served);
     expect(html!.type).toBe('text/html');
-    expect(html!.value).toContain(served);
+    // Long values carry <wbr> break points, which copying leaves out.
+    expect(html!.value!.replace(/<wbr>/g, '')).toContain(served);
     expect(html!.value).toContain('https://github.com/acme/api/actions/runs/4242');
 
     expect(run.outputs['mail-status']).toBe('sent');

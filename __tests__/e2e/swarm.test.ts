@@ -520,22 +520,40 @@ exec "${realDocker}" "$@"
 
   it("ssh://: docker goes through the runner's ssh (here refused by a closed port), and says so", async () => {
     const port = await freePort();
-    const run = await runAction({
-      inputs: {
-        context: good,
-        tags: `${registry.host}/${uniqueName('swarm-ssh')}:1`,
-        'swarm-services': 'api',
-        'swarm-host': `ssh://deploy@127.0.0.1:${port}`,
-      },
-    });
-    expect(run.exitCode).toBe(1);
-    const [result] = results(run.outputs);
-    expect(result!.status).toBe('failed');
-    expect(result!.message).toContain(
-      `command [ssh -o ConnectTimeout=30 -T -l deploy -p ${port} -- 127.0.0.1 docker system dial-stdio] has exited with exit status 255`,
+    // An ssh on PATH that notes how docker called it, then is the runner's own.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpn-ssh-'));
+    const calls = path.join(dir, 'calls');
+    const realSsh = execFileSync('sh', ['-c', 'command -v ssh'], { encoding: 'utf8' }).trim();
+    fs.writeFileSync(
+      path.join(dir, 'ssh'),
+      `#!/bin/sh\necho "$*" >> ${calls}\nexec ${realSsh} "$@"\n`,
+      { mode: 0o755 },
     );
-    expect(result!.message).toContain(
-      `ssh: connect to host 127.0.0.1 port ${port}: Connection refused`,
-    );
+    try {
+      const run = await runAction({
+        inputs: {
+          context: good,
+          tags: `${registry.host}/${uniqueName('swarm-ssh')}:1`,
+          'swarm-services': 'api',
+          'swarm-host': `ssh://deploy@127.0.0.1:${port}`,
+        },
+        env: { PATH: `${dir}:${process.env.PATH}` },
+      });
+      expect(run.exitCode).toBe(1);
+      const [result] = results(run.outputs);
+      expect(result!.status).toBe('failed');
+      expect(fs.readFileSync(calls, 'utf8')).toContain(
+        `-o ConnectTimeout=30 -T -l deploy -p ${port} -- 127.0.0.1 docker system dial-stdio`,
+      );
+      // docker's own words: usually ssh's exit and its stderr; under load docker's CLI can lose
+      // that race and report the pipe ssh closed instead.
+      expect(result!.message).toMatch(
+        new RegExp(
+          `ssh: connect to host 127\\.0\\.0\\.1 port ${port}: Connection refused|error during connect: .*broken pipe`,
+        ),
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -116,7 +116,11 @@ const ALL_CASES: Case[] = [
   [{ mail: 'not-an-email' }, 'mail', /is not an email address/],
   [{ mail: 'a@example.com, A@example.com' }, 'mail', /listed twice/],
   [{ mail: '' }, 'mail', /at least one recipient is required/],
-  [{ from: '' }, 'from', /verified sender address is required/],
+  [
+    { from: '' },
+    'from',
+    /sender verified in your SendGrid account is required .*sendgridmailaction@github\.com/,
+  ],
   [{ from: 'Build Bot <bot@>' }, 'from', /is not an email address/],
   [{ cc: 'cc@@example.com' }, 'cc', /is not an email address/],
   [{ bcc: 'bcc@example' }, 'bcc', /is not an email address/],

@@ -42,14 +42,30 @@ afterAll(async () => {
   await Promise.all((hosts ?? []).map((host) => host.stop()));
 });
 
+/** Every string in a value, JSON in a string decoded too: the texts as a reader gets them. */
+function strings(value: unknown): string[] {
+  if (typeof value === 'string') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      return [value];
+    }
+    return typeof parsed === 'object' && parsed !== null ? [value, ...strings(parsed)] : [value];
+  }
+  if (Array.isArray(value)) return value.flatMap(strings);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(strings);
+  return [];
+}
+
 /** Every text the run sent out besides its log: what to search for a secret. */
 function outgoingTexts(run: ActionRun, mailsBefore: number): Record<string, string> {
   const mails = sendgrid.received.slice(mailsBefore).map((mail) => mail.body);
   expect(mails.length).toBeGreaterThan(0);
   return {
-    email: JSON.stringify(mails),
+    email: strings(mails).join('\n'),
     summary: run.summary,
-    outputs: JSON.stringify(run.outputs),
+    outputs: strings(run.outputs).join('\n'),
     annotations: [...annotations(run, 'error'), ...annotations(run, 'warning')].join('\n'),
   };
 }
@@ -94,9 +110,13 @@ const commit = {
 
 describe('secrets in text the step does not control', () => {
   it('in the commit message and the failed build’s output: in no email, summary, output or annotation', async () => {
-    const printAll = SECRETS.map((secret) => `echo '${secret.replace(/'/g, `'"'"'`)}'`).join(
-      ' && ',
-    );
+    // Each secret on a line of its own, and across the 600th character of a longer line, where
+    // the failure report cuts docker's lines.
+    const quoted = (text: string) => `'${text.replace(/'/g, `'"'"'`)}'`;
+    const printAll = SECRETS.flatMap((secret) => [
+      `echo ${quoted(secret)}`,
+      `echo ${quoted(`${'x'.repeat(585)}${secret}${'y'.repeat(100)}`)}`,
+    ]).join(' && ');
     const context = makeContext(`${BUSYBOX_BASE}RUN ${printAll} && exit 3\n`);
     const before = sendgrid.received.length;
     const run = await runAction({
@@ -109,7 +129,12 @@ describe('secrets in text the step does not control', () => {
     // The build's output did reach them, redacted: the test planted what it meant to.
     expect(texts.annotations).toMatch(/build failed/);
     expect(texts.email).toContain('***');
+    expect(texts.summary).toContain('more characters cut]');
     expect(leaks(texts)).toEqual([]);
+    // Nor the start of one, left by the cut.
+    for (const secret of SECRETS)
+      for (const [where, text] of Object.entries(texts))
+        expect(text, where).not.toContain(`${secret.slice(0, 8)}`);
   });
 
   it('in the commit message and a host’s answer: in no email, summary, output or annotation', async () => {
@@ -138,5 +163,36 @@ describe('secrets in text the step does not control', () => {
     expect(leaks(texts)).toEqual([]);
     // Nor any part of a secret cut at the quote's end.
     for (const secret of SECRETS) expect(texts.outputs).not.toContain(secret.slice(0, 8));
+  });
+
+  it('in the commit message: in no dynamic template data', async () => {
+    const context = makeContext(`${BUSYBOX_BASE}RUN echo template > /template\n`);
+    const before = sendgrid.received.length;
+    // A template supplies subject and body: only the facts go to SendGrid.
+    const shared = Object.fromEntries(
+      Object.entries(inputs(context, uniqueName('leak-tpl'))).filter(
+        ([name]) => !['subject', 'html', 'text'].includes(name),
+      ),
+    );
+    const run = await runAction({
+      inputs: {
+        ...shared,
+        'template-id': `d-${'0'.repeat(32)}`,
+        'template-data': JSON.stringify({ note: `rotated ${PLANTED.sendgridToken}` }),
+      },
+      event: commit,
+    });
+    fs.rmSync(context, { recursive: true, force: true });
+    expect(run.exitCode, run.stdout).toBe(0);
+    const mail = sendgrid.received.at(-1)!.body as {
+      template_id: string;
+      personalizations: { dynamic_template_data: Record<string, string> }[];
+    };
+    expect(mail.template_id).toBe(`d-${'0'.repeat(32)}`);
+    expect(mail.personalizations[0]!.dynamic_template_data).toMatchObject({
+      commit_message: `fix: rotate ${SECRETS.map(() => '***').join(' and ')}`,
+      note: 'rotated ***',
+    });
+    expect(leaks(outgoingTexts(run, before))).toEqual([]);
   });
 });

@@ -121,6 +121,13 @@ describe('placeholders', () => {
     ).toBe('The following action notify<1> produced an event issues on #42 (issues)');
     expect(fillPlaceholders('<p>$ACTION$</p>', values, escapeHtml)).toBe('<p>notify&lt;1&gt;</p>');
     expect(fillPlaceholders('$EVENT $ISSUE$$', values)).toBe('$EVENT 42$');
+    // A value that says $ISSUE$ (a commit message) is not filled again.
+    const said = placeholderValues(
+      report({ github: { ...github, issue: '42', commitMessage: 'document $ISSUE$' } }),
+    );
+    expect(fillPlaceholders('{{ commit-message }} in $ISSUE$', said)).toBe(
+      'document $ISSUE$ in 42',
+    );
   });
 });
 

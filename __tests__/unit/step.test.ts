@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStepConfig, loginKey, stepConfigJson } from '../../src/docker/config.js';
 import { cutLine, LineTail, lastLines } from '../../src/docker/output.js';
+import { redactor } from '../../src/redaction.js';
 import { newReport } from '../../src/report.js';
 import { fitSummary, renderSummary } from '../../src/summary.js';
 import { cutText, groupDigits, SUMMARY_LIMIT } from '../../src/text.js';
@@ -133,6 +134,25 @@ describe("the tail of docker's output", () => {
     tail.end();
     expect(tail.text()).toBe(cutLine('y'.repeat(10_000_000)));
     expect(tail.text().length).toBeLessThan(700);
+  });
+
+  it('redacts each line before it is cut, and the start of a secret the cut leaves', () => {
+    const secret = 'Planted-Registry-Password-3b9e';
+    const redact = redactor([secret]);
+    for (const before of [560, 590, 595, 640, 660]) {
+      const lines: string[] = [];
+      const tail = new LineTail(5, 600, (line) => lines.push(line), redact);
+      tail.push(`${'x'.repeat(before)}${secret}${'y'.repeat(5000)}\nok ${secret}\n`);
+      tail.end();
+      for (const kept of [tail.text(), ...lines])
+        for (let length = 3; length <= secret.length; length++)
+          expect(kept, `${before}, ${length}`).not.toContain(secret.slice(0, length) + ' …');
+      expect(tail.text()).not.toContain(secret.slice(0, 6));
+      expect(tail.text()).toContain('ok ***');
+    }
+    // A text not cut keeps what merely looks like the start of one.
+    expect(redact('ends with Pla')).toBe('ends with Pla');
+    expect(redact('ends with Pla', true)).toBe('ends with ***');
   });
 
   it('drops colour codes and blank lines, which take room and say nothing', () => {

@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import { LineTail } from './output.js';
+import { redactForStep } from '../redaction.js';
 
 /** Stdout kept for a command whose output is data (a manifest, JSON): far above any real one. */
 const CAPTURE_LIMIT = 8 * 1024 * 1024;
@@ -109,7 +110,7 @@ export async function docker(args: string[], options: DockerOptions = {}): Promi
   const command = args.slice(0, args[0] === 'buildx' ? 2 : 1).join(' ');
   if (stoppedBy)
     throw new DockerError(command, 130, '', 'not-started', `not started: ${stoppedBy}`);
-  const tail = new LineTail(undefined, undefined, options.onLine);
+  const tail = new LineTail(undefined, undefined, options.onLine, redactForStep);
   const after = echo === 'after' ? new LineTail(AFTER_LINES, AFTER_LINE_CHARS) : undefined;
   const captured: Buffer[] = [];
   let capturedBytes = 0;

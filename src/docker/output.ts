@@ -13,10 +13,20 @@ export const LINE_CHARS = 600;
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 
-/** A line cut to `max` characters, saying how many were left out. */
-export function cutLine(line: string, max = LINE_CHARS, dropped = 0): string {
+/**
+ * A line cut to `max` characters, saying how many were left out; `redact` sees what is kept,
+ * told whether it was cut (a secret cut in half would no longer be recognised whole).
+ */
+export function cutLine(
+  line: string,
+  max = LINE_CHARS,
+  dropped = 0,
+  redact: (text: string, cutAtEnd: boolean) => string = (text) => text,
+): string {
   const extra = Math.max(0, line.length - max) + dropped;
-  return extra > 0 ? `${line.slice(0, max)} … [${groupDigits(extra)} more characters cut]` : line;
+  return extra > 0
+    ? `${redact(line.slice(0, max), true)} … [${groupDigits(extra)} more characters cut]`
+    : redact(line, false);
 }
 
 /**
@@ -32,6 +42,8 @@ export class LineTail {
     private readonly maxLines = TAIL_LINES,
     private readonly maxChars = LINE_CHARS,
     private readonly onLine?: (line: string) => void,
+    /** The step's redaction: each line passes it before it is cut, and what the cut kept after. */
+    private readonly redact: (text: string, cutAtEnd: boolean) => string = (text) => text,
   ) {}
 
   push(text: string): void {
@@ -61,11 +73,13 @@ export class LineTail {
   }
 
   private finishLine(): void {
-    const line = cutLine(
+    // What came in beyond the room was dropped already: the end of what is held may be the start
+    // of a secret.
+    const held = this.redact(
       this.partial.replace(ANSI, '').replace(/\r$/, ''),
-      this.maxChars,
-      this.partialDropped,
+      this.partialDropped > 0,
     );
+    const line = cutLine(held, this.maxChars, this.partialDropped, this.redact);
     this.partial = '';
     this.partialDropped = 0;
     this.onLine?.(line);

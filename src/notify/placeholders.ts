@@ -35,11 +35,13 @@ const PATTERN = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
 
 /** mmichailidis/sendgrid-mail-action's placeholders, and the values they stand for here. */
 const DOLLAR_PLACEHOLDERS: Record<string, PlaceholderName> = {
-  $EVENT$: 'event',
-  $ISSUE$: 'issue',
-  $ACTION$: 'action',
+  EVENT: 'event',
+  ISSUE: 'issue',
+  ACTION: 'action',
 };
-const DOLLAR_PATTERN = /\$(?:EVENT|ISSUE|ACTION)\$/g;
+
+/** Both kinds at once, so that a value put in (a commit message saying `$ISSUE$`) stays as it is. */
+const ANY_PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}|\$(EVENT|ISSUE|ACTION)\$/g;
 
 /** Names used in `template` that are not placeholders. */
 export function unknownPlaceholders(template: string): string[] {
@@ -53,9 +55,8 @@ export function fillPlaceholders(
   values: PlaceholderValues,
   escape: (value: string) => string = (value) => value,
 ): string {
-  return template
-    .replace(PATTERN, (whole, name: string) =>
-      name in values ? escape(values[name as PlaceholderName]) : whole,
-    )
-    .replace(DOLLAR_PATTERN, (token) => escape(values[DOLLAR_PLACEHOLDERS[token]!]));
+  return template.replace(ANY_PLACEHOLDER, (whole, name: string | undefined, dollar?: string) => {
+    const key = dollar ? DOLLAR_PLACEHOLDERS[dollar] : name;
+    return key && key in values ? escape(values[key as PlaceholderName]) : whole;
+  });
 }
