@@ -110,7 +110,9 @@ async function docker(args, options = {}) {
     if (stoppedBy)
         throw new DockerError(command, 130, '', 'not-started', `not started: ${stoppedBy}`);
     const tail = new _output_js__WEBPACK_IMPORTED_MODULE_4__/* .LineTail */ .Zw(undefined, undefined, options.onLine, _redaction_js__WEBPACK_IMPORTED_MODULE_3__/* .redactForStep */ .x0);
-    const after = echo === 'after' ? new _output_js__WEBPACK_IMPORTED_MODULE_4__/* .LineTail */ .Zw(AFTER_LINES, AFTER_LINE_CHARS) : undefined;
+    const after = echo === 'after'
+        ? new _output_js__WEBPACK_IMPORTED_MODULE_4__/* .LineTail */ .Zw(AFTER_LINES, AFTER_LINE_CHARS, undefined, _redaction_js__WEBPACK_IMPORTED_MODULE_3__/* .redactForStep */ .x0)
+        : undefined;
     const captured = [];
     let capturedBytes = 0;
     let timedOut = false;
@@ -284,7 +286,8 @@ function cutLine(line, max = LINE_CHARS, dropped = 0, redact = (text) => text) {
 }
 /**
  * Splits a stream of text into lines, holding at most `maxChars` of a line not yet ended, and
- * keeps the last `maxLines` of them. Each complete line also goes to `onLine` (cut the same way).
+ * keeps the last `maxLines` of them. Each complete line also goes to `onLine` (cut the same way,
+ * not redacted: it is read for digests, and logged, which the runner masks).
  */
 class LineTail {
     maxLines;
@@ -295,7 +298,10 @@ class LineTail {
     partial = '';
     partialDropped = 0;
     constructor(maxLines = TAIL_LINES, maxChars = LINE_CHARS, onLine, 
-    /** The step's redaction: each line passes it before it is cut, and what the cut kept after. */
+    /**
+     * The step's redaction, for `text()`: each kept line passes it before it is cut, and what the
+     * cut kept after (a secret cut in half would not be recognised).
+     */
     redact = (text) => text) {
         this.maxLines = maxLines;
         this.maxChars = maxChars;
@@ -316,8 +322,14 @@ class LineTail {
         if (this.partial || this.partialDropped)
             this.finishLine();
     }
+    /** The kept lines, redacted, each cut: only these few, when a report asks for them. */
     text() {
-        return this.lines.join('\n').trimEnd();
+        return this.lines
+            .map(({ text, dropped }) => 
+        // What was not held may have been the rest of a secret whose start ends the text.
+        cutLine(this.redact(text, dropped > 0), this.maxChars, dropped, this.redact))
+            .join('\n')
+            .trimEnd();
     }
     append(piece) {
         // Room is kept for a colour code cut in half; codes are removed once the line is whole.
@@ -326,16 +338,16 @@ class LineTail {
         this.partialDropped += Math.max(0, piece.length - Math.max(0, room));
     }
     finishLine() {
-        // What came in beyond the room was dropped already: the end of what is held may be the start
-        // of a secret.
-        const held = this.redact(this.partial.replace(ANSI, '').replace(/\r$/, ''), this.partialDropped > 0);
-        const line = cutLine(held, this.maxChars, this.partialDropped, this.redact);
+        const held = {
+            text: this.partial.replace(ANSI, '').replace(/\r$/, ''),
+            dropped: this.partialDropped,
+        };
         this.partial = '';
         this.partialDropped = 0;
-        this.onLine?.(line);
-        if (!line.trim())
+        this.onLine?.(cutLine(held.text, this.maxChars, held.dropped));
+        if (!held.text.trim() && !held.dropped)
             return; // blank lines would only take the place of useful ones
-        this.lines.push(line);
+        this.lines.push(held);
         if (this.lines.length > this.maxLines)
             this.lines.shift();
     }
@@ -3067,11 +3079,13 @@ function redactor(secrets) {
         const whole = values.reduce((result, secret) => result.split(secret).join('***'), text);
         if (!cutAtEnd)
             return whole;
+        // The longest start of any secret that ends the text.
+        let longest = 0;
         for (const secret of values)
-            for (let length = secret.length - 1; length >= 3; length--)
-                if (whole.endsWith(secret.slice(0, length)))
-                    return `${whole.slice(0, -length)}***`;
-        return whole;
+            for (let length = Math.min(secret.length - 1, whole.length); length > longest; length--)
+                if (length >= 3 && whole.endsWith(secret.slice(0, length)))
+                    longest = length;
+        return longest > 0 ? `${whole.slice(0, -longest)}***` : whole;
     };
 }
 let stepRedaction = (text) => text;

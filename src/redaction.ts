@@ -53,10 +53,12 @@ export function redactor(secrets: string[]): Redactor {
   return (text, cutAtEnd = false) => {
     const whole = values.reduce((result, secret) => result.split(secret).join('***'), text);
     if (!cutAtEnd) return whole;
+    // The longest start of any secret that ends the text.
+    let longest = 0;
     for (const secret of values)
-      for (let length = secret.length - 1; length >= 3; length--)
-        if (whole.endsWith(secret.slice(0, length))) return `${whole.slice(0, -length)}***`;
-    return whole;
+      for (let length = Math.min(secret.length - 1, whole.length); length > longest; length--)
+        if (length >= 3 && whole.endsWith(secret.slice(0, length))) longest = length;
+    return longest > 0 ? `${whole.slice(0, -longest)}***` : whole;
   };
 }
 

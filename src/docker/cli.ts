@@ -111,7 +111,10 @@ export async function docker(args: string[], options: DockerOptions = {}): Promi
   if (stoppedBy)
     throw new DockerError(command, 130, '', 'not-started', `not started: ${stoppedBy}`);
   const tail = new LineTail(undefined, undefined, options.onLine, redactForStep);
-  const after = echo === 'after' ? new LineTail(AFTER_LINES, AFTER_LINE_CHARS) : undefined;
+  const after =
+    echo === 'after'
+      ? new LineTail(AFTER_LINES, AFTER_LINE_CHARS, undefined, redactForStep)
+      : undefined;
   const captured: Buffer[] = [];
   let capturedBytes = 0;
   let timedOut = false;

@@ -29,12 +29,19 @@ export function cutLine(
     : redact(line, false);
 }
 
+/** A line as it came (colour codes gone), and how many characters of it were not held. */
+interface HeldLine {
+  text: string;
+  dropped: number;
+}
+
 /**
  * Splits a stream of text into lines, holding at most `maxChars` of a line not yet ended, and
- * keeps the last `maxLines` of them. Each complete line also goes to `onLine` (cut the same way).
+ * keeps the last `maxLines` of them. Each complete line also goes to `onLine` (cut the same way,
+ * not redacted: it is read for digests, and logged, which the runner masks).
  */
 export class LineTail {
-  private lines: string[] = [];
+  private lines: HeldLine[] = [];
   private partial = '';
   private partialDropped = 0;
 
@@ -42,7 +49,10 @@ export class LineTail {
     private readonly maxLines = TAIL_LINES,
     private readonly maxChars = LINE_CHARS,
     private readonly onLine?: (line: string) => void,
-    /** The step's redaction: each line passes it before it is cut, and what the cut kept after. */
+    /**
+     * The step's redaction, for `text()`: each kept line passes it before it is cut, and what the
+     * cut kept after (a secret cut in half would not be recognised).
+     */
     private readonly redact: (text: string, cutAtEnd: boolean) => string = (text) => text,
   ) {}
 
@@ -61,8 +71,15 @@ export class LineTail {
     if (this.partial || this.partialDropped) this.finishLine();
   }
 
+  /** The kept lines, redacted, each cut: only these few, when a report asks for them. */
   text(): string {
-    return this.lines.join('\n').trimEnd();
+    return this.lines
+      .map(({ text, dropped }) =>
+        // What was not held may have been the rest of a secret whose start ends the text.
+        cutLine(this.redact(text, dropped > 0), this.maxChars, dropped, this.redact),
+      )
+      .join('\n')
+      .trimEnd();
   }
 
   private append(piece: string): void {
@@ -73,18 +90,15 @@ export class LineTail {
   }
 
   private finishLine(): void {
-    // What came in beyond the room was dropped already: the end of what is held may be the start
-    // of a secret.
-    const held = this.redact(
-      this.partial.replace(ANSI, '').replace(/\r$/, ''),
-      this.partialDropped > 0,
-    );
-    const line = cutLine(held, this.maxChars, this.partialDropped, this.redact);
+    const held = {
+      text: this.partial.replace(ANSI, '').replace(/\r$/, ''),
+      dropped: this.partialDropped,
+    };
     this.partial = '';
     this.partialDropped = 0;
-    this.onLine?.(line);
-    if (!line.trim()) return; // blank lines would only take the place of useful ones
-    this.lines.push(line);
+    this.onLine?.(cutLine(held.text, this.maxChars, held.dropped));
+    if (!held.text.trim() && !held.dropped) return; // blank lines would only take the place of useful ones
+    this.lines.push(held);
     if (this.lines.length > this.maxLines) this.lines.shift();
   }
 }
