@@ -539,9 +539,12 @@ function retryAfterMs(value, fallbackMs = 5000) {
     return value !== null && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : fallbackMs;
 }
 
+// EXTERNAL MODULE: ./src/redaction.ts
+var redaction = __webpack_require__(1066);
 ;// CONCATENATED MODULE: ./src/deploy/watchtower-update.ts
 // Asks every Watchtower host to update, all at once, and collects what each did. Never throws:
 // each host's failure is part of its result.
+
 
 
 
@@ -567,7 +570,7 @@ function networkMessage(error, timeoutSeconds) {
     }
     return `could not reach the host: ${code ?? message}`;
 }
-async function updateHost(baseUrl, images, watchtower, redact) {
+async function updateHost(baseUrl, images, watchtower) {
     const start = performance.now();
     // One deadline for the host, retries included: watchtower-timeout bounds the whole call.
     const deadline = start + watchtower.timeoutSeconds * 1000;
@@ -607,19 +610,19 @@ async function updateHost(baseUrl, images, watchtower, redact) {
         return result({
             httpStatus: response.status,
             // Redacted before its start is quoted: a secret cut in half would no longer be found.
-            ...interpretResponse(response.status, redact(response.body)),
+            ...interpretResponse(response.status, (0,redaction/* redactForStep */.x0)(response.body)),
         });
     }
 }
-/** Every host at once; the token is checked by the caller. `redact` is the step's redaction. */
-async function updateHosts(watchtower, tags, redact) {
+/** Every host at once; the token is checked by the caller. */
+async function updateHosts(watchtower, tags) {
     const images = imagesToUpdate(watchtower, tags);
     const unmatched = imagesWithRegistryPort(images);
     if (unmatched.length > 0) {
         (0,log/* warning */.$)(`containrrr/watchtower 1.7.1 cuts image names at the first ":", so it never matches ${unmatched.join(', ')}; the maintained fork (nickfedor/watchtower) does`);
     }
     core/* info */.pq(`Asking ${watchtower.urls.length} Watchtower host(s) to update ${images.join(', ')}`);
-    const hosts = await Promise.all(watchtower.urls.map((url) => updateHost(url, images, watchtower, redact)));
+    const hosts = await Promise.all(watchtower.urls.map((url) => updateHost(url, images, watchtower)));
     for (const host of hosts)
         core/* info */.pq(`${host.url}: ${host.status} ${host.message}`);
     return hosts;
@@ -642,8 +645,8 @@ function deployStatus(targets) {
         return 'partial';
     return targets.some((target) => target.status === 'unconfirmed') ? 'unconfirmed' : 'deployed';
 }
-/** Every target at once. `redact` is the step's redaction, for what hosts answer. */
-async function deploy(inputs, report, workspaceDir, redact) {
+/** Every target at once. */
+async function deploy(inputs, report, workspaceDir) {
     const skip = (reason) => {
         core/* info */.pq(`Deployment skipped: ${reason}`);
         return { status: 'skipped', targets: [], reason };
@@ -655,7 +658,7 @@ async function deploy(inputs, report, workspaceDir, redact) {
     const reasons = [];
     const runs = [];
     if (inputs.watchtower?.token) {
-        runs.push(updateHosts(inputs.watchtower, report.tags, redact));
+        runs.push(updateHosts(inputs.watchtower, report.tags));
     }
     else if (inputs.watchtower) {
         (0,log/* warning */.$)('watchtower-token is empty (pull requests from forks get no secrets): the Watchtower hosts are skipped');

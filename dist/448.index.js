@@ -16,8 +16,8 @@ export const modules = {
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_string_decoder__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6193);
 /* harmony import */ var node_string_decoder__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_string_decoder__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _output_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7807);
-/* harmony import */ var _redaction_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1066);
+/* harmony import */ var _output_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7807);
+/* harmony import */ var _redaction_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1066);
 // The one place that runs the docker CLI. Arguments are always an array (no shell). docker's
 // output streams to the log; only a bounded tail of it is kept (for a failure report), so memory
 // stays flat however much a build prints. Running commands can be stopped when the step is
@@ -109,9 +109,9 @@ async function docker(args, options = {}) {
     const command = args.slice(0, args[0] === 'buildx' ? 2 : 1).join(' ');
     if (stoppedBy)
         throw new DockerError(command, 130, '', 'not-started', `not started: ${stoppedBy}`);
-    const tail = new _output_js__WEBPACK_IMPORTED_MODULE_4__/* .LineTail */ .Zw(undefined, undefined, options.onLine, _redaction_js__WEBPACK_IMPORTED_MODULE_3__/* .redactForStep */ .x0);
+    const tail = new _output_js__WEBPACK_IMPORTED_MODULE_3__/* .LineTail */ .Zw(undefined, undefined, options.onLine, _redaction_js__WEBPACK_IMPORTED_MODULE_4__/* .redactForStep */ .x0);
     const after = echo === 'after'
-        ? new _output_js__WEBPACK_IMPORTED_MODULE_4__/* .LineTail */ .Zw(AFTER_LINES, AFTER_LINE_CHARS, undefined, _redaction_js__WEBPACK_IMPORTED_MODULE_3__/* .redactForStep */ .x0)
+        ? new _output_js__WEBPACK_IMPORTED_MODULE_3__/* .LineTail */ .Zw(AFTER_LINES, AFTER_LINE_CHARS, undefined, _redaction_js__WEBPACK_IMPORTED_MODULE_4__/* .redactForStep */ .x0)
         : undefined;
     const captured = [];
     let capturedBytes = 0;
@@ -274,15 +274,10 @@ const LINE_CHARS = 600;
 /** Terminal colour and cursor codes: noise in a summary or an email. */
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
-/**
- * A line cut to `max` characters, saying how many were left out; `redact` sees what is kept,
- * told whether it was cut (a secret cut in half would no longer be recognised whole).
- */
-function cutLine(line, max = LINE_CHARS, dropped = 0, redact = (text) => text) {
+/** A line cut to `max` characters, saying how many were left out. */
+function cutLine(line, max = LINE_CHARS, dropped = 0) {
     const extra = Math.max(0, line.length - max) + dropped;
-    return extra > 0
-        ? `${redact(line.slice(0, max), true)} … [${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .groupDigits */ .K9)(extra)} more characters cut]`
-        : redact(line, false);
+    return extra > 0 ? `${line.slice(0, max)} … [${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .groupDigits */ .K9)(extra)} more characters cut]` : line;
 }
 /**
  * Splits a stream of text into lines, holding at most `maxChars` of a line not yet ended, and
@@ -299,8 +294,8 @@ class LineTail {
     partialDropped = 0;
     constructor(maxLines = TAIL_LINES, maxChars = LINE_CHARS, onLine, 
     /**
-     * The step's redaction, for `text()`: each kept line passes it before it is cut, and what the
-     * cut kept after (a secret cut in half would not be recognised).
+     * The step's redaction, for `text()`: each kept line passes it before it is cut (a secret cut
+     * in half would not be recognised), told whether part of the line was never held.
      */
     redact = (text) => text) {
         this.maxLines = maxLines;
@@ -327,7 +322,7 @@ class LineTail {
         return this.lines
             .map(({ text, dropped }) => 
         // What was not held may have been the rest of a secret whose start ends the text.
-        cutLine(this.redact(text, dropped > 0), this.maxChars, dropped, this.redact))
+        cutLine(this.redact(text, dropped > 0), this.maxChars, dropped))
             .join('\n')
             .trimEnd();
     }
@@ -2703,16 +2698,15 @@ async function runStages() {
         if (inputs.deploy && !report.cancelled) {
             stage = 'deploy';
             const { deploy } = await __webpack_require__.e(/* import() */ 16).then(__webpack_require__.bind(__webpack_require__, 5016));
-            report.deploy = await deploy(inputs.deploy, report, workspace.dir, redact);
+            report.deploy = await deploy(inputs.deploy, report, workspace.dir);
         }
         (0,redaction/* redactReport */.a5)(report, redact);
         // The email reports the time until it is sent; the outputs, the whole step's.
         report.durationMs = Date.now() - report.startedAt.getTime();
         if (inputs.mail && !report.cancelled) {
             stage = 'email';
-            const { notify } = await __webpack_require__.e(/* import() */ 805).then(__webpack_require__.bind(__webpack_require__, 9805));
-            report.mail = await notify(inputs.mail, report, redact);
-            (0,redaction/* redactReport */.a5)(report, redact);
+            const { notify } = await __webpack_require__.e(/* import() */ 150).then(__webpack_require__.bind(__webpack_require__, 1150));
+            report.mail = await notify(inputs.mail, report);
         }
     }
     finally {
@@ -2722,167 +2716,6 @@ async function runStages() {
     // Reported and cleaned up: a connection still open (a proxy that never answered a request
     // given up on) must not keep the step running.
     process.exit();
-}
-
-
-/***/ }),
-
-/***/ 4956:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   FF: () => (/* binding */ defaultHtml),
-/* harmony export */   ZD: () => (/* binding */ escapeHtml)
-/* harmony export */ });
-/* unused harmony export breakableHtml */
-/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(665);
-// The default HTML email: a table layout with inline styles, the way mail clients render
-// reliably. Every value is escaped, so commit messages and errors show as text. It uses only what
-// Gmail, Outlook, Apple Mail and Yahoo render (caniemail's data, checked by a test): no
-// `white-space` or `overflow` (Outlook on Windows ignores them), and long values such as digests
-// wrap in every client, by `word-break` where it works and `<wbr>` where it does not (Yahoo).
-
-function escapeHtml(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/'/g, '&#39;');
-}
-/** Characters between break points in a long value: a digest wraps inside a phone's width. */
-const BREAK_EVERY = 16;
-/** Runs up to this long (a word, a short tag) are left whole. */
-const LONGEST_WHOLE = 24;
-/**
- * `text` escaped, with a `<wbr>` break point every 16 characters of a run without spaces longer
- * than 24 (a digest, a URL), for the clients without `word-break`; copying it copies no extra
- * character. Line breaks become `<br>`, and spaces that would collapse `&nbsp;`.
- */
-function breakableHtml(text) {
-    return text
-        .split(/\r?\n/)
-        .map((line) => line
-        .split(/( +)/)
-        .map((part, i) => {
-        // Runs of spaces (odd indexes) keep their width: all but the last are non-breaking.
-        if (i % 2 === 1)
-            return `${'&nbsp;'.repeat(part.length - 1)} `;
-        if (part.length <= LONGEST_WHOLE)
-            return escapeHtml(part);
-        const pieces = part.match(new RegExp(`.{1,${BREAK_EVERY}}`, 'gsu')) ?? [];
-        return pieces.map(escapeHtml).join('<wbr>');
-    })
-        .join('')
-        .replace(/^ /, '&nbsp;'))
-        .join('<br>');
-}
-/** A short label kept on one line without `white-space`, which Outlook on Windows ignores. */
-function oneLine(text) {
-    return escapeHtml(text).replace(/ /g, '&nbsp;');
-}
-const FONT = "font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Helvetica,Arial,sans-serif";
-const MONO = "font-family:SFMono-Regular,Consolas,'Liberation Mono',Menlo,monospace";
-function row(label, valueHtml) {
-    if (!valueHtml)
-        return '';
-    return `<tr><td style="padding:6px 12px 6px 0;color:#57606a;vertical-align:top;${FONT};font-size:14px">${oneLine(label)}</td><td style="padding:6px 0;color:#1f2328;${FONT};font-size:14px;word-break:break-word">${valueHtml}</td></tr>`;
-}
-function mono(text) {
-    return text
-        ? `<span style="${MONO};font-size:13px;word-break:break-all">${breakableHtml(text)}</span>`
-        : '';
-}
-function anchor(text, url) {
-    return url
-        ? `<a href="${escapeHtml(url)}" style="color:#0969da;text-decoration:none">${escapeHtml(text)}</a>`
-        : escapeHtml(text);
-}
-const TARGET_COLOUR = {
-    updated: '#1a7f37',
-    'no-change': '#57606a',
-    unconfirmed: '#9a6700',
-    'no-match': '#cf222e',
-    'rolled-back': '#cf222e',
-    paused: '#cf222e',
-    failed: '#cf222e',
-};
-/** What a target's third column says: a host's HTTP status, a service's replicas; and the time. */
-function targetFacts(target) {
-    const first = target.kind === 'watchtower'
-        ? String(target.httpStatus ?? '–')
-        : `${(0,_report_js__WEBPACK_IMPORTED_MODULE_0__/* .replicaCount */ .UQ)(target.replicas)} replicas`;
-    return `${first} · ${(0,_report_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(target.durationMs)}`;
-}
-function deployTable(report) {
-    const targets = report.deploy?.targets ?? [];
-    if (targets.length === 0)
-        return '';
-    const cells = targets
-        .map((target) => {
-        // A service's image before and the one pushed for it, under its message: digests are
-        // long, so they wrap.
-        const images = target.kind === 'swarm'
-            ? `<br><span style="${MONO};font-size:12px;color:#57606a;word-break:break-all">${breakableHtml(`before: ${target.previousImage || '?'}; pushed: ${target.image}`)}</span>`
-            : '';
-        return `<tr><td style="padding:4px 8px 4px 0;${MONO};font-size:13px;vertical-align:top;word-break:break-all">${breakableHtml((0,_report_js__WEBPACK_IMPORTED_MODULE_0__/* .targetLabel */ .Op)(target))}</td><td style="padding:4px 8px;color:${TARGET_COLOUR[target.status]};font-weight:600;${FONT};font-size:13px;vertical-align:top">${escapeHtml(target.status)}</td><td style="padding:4px 8px;${FONT};font-size:13px;color:#57606a;vertical-align:top">${oneLine(targetFacts(target))}</td><td style="padding:4px 0;${FONT};font-size:13px;vertical-align:top;word-break:break-word">${breakableHtml(target.message)}${images}</td></tr>`;
-    })
-        .join('');
-    return `<h3 style="margin:24px 0 8px;${FONT};font-size:15px;color:#1f2328">Deployment: ${escapeHtml(report.deploy?.status ?? '')}</h3><table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%">${cells}</table>`;
-}
-function failureBlock(values, logTail) {
-    if (!values.error)
-        return '';
-    const log = logTail
-        ? `<div style="margin-top:8px;padding:12px;background:#f6f8fa;border-radius:6px;${MONO};font-size:12px;color:#1f2328;word-break:break-all">${breakableHtml(logTail)}</div>`
-        : '';
-    return `<h3 style="margin:24px 0 8px;${FONT};font-size:15px;color:#cf222e">What failed${values['failed-stage'] ? `: ${escapeHtml(values['failed-stage'])}` : ''}</h3><div style="${FONT};font-size:14px;color:#1f2328;word-break:break-word">${breakableHtml(values.error)}</div>${log}`;
-}
-function defaultHtml(report, values) {
-    const stage = (0,_report_js__WEBPACK_IMPORTED_MODULE_0__/* .failedStage */ .g4)(report);
-    const banner = stage
-        ? { colour: '#cf222e', text: `${stage} failed` }
-        : {
-            colour: '#1a7f37',
-            text: `Image ${(0,_report_js__WEBPACK_IMPORTED_MODULE_0__/* .successVerb */ .FO)(report)}`,
-        };
-    const commit = [
-        anchor(values['short-sha'], values['commit-url']),
-        breakableHtml(values['commit-message']),
-    ]
-        .filter(Boolean)
-        .join(' ');
-    const labels = (0,_report_js__WEBPACK_IMPORTED_MODULE_0__/* .digestLabels */ .Of)(report);
-    const rows = [
-        row('Image', mono(values.image)),
-        row(labels.digest, mono(values.digest)),
-        row('Tags', report.tags.map(mono).join('<br>')),
-        row(labels.imageId, mono(values['short-imageid'])),
-        row('Repository', escapeHtml(values.repository)),
-        row('Commit', commit),
-        row('Ref', mono(values.ref)),
-        row('Actor', escapeHtml(values.actor)),
-        row('Duration', escapeHtml(values.duration)),
-    ].join('');
-    const button = values['run-url']
-        ? `<p style="margin:24px 0 0"><a href="${escapeHtml(values['run-url'])}" style="display:inline-block;padding:10px 16px;background:#1f2328;color:#ffffff;border-radius:6px;text-decoration:none;${FONT};font-size:14px;font-weight:600">View the workflow run</a></p>`
-        : '';
-    return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(banner.text)}</title></head>
-<body style="margin:0;padding:0;background:#f6f8fa">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f6f8fa;padding:24px 0"><tr><td align="center">
-<table role="presentation" width="600" cellpadding="0" cellspacing="0" style="max-width:600px;width:100%;background:#ffffff;border:1px solid #d0d7de;border-radius:8px">
-<tr><td style="background:${banner.colour};border-radius:8px 8px 0 0;padding:16px 24px;color:#ffffff;${FONT};font-size:18px;font-weight:600">${escapeHtml(banner.text)}</td></tr>
-<tr><td style="padding:20px 24px">
-<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%">${rows}</table>
-${deployTable(report)}
-${failureBlock(values, report.failure?.logTail ?? '')}
-${button}
-</td></tr>
-<tr><td style="padding:12px 24px;border-top:1px solid #d0d7de;color:#57606a;${FONT};font-size:12px">Sent by build-push-notify${values.workflow ? ` from the ${escapeHtml(values.workflow)} workflow` : ''}.</td></tr>
-</table></td></tr></table>
-</body></html>
-`;
 }
 
 
@@ -3041,7 +2874,7 @@ function recipientsOf(requests) {
 /* harmony export */   eT: () => (/* binding */ redactStrings),
 /* harmony export */   x0: () => (/* binding */ redactForStep)
 /* harmony export */ });
-/* harmony import */ var _notify_html_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4956);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8992);
 
 /** A PEM armor line (`-----BEGIN CERTIFICATE-----`): the same in every PEM text, so no secret. */
 const PEM_ARMOR = /^-----(BEGIN|END) [A-Z0-9 ]+-----$/;
@@ -3072,7 +2905,7 @@ function buildSecretValues(secrets, variables, readText) {
  * short, the start of a secret the cut left at its end (3 characters or more) goes too.
  */
 function redactor(secrets) {
-    const values = [...new Set(secrets.flatMap((secret) => [secret, (0,_notify_html_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeHtml */ .ZD)(secret)]))]
+    const values = [...new Set(secrets.flatMap((secret) => [secret, (0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeHtml */ .ZD)(secret)]))]
         .filter((secret) => secret.length >= 3)
         .sort((a, b) => b.length - a.length);
     return (text, cutAtEnd = false) => {
@@ -3082,8 +2915,8 @@ function redactor(secrets) {
         // The longest start of any secret that ends the text.
         let longest = 0;
         for (const secret of values)
-            for (let length = Math.min(secret.length - 1, whole.length); length > longest; length--)
-                if (length >= 3 && whole.endsWith(secret.slice(0, length)))
+            for (let length = secret.length - 1; length > Math.max(longest, 2); length--)
+                if (whole.endsWith(secret.slice(0, length)))
                     longest = length;
         return longest > 0 ? `${whole.slice(0, -longest)}***` : whole;
     };
@@ -3246,10 +3079,12 @@ function errorText(report) {
 /* harmony export */   Gy: () => (/* binding */ MESSAGE_LIMIT),
 /* harmony export */   IN: () => (/* binding */ cutText),
 /* harmony export */   Jt: () => (/* binding */ SUMMARY_LIMIT),
-/* harmony export */   K9: () => (/* binding */ groupDigits)
+/* harmony export */   K9: () => (/* binding */ groupDigits),
+/* harmony export */   ZD: () => (/* binding */ escapeHtml)
 /* harmony export */ });
-// Bounds on what the step writes for people, whatever docker or the inputs gave it: GitHub drops
-// a job summary over 1 MiB whole, and an error annotation or an email of megabytes helps nobody.
+// Bounds on what the step writes for people, whatever docker or the inputs gave it (GitHub drops
+// a job summary over 1 MiB whole, and an error annotation or an email of megabytes helps nobody),
+// and the escaping of text inside HTML.
 /** The `::error::` message, and the failure text in the summary and the email. */
 const MESSAGE_LIMIT = 16 * 1024;
 /** The job summary: under GitHub's 1 MiB, with room for the note that says it was cut. */
@@ -3273,6 +3108,15 @@ function cutText(text, maxBytes) {
     const lineEnd = kept.lastIndexOf('\n');
     const whole = lineEnd > 0 ? kept.slice(0, lineEnd) : kept.replace(/\uFFFD$/, '');
     return whole + marker;
+}
+/** Text made safe inside HTML: the email's, and the form in which a secret may appear there. */
+function escapeHtml(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
 }
 
 

@@ -213,7 +213,7 @@ async function runStages(): Promise<void> {
     if (inputs.deploy && !report.cancelled) {
       stage = 'deploy';
       const { deploy } = await import('./deploy/stage.js');
-      report.deploy = await deploy(inputs.deploy, report, workspace.dir, redact);
+      report.deploy = await deploy(inputs.deploy, report, workspace.dir);
     }
     redactReport(report, redact);
     // The email reports the time until it is sent; the outputs, the whole step's.
@@ -221,8 +221,7 @@ async function runStages(): Promise<void> {
     if (inputs.mail && !report.cancelled) {
       stage = 'email';
       const { notify } = await import('./notify/stage.js');
-      report.mail = await notify(inputs.mail, report, redact);
-      redactReport(report, redact);
+      report.mail = await notify(inputs.mail, report);
     }
   } finally {
     // Whatever happened, what did succeed is reported.

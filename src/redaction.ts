@@ -2,7 +2,7 @@
 // the summary, the outputs, the annotations and the email pass through the redaction made here,
 // whatever carried a secret into them (a commit message, docker's output, a host's answer).
 import type { BuildSecret } from './inputs/secrets.js';
-import { escapeHtml } from './notify/html.js';
+import { escapeHtml } from './text.js';
 import type { Report } from './report.js';
 
 /** A PEM armor line (`-----BEGIN CERTIFICATE-----`): the same in every PEM text, so no secret. */
@@ -56,8 +56,8 @@ export function redactor(secrets: string[]): Redactor {
     // The longest start of any secret that ends the text.
     let longest = 0;
     for (const secret of values)
-      for (let length = Math.min(secret.length - 1, whole.length); length > longest; length--)
-        if (length >= 3 && whole.endsWith(secret.slice(0, length))) longest = length;
+      for (let length = secret.length - 1; length > Math.max(longest, 2); length--)
+        if (whole.endsWith(secret.slice(0, length))) longest = length;
     return longest > 0 ? `${whole.slice(0, -longest)}***` : whole;
   };
 }

@@ -1,5 +1,6 @@
-// Bounds on what the step writes for people, whatever docker or the inputs gave it: GitHub drops
-// a job summary over 1 MiB whole, and an error annotation or an email of megabytes helps nobody.
+// Bounds on what the step writes for people, whatever docker or the inputs gave it (GitHub drops
+// a job summary over 1 MiB whole, and an error annotation or an email of megabytes helps nobody),
+// and the escaping of text inside HTML.
 
 /** The `::error::` message, and the failure text in the summary and the email. */
 export const MESSAGE_LIMIT = 16 * 1024;
@@ -25,4 +26,14 @@ export function cutText(text: string, maxBytes: number): string {
   const lineEnd = kept.lastIndexOf('\n');
   const whole = lineEnd > 0 ? kept.slice(0, lineEnd) : kept.replace(/\uFFFD$/, '');
   return whole + marker;
+}
+
+/** Text made safe inside HTML: the email's, and the form in which a secret may appear there. */
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }

@@ -4,7 +4,7 @@ import type { GitHubFacts } from '../../src/github.js';
 import type { MailInputs } from '../../src/inputs/index.js';
 import { maskEmail, parseAddress, parseAddressList } from '../../src/notify/address.js';
 import { placeholderValues } from '../../src/notify/facts.js';
-import { escapeHtml } from '../../src/notify/html.js';
+import { escapeHtml } from '../../src/text.js';
 import { composeMessage, sanitizeSubject } from '../../src/notify/message.js';
 import {
   fillPlaceholders,

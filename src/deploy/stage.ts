@@ -21,12 +21,11 @@ export function deployStatus(targets: TargetResult[]): DeployStatus {
   return targets.some((target) => target.status === 'unconfirmed') ? 'unconfirmed' : 'deployed';
 }
 
-/** Every target at once. `redact` is the step's redaction, for what hosts answer. */
+/** Every target at once. */
 export async function deploy(
   inputs: DeployInputs,
   report: Report,
   workspaceDir: string,
-  redact: (text: string) => string,
 ): Promise<DeployResult> {
   const skip = (reason: string): DeployResult => {
     core.info(`Deployment skipped: ${reason}`);
@@ -37,7 +36,7 @@ export async function deploy(
   const reasons: string[] = [];
   const runs: Promise<TargetResult[]>[] = [];
   if (inputs.watchtower?.token) {
-    runs.push(updateHosts(inputs.watchtower, report.tags, redact));
+    runs.push(updateHosts(inputs.watchtower, report.tags));
   } else if (inputs.watchtower) {
     warning(
       'watchtower-token is empty (pull requests from forks get no secrets): the Watchtower hosts are skipped',

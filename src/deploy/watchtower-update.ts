@@ -13,6 +13,7 @@ import {
   updateUrl,
 } from './watchtower.js';
 import { warning } from '../log.js';
+import { redactForStep } from '../redaction.js';
 
 const MAX_ATTEMPTS = 3;
 
@@ -41,7 +42,6 @@ async function updateHost(
   baseUrl: string,
   images: string[],
   watchtower: WatchtowerInputs,
-  redact: (text: string) => string,
 ): Promise<HostResult> {
   const start = performance.now();
   // One deadline for the host, retries included: watchtower-timeout bounds the whole call.
@@ -85,16 +85,15 @@ async function updateHost(
     return result({
       httpStatus: response.status,
       // Redacted before its start is quoted: a secret cut in half would no longer be found.
-      ...interpretResponse(response.status, redact(response.body)),
+      ...interpretResponse(response.status, redactForStep(response.body)),
     });
   }
 }
 
-/** Every host at once; the token is checked by the caller. `redact` is the step's redaction. */
+/** Every host at once; the token is checked by the caller. */
 export async function updateHosts(
   watchtower: WatchtowerInputs,
   tags: string[],
-  redact: (text: string) => string,
 ): Promise<HostResult[]> {
   const images = imagesToUpdate(watchtower, tags);
   const unmatched = imagesWithRegistryPort(images);
@@ -105,7 +104,7 @@ export async function updateHosts(
   }
   core.info(`Asking ${watchtower.urls.length} Watchtower host(s) to update ${images.join(', ')}`);
   const hosts = await Promise.all(
-    watchtower.urls.map((url) => updateHost(url, images, watchtower, redact)),
+    watchtower.urls.map((url) => updateHost(url, images, watchtower)),
   );
   for (const host of hosts) core.info(`${host.url}: ${host.status} ${host.message}`);
   return hosts;

@@ -13,20 +13,10 @@ export const LINE_CHARS = 600;
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 
-/**
- * A line cut to `max` characters, saying how many were left out; `redact` sees what is kept,
- * told whether it was cut (a secret cut in half would no longer be recognised whole).
- */
-export function cutLine(
-  line: string,
-  max = LINE_CHARS,
-  dropped = 0,
-  redact: (text: string, cutAtEnd: boolean) => string = (text) => text,
-): string {
+/** A line cut to `max` characters, saying how many were left out. */
+export function cutLine(line: string, max = LINE_CHARS, dropped = 0): string {
   const extra = Math.max(0, line.length - max) + dropped;
-  return extra > 0
-    ? `${redact(line.slice(0, max), true)} … [${groupDigits(extra)} more characters cut]`
-    : redact(line, false);
+  return extra > 0 ? `${line.slice(0, max)} … [${groupDigits(extra)} more characters cut]` : line;
 }
 
 /** A line as it came (colour codes gone), and how many characters of it were not held. */
@@ -50,8 +40,8 @@ export class LineTail {
     private readonly maxChars = LINE_CHARS,
     private readonly onLine?: (line: string) => void,
     /**
-     * The step's redaction, for `text()`: each kept line passes it before it is cut, and what the
-     * cut kept after (a secret cut in half would not be recognised).
+     * The step's redaction, for `text()`: each kept line passes it before it is cut (a secret cut
+     * in half would not be recognised), told whether part of the line was never held.
      */
     private readonly redact: (text: string, cutAtEnd: boolean) => string = (text) => text,
   ) {}
@@ -76,7 +66,7 @@ export class LineTail {
     return this.lines
       .map(({ text, dropped }) =>
         // What was not held may have been the rest of a secret whose start ends the text.
-        cutLine(this.redact(text, dropped > 0), this.maxChars, dropped, this.redact),
+        cutLine(this.redact(text, dropped > 0), this.maxChars, dropped),
       )
       .join('\n')
       .trimEnd();

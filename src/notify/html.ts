@@ -15,15 +15,7 @@ import {
   targetLabel,
 } from '../report.js';
 import type { PlaceholderValues } from './placeholders.js';
-
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+import { escapeHtml } from '../text.js';
 
 /** Characters between break points in a long value: a digest wraps inside a phone's width. */
 const BREAK_EVERY = 16;

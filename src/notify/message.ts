@@ -4,7 +4,8 @@ import type { MailInputs } from '../inputs/index.js';
 import { type Report, digestLabels, failedStage, successVerb } from '../report.js';
 import { placeholderValues, deployLines } from './facts.js';
 import { fillPlaceholders, type PlaceholderValues } from './placeholders.js';
-import { defaultHtml, escapeHtml } from './html.js';
+import { defaultHtml } from './html.js';
+import { escapeHtml } from '../text.js';
 
 export interface Message {
   subject: string;

@@ -8,7 +8,7 @@ import { placeholderValues, templateFacts } from './facts.js';
 import { composeMessage } from './message.js';
 import { buildMailRequests, recipientsOf } from './requests.js';
 import { warning } from '../log.js';
-import { redactStrings } from '../redaction.js';
+import { redactForStep, redactStrings } from '../redaction.js';
 
 /** Why this run sends no email, or undefined when it does. */
 export function skipReason(mail: MailInputs, report: Report): string | undefined {
@@ -23,28 +23,24 @@ export function skipReason(mail: MailInputs, report: Report): string | undefined
 }
 
 /**
- * Sends the email for this run. Every text in it (subject, text, HTML, template data) passes
- * `redact`, the step's redaction, however a secret got there.
+ * Sends the email for this run. Every text in it (subject, text, HTML, template data) passes the
+ * step's redaction, however a secret got there.
  */
-export async function notify(
-  mail: MailInputs,
-  report: Report,
-  redact: (text: string) => string,
-): Promise<MailResult> {
+export async function notify(mail: MailInputs, report: Report): Promise<MailResult> {
   const skipped = skipReason(mail, report);
   if (skipped) {
     if (mail.token) core.info(`Email skipped: ${skipped}`);
     else warning(`Email skipped: ${skipped}`);
     return { status: 'skipped', recipients: [], messageIds: [], requests: 0, message: skipped };
   }
-  const message = composeMessage(mail, report, redact);
+  const message = composeMessage(mail, report, redactForStep);
   const templateData = redactStrings(
     {
       ...templateFacts(placeholderValues(report)),
       subject: message.subject,
       ...structuredClone(mail.templateData),
     },
-    redact,
+    redactForStep,
   );
   const requests = buildMailRequests(mail, message, templateData);
   const recipients = recipientsOf(requests);
