@@ -96,6 +96,7 @@ function buildFloor(): string {
       'licenses.txt',
       '--target',
       'es2022',
+      '--no-cache',
       '--quiet',
     ],
     { cwd: ROOT, stdio: 'ignore' },
