@@ -44,16 +44,17 @@ function inspectArgs(service) {
 }
 /**
  * Pins every replica to the pushed digest; the step's registry login goes to the nodes, which
- * pull with it. Waits for Swarm's verdict (converged, rolled back or paused).
+ * pull with it. Waits for Swarm's verdict (converged, rolled back or paused), unless `wait` is
+ * false: a service with no task to replace has no verdict to wait for.
  */
-function updateArgs(serviceId, image) {
+function updateArgs(serviceId, image, wait = true) {
     return [
         'service',
         'update',
         '--image',
         image,
         '--with-registry-auth',
-        '--detach=false',
+        `--detach=${!wait}`,
         serviceId,
     ];
 }
@@ -152,10 +153,20 @@ function newTaskError(tasks, image) {
     return failedTask ? `; a new task failed: ${failedTask.error}` : '';
 }
 /** Every replica wanted must run the digest; `already` when no update was made. */
-function replicaCheck({ desired, onImage }, already) {
+function replicaCheck(now, already) {
+    const { desired, onImage } = now.replicas;
+    const setTo = already ? 'already set to' : 'updated to';
+    // Nothing runs the digest, so nothing was deployed: the spec only says what a task would run.
+    if (desired === 0)
+        return {
+            status: 'no-match',
+            message: `${setTo} the pushed digest, but no task runs it: ${now.service.mode === 'global'
+                ? 'no node is eligible for this global service (placement constraints, node availability)'
+                : 'the service is scaled to 0 replicas'}`,
+        };
     const count = desired === undefined ? `${onImage}` : `${onImage}/${desired}`;
     if (desired !== undefined && onImage < desired)
-        return failed(`${already ? 'already set to' : 'updated to'} the pushed digest, but only ${onImage} of ${desired} replicas run it`);
+        return failed(`${setTo} the pushed digest, but only ${onImage} of ${desired} replicas run it`);
     return already
         ? { status: 'no-change', message: `already runs the pushed digest (${count} replicas)` }
         : { status: 'updated', message: `${count} replicas run the pushed digest` };
@@ -168,7 +179,7 @@ function unchangedVerdict(now, image) {
             status: 'paused',
             message: `already set to the pushed digest, whose rollout Swarm paused earlier (${update.message}); not retried, which would take down the replicas still running: roll back (docker service update --rollback ${now.service.name}) or push a fix${newTaskError(now.tasks, image)}`,
         };
-    return replicaCheck(now.replicas, true);
+    return replicaCheck(now, true);
 }
 /** Swarm's failure actions: a new task failed and Swarm rolled back, or paused. */
 const FAILURE_ACTIONS = {
@@ -214,7 +225,7 @@ function rolloutVerdict({ before, image, commandError, timedOutAfter, now, }) {
     }
     if (!isSameImage(now.service.image, image))
         return failed(`the service runs ${now.service.image}, not the pushed digest${commandError ? `: ${commandError}` : ''}`);
-    return replicaCheck(now.replicas, false);
+    return replicaCheck(now, false);
 }
 
 // EXTERNAL MODULE: ./src/log.ts
@@ -320,12 +331,23 @@ async function updateService(entry, image, swarm) {
             });
         }
     }
+    // A global service that no node is eligible for has no task: docker would wait for one until
+    // swarm-timeout. Its spec is still updated, for a node that becomes eligible later.
+    let wait = true;
+    if (before.mode === 'global') {
+        try {
+            wait = withTasks(before, await run(tasksArgs(before.id))).replicas.desired !== 0;
+        }
+        catch (error) {
+            return result({ status: 'failed', message: dockerMessage(error) });
+        }
+    }
     core/* info */.pq(`${name}: updating to ${image}`);
     let commandError;
     let timedOutAfter;
     let previousLine = '';
     try {
-        await run(updateArgs(before.id, image), {
+        await run(updateArgs(before.id, image, wait), {
             capture: false,
             // docker repeats its progress line every few hundred milliseconds: each change is logged,
             // behind the service's name (which also keeps docker's text from reading as a command).

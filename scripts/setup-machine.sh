@@ -48,4 +48,44 @@ if [ ! -x "$caddy" ]; then
   rm -rf .tmp/caddy-deb
 fi
 
+# buildx, BuildKit, act and Node 24, pinned and built once into a cache (scripts/tools.sh).
+bash scripts/tools.sh
+
+# The "standalone" builder: the pinned buildkitd on a socket of its own, with buildx's remote
+# driver on it. It behaves as docker/setup-buildx-action's container builder does (images stay
+# out of dockerd's store, a push attaches a provenance attestation); its RUN steps use the host's
+# network, as that builder's `network=host` does, so they reach the registries on 127.0.0.1.
+# A builder of that name made elsewhere (CI's docker/setup-buildx-action) is kept as it is.
+buildkitd=.tmp/tools/bin/buildkitd
+buildctl=.tmp/tools/bin/buildctl
+state=/var/lib/build-push-notify/buildkit
+sock=unix:///run/build-push-notify/buildkitd.sock
+existing=$(docker buildx inspect standalone 2>/dev/null | awk '/^Endpoint:/{print $2; exit}' || true)
+if [ -n "$existing" ] && [ "$existing" != "$sock" ]; then
+  echo "setup: keeping the buildx builder standalone ($existing)"
+elif [ -x "$buildkitd" ] && [ "$(id -u)" -eq 0 ]; then
+  want=$("$buildkitd" --version | awk '{print $3}')
+  running=$("$buildctl" --addr "$sock" --timeout 5 debug info 2>/dev/null | awk '/^BuildKit:/{print $3}' || true)
+  if [ "$running" != "$want" ]; then
+    if [ -n "$running" ]; then
+      echo "setup: stopping buildkitd $running"
+      pkill -f "buildkitd --config $state/" || true
+      sleep 1
+    fi
+    echo "setup: starting buildkitd $want"
+    mkdir -p "$state" /run/build-push-notify
+    printf '%s\n' "root = \"$state\"" '[grpc]' "  address = [\"$sock\"]" \
+      '[worker.oci]' '  enabled = true' '  binary = "runc"' \
+      '[worker.containerd]' '  enabled = false # never dockerd'"'"'s containerd' >"$state/buildkitd.toml"
+    setsid "$buildkitd" --config "$state/buildkitd.toml" >>"$state/buildkitd.log" 2>&1 </dev/null &
+    for _ in $(seq 1 60); do
+      "$buildctl" --addr "$sock" --timeout 5 debug workers >/dev/null 2>&1 && break
+      sleep 0.5
+    done
+    "$buildctl" --addr "$sock" --timeout 5 debug workers >/dev/null 2>&1 ||
+      { echo "setup: buildkitd did not start; see $state/buildkitd.log" >&2; tail -20 "$state/buildkitd.log" >&2; exit 1; }
+  fi
+  [ -n "$existing" ] || docker buildx create --name standalone --driver remote "$sock" >/dev/null
+fi
+
 echo "setup: dockerd $(docker version --format '{{.Server.Version}}'), $(docker-registry --version 2>/dev/null | head -1)"

@@ -6,12 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# dockerd, the registry and the other Debian packages; buildx, BuildKit, act and Node 24 built
+# once into a cache (scripts/tools.sh); the standalone builder started.
 bash scripts/setup-machine.sh
-# This workplace's BuildKit builders (buildx plugin, standalone BuildKit): the only place the
-# project names ../shared. Elsewhere the e2e suites of a missing builder are skipped with a reason.
-if [ -x ../shared/buildkit/setup.sh ]; then
-  ../shared/buildkit/setup.sh
-fi
 npm ci --no-audit --no-fund
 
 echo "== lint, format, type-check"

@@ -149,7 +149,7 @@ describe('build and push', () => {
       // dockerd's classic image store cannot hold several platforms (its containerd store can):
       // buildx says so, and the step fails.
       expect(errorAnnotations(run)[0]).toMatch(
-        /^build failed: [\s\S]*not supported for docker driver/,
+        /^build failed: [\s\S]*Multi-platform build is not supported for the docker driver/,
       );
       return;
     }

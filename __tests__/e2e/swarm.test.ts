@@ -270,6 +270,35 @@ describe('deployment to Docker Swarm services', () => {
     );
   });
 
+  it(STEP_CASES.swarmNoTask.outcome, async () => {
+    const repo = uniqueName('swarm-global');
+    const tag = `${registry.host}/${repo}:live`;
+    const name = uniqueName('global');
+    swarm.createService(name, await pushFirstVersion(tag), {
+      replicas: 'global',
+      flags: ['--constraint', 'node.labels.bpn-never==true'],
+      wait: false,
+    });
+    const run = await runAction({
+      inputs: { context: good, tags: tag, 'build-args': 'VERSION=2', 'swarm-services': name },
+    });
+    expect(run.exitCode, run.stdout).toBe(1);
+    expect(run.outputs.image).toBe(
+      `${registry.host}/${repo}@${await registry.manifestDigest(repo, 'live')}`,
+    );
+    expect(run.outputs['deploy-status']).toBe('failed');
+    expect(results(run.outputs).map((r) => [r.status, r.message, r.replicas])).toEqual([
+      [
+        'no-match',
+        'updated to the pushed digest, but no task runs it: no node is eligible for this global service (placement constraints, node availability)',
+        { desired: 0, running: 0, onImage: 0 },
+      ],
+    ]);
+    expect(serviceField(name, '{{.Spec.TaskTemplate.ContainerSpec.Image}}')).toBe(
+      run.outputs.image,
+    );
+  });
+
   it(STEP_CASES.swarmUnreachable.outcome, async () => {
     const repo = uniqueName('swarm-nohost');
     const socket = `/run/bpn-missing-${process.pid}.sock`;

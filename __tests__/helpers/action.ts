@@ -10,6 +10,17 @@ import { BUILDER } from './builders.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BUNDLE = path.join(ROOT, 'dist', 'index.js');
+/** The Node the runner starts the action with (`runs.using: node24`), from scripts/tools.sh. */
+export const NODE24 = path.join(ROOT, '.tmp', 'tools', 'bin', 'node');
+
+/** Node 24's path; a clear failure when the set-up has not installed it. */
+export function node24(): string {
+  if (!fs.existsSync(NODE24))
+    throw new Error(
+      `${NODE24} is missing: run bash scripts/tools.sh (it installs Node 24 from npm)`,
+    );
+  return NODE24;
+}
 
 export const GITHUB_CONTEXT = {
   GITHUB_REPOSITORY: 'acme/api',
@@ -212,7 +223,7 @@ interface NodeRun {
 
 /** Runs the bundle once (the main or the post step) and waits for it. */
 async function runNode(options: RunOptions, env: Record<string, string>): Promise<NodeRun> {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BUNDLE], {
+  const child = spawn(node24(), [...(options.nodeArgs ?? []), BUNDLE], {
     cwd: options.cwd ?? ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -85,12 +85,12 @@ export const REMOTE_BUILDKIT = process.env.BPN_TEST_BUILDER_DRIVER === 'remote';
  */
 export function tempDockerConfig(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpn-docker-config-'));
-  const instances = path.join(
-    process.env.DOCKER_CONFIG || path.join(os.homedir(), '.docker'),
-    'buildx',
-    'instances',
-  );
+  const user = process.env.DOCKER_CONFIG || path.join(os.homedir(), '.docker');
+  const instances = path.join(user, 'buildx', 'instances');
   if (fs.existsSync(instances))
     fs.cpSync(instances, path.join(dir, 'buildx', 'instances'), { recursive: true });
+  // The buildx plugin, where scripts/tools.sh puts it (docker looks in DOCKER_CONFIG/cli-plugins).
+  const plugins = path.join(user, 'cli-plugins');
+  if (fs.existsSync(plugins)) fs.symlinkSync(plugins, path.join(dir, 'cli-plugins'));
   return dir;
 }

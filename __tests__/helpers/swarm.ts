@@ -13,7 +13,16 @@ export interface LocalSwarm {
   createService(
     name: string,
     image: string,
-    options?: { replicas?: number; flags?: string[]; command?: string[] },
+    /**
+     * `replicas: 'global'` makes a global service (one task per eligible node); `wait: false`
+     * returns before it converges (one with no eligible node never does).
+     */
+    options?: {
+      replicas?: number | 'global';
+      flags?: string[];
+      command?: string[];
+      wait?: boolean;
+    },
   ): void;
 }
 
@@ -26,17 +35,16 @@ export function localSwarm(): LocalSwarm {
     throw new Error(`the daemon is in a swarm (${state}) but not a manager`);
   const created: string[] = [];
   return {
-    createService(name, image, { replicas = 1, flags = [], command = [] } = {}) {
+    createService(name, image, { replicas = 1, flags = [], command = [], wait = true } = {}) {
       created.push(name);
       dockerCli([
         'service',
         'create',
         '--quiet',
-        '--detach=false',
+        `--detach=${!wait}`,
         '--name',
         name,
-        '--replicas',
-        String(replicas),
+        ...(replicas === 'global' ? ['--mode', 'global'] : ['--replicas', String(replicas)]),
         '--update-monitor',
         '1s',
         '--stop-grace-period',

@@ -79,10 +79,10 @@ export const FAULT_CASES: FaultCase[] = [
     arrange: 'no-dockerd',
     onBuildx: {
       outcome:
-        'step fails (`build failed: docker buildx build failed …Cannot connect to the Docker daemon`); failure email sent; deploy skipped',
+        'step fails (`build failed: docker buildx build failed …failed to connect to the docker API`); failure email sent; deploy skipped',
       expect: {
         message:
-          /^build failed: docker buildx build failed[\s\S]*Cannot connect to the Docker daemon/,
+          /^build failed: docker buildx build failed[\s\S]*failed to connect to the docker API at unix:\/\/.*; check if the path is correct and if the daemon is running/,
       },
     },
     onRemoteBuildKit: {

