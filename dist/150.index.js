@@ -184,9 +184,9 @@ function failureBlock(values, logTail) {
     return `<h3 style="margin:24px 0 8px;${FONT};font-size:15px;color:#cf222e">What failed${values['failed-stage'] ? `: ${(0,src_text/* escapeHtml */.ZD)(values['failed-stage'])}` : ''}</h3><div style="${FONT};font-size:14px;color:#1f2328;word-break:break-word">${breakableHtml(values.error)}</div>${log}`;
 }
 function defaultHtml(report, values) {
-    const stage = (0,src_report/* failedStage */.g4)(report);
-    const banner = stage
-        ? { colour: '#cf222e', text: `${stage} failed` }
+    const failure = (0,src_report/* failureHeadline */.Ni)(report);
+    const banner = failure
+        ? { colour: '#cf222e', text: failure }
         : {
             colour: '#1a7f37',
             text: `Image ${(0,src_report/* successVerb */.FO)(report)}`,
@@ -249,9 +249,9 @@ function sanitizeSubject(subject) {
 function defaultSubject(report, values) {
     const first = report.tags[0] ?? 'image';
     const sha = values['short-sha'] ? ` (${values['short-sha']})` : '';
-    const stage = (0,src_report/* failedStage */.g4)(report);
-    if (stage)
-        return `❌ ${stage} failed: ${first}${sha}`;
+    const failure = (0,src_report/* failureHeadline */.Ni)(report);
+    if (failure)
+        return `❌ ${failure}: ${first}${sha}`;
     return `✅ ${(0,src_report/* successVerb */.FO)(report)} ${first}${sha}`;
 }
 function defaultText(report, values) {

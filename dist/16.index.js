@@ -419,7 +419,13 @@ var external_node_https_ = __webpack_require__(4708);
 /** Watchtower's answer is a small JSON object; more than this is not Watchtower. */
 const MAX_BODY_BYTES = 1024 * 1024;
 class TimeoutError extends Error {
+    requestSent;
     name = 'TimeoutError';
+    /** Whether the request had reached the host (written to its connection) when time ran out. */
+    constructor(requestSent) {
+        super(requestSent ? 'no answer in time' : 'not sent in time');
+        this.requestSent = requestSent;
+    }
 }
 async function post(url, headers, timeoutMs) {
     const target = new URL(url);
@@ -452,8 +458,11 @@ async function post(url, headers, timeoutMs) {
         });
         // The deadline settles the call itself: behind a proxy that never answers CONNECT, destroying
         // the request raises no error until the proxy gives up.
+        let sent = false;
+        // 'finish': the whole request was handed to the host's connection (after a proxy's CONNECT).
+        request.on('finish', () => (sent = true));
         const timer = setTimeout(() => {
-            reject(new TimeoutError());
+            reject(new TimeoutError(sent));
             request.destroy();
         }, timeoutMs);
         request.on('error', (error) => {
@@ -585,7 +594,7 @@ function imagesToUpdate(watchtower, tags) {
 }
 function networkMessage(error, timeoutSeconds) {
     if (error instanceof TimeoutError)
-        return `no answer within ${timeoutSeconds} s`;
+        return `the request did not reach it within ${timeoutSeconds} s`;
     const { code, message } = error;
     if (code === 'ECONNREFUSED') {
         return "connection refused: is Watchtower's HTTP API on, on this port?";
@@ -608,6 +617,14 @@ async function updateHost(baseUrl, images, watchtower) {
             response = await post(updateUrl(baseUrl, images), { Authorization: `Bearer ${watchtower.token}` }, Math.max(1, deadline - performance.now()));
         }
         catch (error) {
+            // The host has the request and may still be updating: the step only stopped waiting.
+            if (error instanceof TimeoutError && error.requestSent)
+                return result({
+                    status: 'unconfirmed',
+                    httpStatus: undefined,
+                    counts: undefined,
+                    message: `took the request, but gave no answer within ${watchtower.timeoutSeconds} s (watchtower-timeout): it may still be updating`,
+                });
             return result({
                 status: 'failed',
                 httpStatus: undefined,

@@ -24,6 +24,11 @@ export function stepOutputs(report: Report): Record<string, string> {
         pushMs: roundOrNull(report.push?.durationMs),
       },
       pushTries: report.push?.tries ?? null,
+      // An evaluation made no image: which one ran, and what a check found.
+      ...(report.build.evaluation && {
+        call: report.build.evaluation.call,
+        ...(report.build.evaluation.warnings && { warnings: report.build.evaluation.warnings }),
+      }),
     });
   }
   if (report.push) {

@@ -1,6 +1,7 @@
 // What happened in this run, stage by stage. The outputs, the job summary and the email are
 // all pure functions of a Report, so they always agree with each other.
 import { parseImageReference, repositoryOf } from './docker/reference.js';
+import type { CheckWarning } from './docker/check.js';
 import type { PlatformImage } from './docker/manifest.js';
 import type { GitHubFacts } from './github.js';
 import { cutText, MESSAGE_LIMIT } from './text.js';
@@ -17,6 +18,13 @@ export interface BuildResult {
    */
   imageId: string;
   durationMs: number;
+  /** Set for a `call` other than build: BuildKit evaluated the build and made no image. */
+  evaluation?: {
+    /** `check`, `outline` or `targets`. */
+    call: string;
+    /** What `check` found; undefined for the other calls. */
+    warnings: CheckWarning[] | undefined;
+  };
 }
 
 export interface PushResult {
@@ -166,6 +174,16 @@ export function overallStatus(report: Report): 'success' | 'failure' {
   return failedStage(report) ? 'failure' : 'success';
 }
 
+/** The failure in a few words, for headlines and subjects: `build failed`, `check found 2 warnings`. */
+export function failureHeadline(report: Report): string | undefined {
+  const stage = failedStage(report);
+  if (!stage) return undefined;
+  const warnings = report.build?.evaluation?.warnings?.length ?? 0;
+  if (stage === 'build' && !report.cancelled && warnings > 0)
+    return `check found ${warnings === 1 ? '1 warning' : `${warnings} warnings`}`;
+  return `${stage} failed`;
+}
+
 export function failedStage(report: Report): Stage | undefined {
   if (report.cancelled) return report.cancelled.stage;
   if (report.failure) return report.failure.stage;
@@ -178,6 +196,8 @@ export function failedStage(report: Report): Stage | undefined {
  * only when every host and service confirmed it.
  */
 export function successVerb(report: Report): string {
+  const evaluation = report.build?.evaluation;
+  if (evaluation) return evaluation.call === 'check' ? 'checked' : 'evaluated';
   if (!report.pushRequested) return 'built';
   if (report.deploy?.status === 'deployed') return 'pushed and deployed';
   if (report.deploy?.status === 'unconfirmed') return 'pushed, deploy unconfirmed';

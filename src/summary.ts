@@ -6,6 +6,7 @@ import {
   digestLabels,
   errorText,
   failedStage,
+  failureHeadline,
   formatDuration,
   overallStatus,
   pinnedImage,
@@ -39,10 +40,13 @@ function table(header: string[], rows: string[][]): string {
 }
 
 function headline(report: Report): string {
-  const stage = failedStage(report);
+  const failure = failureHeadline(report);
   const first = report.tags[0] ?? 'image';
   if (report.cancelled) return `❌ cancelled during ${report.cancelled.stage}`;
-  if (stage) return `❌ ${stage} failed`;
+  if (failure) return `❌ ${failure}`;
+  const evaluation = report.build?.evaluation;
+  if (evaluation)
+    return `✅ ${successVerb(report)} ${code(first)}${evaluation.call === 'check' ? ': no warnings (nothing built)' : ` (call: ${evaluation.call}, nothing built)`}`;
   if (!report.pushRequested) return `✅ built ${code(first)} (not pushed)`;
   return `✅ ${successVerb(report)} ${code(first)}`;
 }
@@ -74,7 +78,12 @@ function buildRows(report: Report): string[][] {
     ],
     [
       'Image',
-      code(pinnedImage(report)) || (report.pushRequested ? '_not pushed_' : '_push disabled_'),
+      code(pinnedImage(report)) ||
+        (report.build?.evaluation
+          ? `_nothing built (call: ${report.build.evaluation.call})_`
+          : report.pushRequested
+            ? '_not pushed_'
+            : '_push disabled_'),
     ],
     [labels.digest, digestText(report)],
     ['Tags', report.tags.map(code).join('<br>') || '_none_'],

@@ -19,7 +19,7 @@ import {
 } from '../helpers/context.js';
 import { type Registry, startRegistry } from '../helpers/registry.js';
 import { leakedSecrets } from '../helpers/secrets.js';
-import { type SendGridServer, startSendGrid } from '../helpers/sendgrid-server.js';
+import { emailInputs, type SendGridServer, startSendGrid } from '../helpers/sendgrid-server.js';
 
 const NEEDS_BUILDX = /needs docker buildx/;
 
@@ -243,6 +243,46 @@ describe('attestations and where the result goes', () => {
         ? /^build failed: [\s\S]*Attestation is not supported for the docker driver/
         : /^build failed: [\s\S]*docker\/buildkit-syft-scanner/,
     );
+  });
+});
+
+describe('evaluations (call): nothing is built, and a check says what it found', () => {
+  const check = (dockerfile: string) =>
+    build(dockerfile, { push: 'false', call: 'check', ...emailInputs(sendgrid, SENDGRID_TOKEN) });
+
+  it('a clean check succeeds as "checked", with no image id; one that finds a warning fails naming it', async () => {
+    const clean = await check('');
+    if (!BUILDER.buildx) {
+      expect(errorAnnotations(clean.run)[0]).toMatch(/Input "call": needs docker buildx/);
+      return;
+    }
+    if (oldDockerdBuildKit()) {
+      // dockerd 20.10's BuildKit has no lint request; buildx would fetch a newer Dockerfile
+      // frontend from Docker Hub, which is not reachable here.
+      expect(errorAnnotations(clean.run)[0]).toMatch(
+        /^build failed: [\s\S]*unsupported request frontend\.lint/,
+      );
+      return;
+    }
+    expect(clean.run.exitCode, clean.run.stdout).toBe(0);
+    expect(clean.run.stdout).toMatch(/\[command\]\S*docker buildx build .* --call check /);
+    expect(clean.run.outputs.imageid).toBe('');
+    expect(clean.run.outputs.digest).toBeUndefined();
+    expect(JSON.parse(clean.run.outputs.metadata!)).toMatchObject({ call: 'check', warnings: [] });
+    expect(clean.run.summary).toContain('## ✅ checked <code>');
+    expect(clean.run.summary).toContain(': no warnings (nothing built)');
+    expect(sendgrid.received.at(-1)!.body.subject).toMatch(/^✅ checked /);
+
+    const warned = await check('CMD echo hi\n');
+    expect(warned.run.exitCode).toBe(1);
+    expect(errorAnnotations(warned.run)[0]).toMatch(
+      /^build failed: check found 1 warning: JSONArgsRecommended \(Dockerfile:\d+\): JSON arguments recommended for CMD/,
+    );
+    expect(JSON.parse(warned.run.outputs.metadata!).warnings).toEqual([
+      expect.objectContaining({ rule: 'JSONArgsRecommended' }),
+    ]);
+    expect(warned.run.summary).toContain('## ❌ check found 1 warning');
+    expect(sendgrid.received.at(-1)!.body.subject).toMatch(/^❌ check found 1 warning: /);
   });
 });
 

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chooseBuilder, type PluginLookup, pluginFolders } from '../../src/docker/builder.js';
+import { callMethod, checkProblem, checkWarnings } from '../../src/docker/check.js';
 import {
   buildxBuildArgs,
   buildxEnvironment,
@@ -199,11 +200,11 @@ describe('digests', () => {
       isIndex: false,
     });
     expect(parseBuildxMetadata(fixture('buildx-metadata-docker-driver.json'))).toMatchObject({
-      configDigest: 'sha256:1b76048ac9dcc2c679eef3e55f2399bd5e98e1c3c6149fead44e834e16685ba0',
+      configDigest: 'sha256:596b25c5a87bdb5c74c6ea0e06d85748e8d355c13af7740064d96903f2526d82',
       isIndex: false,
     });
     expect(parseBuildxMetadata(fixture('buildx-metadata-standalone.json'))).toEqual({
-      digest: 'sha256:eb2972ae9e9a192b1fdc9d6f7afd28469cb04e39495f33f05ceff55569f7a9ca',
+      digest: 'sha256:d70b8472f458fd6d4dace0bf9655e6458309140d69954a687ea797b893594466',
       configDigest: undefined,
       isIndex: true,
     });
@@ -215,17 +216,17 @@ describe('digests', () => {
     const manifest = fixture('manifest-standalone.raw.json');
     // The bytes hash to the digests BuildKit reported: what the check against the registry relies on.
     expect(sha256Digest(index)).toBe(
-      'sha256:eb2972ae9e9a192b1fdc9d6f7afd28469cb04e39495f33f05ceff55569f7a9ca',
+      'sha256:d70b8472f458fd6d4dace0bf9655e6458309140d69954a687ea797b893594466',
     );
     expect(imageManifestsOf(index)).toEqual([
       {
         platform: 'linux/amd64',
-        digest: 'sha256:f3207a2e7ffa91ecac8aa3fe61a8fd04f5f47d756fbb123092246263e000badb',
+        digest: 'sha256:ce8f17748610523f11df85097bf2e01967ce316b27df2fd371306e3db44b68f8',
       },
     ]);
     expect(sha256Digest(manifest)).toBe(imageManifestsOf(index)[0]!.digest);
     expect(configDigestOf(manifest)).toBe(
-      'sha256:91ce98ec377f6f6db1ee38c7ad0794b874882f77b57e8e51919c47c4c5901354',
+      'sha256:4086300f8aa09bf1223e683fa4a2792308aa7a5995989e2306bc3846b27256c8',
     );
   });
 
@@ -234,8 +235,8 @@ describe('digests', () => {
     expect(imagesFromManifestInspect(json)).toEqual([
       {
         platform: 'linux/amd64',
-        manifest: 'sha256:863ca98906c7b61a4ba10b51c6ec83782eb88a4e63787b5636b7f42894c2e3fe',
-        config: 'sha256:a2fb512555a1846b9518bf24508c0e3cc581284c7463aad8998eae9f4ad776dd',
+        manifest: 'sha256:ce8f17748610523f11df85097bf2e01967ce316b27df2fd371306e3db44b68f8',
+        config: 'sha256:4086300f8aa09bf1223e683fa4a2792308aa7a5995989e2306bc3846b27256c8',
       },
     ]);
     // Bytes that do not hash to the digest are refused, not read.
@@ -260,6 +261,35 @@ describe('digests', () => {
       expect(manifestsOfIndexArgs(ref(registry))).not.toContain('--insecure');
   });
 
+  it('reads what a check found from the metadata file, with where and why', () => {
+    // What buildx v0.36.1 wrote on the standalone BuildKit v0.32.2 for `--call check`.
+    const warnings = checkWarnings(fixture('buildx-metadata-check-warnings.json'));
+    expect(warnings).toEqual([
+      {
+        rule: 'FromAsCasing',
+        detail: "'as' and 'FROM' keywords' casing do not match",
+        where: 'Dockerfile:1',
+        url: 'https://docs.docker.com/go/dockerfile/rule/from-as-casing/',
+      },
+      {
+        rule: 'JSONArgsRecommended',
+        detail:
+          'JSON arguments recommended for CMD to prevent unintended behavior related to OS signals',
+        where: 'Dockerfile:5',
+        url: 'https://docs.docker.com/go/dockerfile/rule/json-args-recommended/',
+      },
+    ]);
+    expect(checkProblem(warnings!)).toBe(
+      "check found 2 warnings: FromAsCasing (Dockerfile:1): 'as' and 'FROM' keywords' casing do not match; JSONArgsRecommended (Dockerfile:5): JSON arguments recommended for CMD to prevent unintended behavior related to OS signals",
+    );
+    // A clean check ("warnings": null), a build's metadata, and no file.
+    expect(checkWarnings(fixture('buildx-metadata-check-clean.json'))).toEqual([]);
+    expect(checkWarnings(fixture('buildx-metadata-standalone.json'))).toBeUndefined();
+    expect(checkWarnings(undefined)).toBeUndefined();
+    expect(callMethod('check,format=json')).toBe('check');
+    expect(callMethod('build')).toBe('');
+  });
+
   it('names the input when buildx is too old for its flag', () => {
     // What buildx v0.10.4 printed here for annotations and call.
     expect(
@@ -272,19 +302,19 @@ describe('digests', () => {
   });
 
   it('reads the one image of a pushed index from BuildKit’s export lines, and nothing less sure', () => {
-    // What buildx v0.10.4 printed on the standalone BuildKit v0.11.2 (plain progress); the RUN
+    // What buildx v0.36.1 printed on the standalone BuildKit v0.32.2 (plain progress); the RUN
     // step prints a line that looks like an export line, behind its time.
     const blobs = (name: string) =>
       fixture(name)
         .split('\n')
         .flatMap((line) => exportedBlob(line) ?? []);
     const single = blobs('buildx-progress-standalone.txt');
-    const index = 'sha256:420b4abc0c1960dd27fd729d03d736ef70f7cd2e26c33cc5f16d8bb3fa2e995b';
+    const index = 'sha256:fad6422e449622100303ed23441ad574cbdf86db33b01d44ccb16f14a912c063';
     const image = {
       platform: '',
       // The registry serves this manifest in the index, naming this config.
-      manifest: 'sha256:656ebebf194861d2327428100c3bb448e6d569d68428d4d24c1127c66864025e',
-      config: 'sha256:e451fe19647d0b47f5f9e0871905b229b82503366121029b4f0079f02078fd66',
+      manifest: 'sha256:0ea9f48e57d904c104bfe0c74ce9e606ab4c2149bf24827f0bac3fdc189968be',
+      config: 'sha256:b08c792d7a3d69057a4d7d0549d96cad73a4e79031dd359b16f6875e494135ab',
     };
     expect(single.map((b) => b.kind)).toEqual([
       'manifest',
@@ -303,11 +333,11 @@ describe('digests', () => {
     expect(exportedImage([], index, '')).toBeUndefined();
     // Two platforms: two images the lines do not tell apart.
     const two = blobs('buildx-progress-standalone-2-platforms.txt');
-    const twoIndex = 'sha256:bc0a1bacf3362cdfc5889d729514310bd6cf09a448b4a6b39526181e2017cb7a';
+    const twoIndex = 'sha256:73834e222338f3bef6eabcf6dce2d3010d39bb51be26224dcae96b8493cd9ecd';
     expect(two.find((b) => b.kind === 'manifest list')?.digest).toBe(twoIndex);
     expect(exportedImage(two, twoIndex, '')).toBeUndefined();
     // A RUN step's output, an export line of another step.
-    expect(exportedBlob(`#0 0.049 exporting config sha256:${'0'.repeat(64)} done`)).toBeUndefined();
+    expect(exportedBlob(`#5 0.050 exporting config sha256:${'0'.repeat(64)} done`)).toBeUndefined();
     expect(
       exportedImage(
         [

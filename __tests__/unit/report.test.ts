@@ -1,6 +1,11 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { type CheckWarning, checkProblem, checkWarnings } from '../../src/docker/check.js';
+import { defaultSubject } from '../../src/notify/message.js';
+import type { PlaceholderValues } from '../../src/notify/placeholders.js';
 import { stepOutputs } from '../../src/outputs.js';
-import type { Report } from '../../src/report.js';
+import { failureHeadline, type Report } from '../../src/report.js';
 import { buildSecretValues, redactor, redactReport, secretTexts } from '../../src/redaction.js';
 import { renderSummary } from '../../src/summary.js';
 
@@ -165,6 +170,42 @@ describe('summary', () => {
     expect(summary).toContain('## ❌ push failed');
     expect(summary).toContain('denied &#124; &lt;b&gt;x&lt;/b&gt;');
     expect(summary).toContain("line1\n'''\nline2");
+  });
+
+  it('an evaluation (call) is not "built": it says what it checked, and a check that found warnings fails as such', () => {
+    const evaluated = (call: string, warnings?: CheckWarning[]): Report =>
+      report({
+        tags: [],
+        pushRequested: false,
+        push: undefined,
+        build: { ...report().build!, imageId: '', evaluation: { call, warnings } },
+      });
+    const clean = evaluated('check', []);
+    expect(renderSummary(clean)).toContain(
+      '## ✅ checked <code>image</code>: no warnings (nothing built)',
+    );
+    expect(renderSummary(clean)).toContain('| Image | _nothing built (call: check)_ |');
+    expect(defaultSubject(clean, {} as PlaceholderValues)).toBe('✅ checked image');
+    expect(renderSummary(evaluated('outline'))).toContain(
+      '## ✅ evaluated <code>image</code> (call: outline, nothing built)',
+    );
+    expect(JSON.parse(stepOutputs(clean).metadata!)).toMatchObject({ call: 'check', warnings: [] });
+
+    const warnings = checkWarnings(
+      fs.readFileSync(
+        path.join(import.meta.dirname, '../fixtures/buildx-metadata-check-warnings.json'),
+        'utf8',
+      ),
+    )!;
+    const failed = {
+      ...evaluated('check', warnings),
+      failure: { stage: 'build' as const, message: checkProblem(warnings), logTail: '' },
+    };
+    expect(failureHeadline(failed)).toBe('check found 2 warnings');
+    expect(renderSummary(failed)).toContain('## ❌ check found 2 warnings');
+    expect(defaultSubject(failed, {} as PlaceholderValues)).toBe(
+      '❌ check found 2 warnings: image',
+    );
   });
 
   it('has a row per deploy host and masks email addresses', () => {

@@ -207,6 +207,18 @@ describe('the outcome of a rollout', () => {
       status: 'no-match',
       message: message('already set to'),
     });
+    const scaledDown = { ...service('completed'), replicas: 0 };
+    expect(
+      rolloutVerdict(
+        rollout({
+          now: { service: scaledDown, tasks: [], replicas: countReplicas(scaledDown, [], GOOD) },
+        }),
+      ),
+    ).toEqual({
+      status: 'no-match',
+      message:
+        'updated to the pushed digest, but no task runs it: the service is scaled to 0 replicas',
+    });
   });
 
   it('still rolling out at swarm-timeout: failed, and Swarm goes on', () => {

@@ -18,6 +18,10 @@ export interface HttpAnswer {
 
 export class TimeoutError extends Error {
   override name = 'TimeoutError';
+  /** Whether the request had reached the host (written to its connection) when time ran out. */
+  constructor(readonly requestSent: boolean) {
+    super(requestSent ? 'no answer in time' : 'not sent in time');
+  }
 }
 
 export async function post(
@@ -58,8 +62,11 @@ export async function post(
     );
     // The deadline settles the call itself: behind a proxy that never answers CONNECT, destroying
     // the request raises no error until the proxy gives up.
+    let sent = false;
+    // 'finish': the whole request was handed to the host's connection (after a proxy's CONNECT).
+    request.on('finish', () => (sent = true));
     const timer = setTimeout(() => {
-      reject(new TimeoutError());
+      reject(new TimeoutError(sent));
       request.destroy();
     }, timeoutMs);
     request.on('error', (error) => {

@@ -30,7 +30,8 @@ export function imagesToUpdate(watchtower: WatchtowerInputs, tags: string[]): st
 }
 
 function networkMessage(error: unknown, timeoutSeconds: number): string {
-  if (error instanceof TimeoutError) return `no answer within ${timeoutSeconds} s`;
+  if (error instanceof TimeoutError)
+    return `the request did not reach it within ${timeoutSeconds} s`;
   const { code, message } = error as Error & { code?: string };
   if (code === 'ECONNREFUSED') {
     return "connection refused: is Watchtower's HTTP API on, on this port?";
@@ -61,6 +62,14 @@ async function updateHost(
         Math.max(1, deadline - performance.now()),
       );
     } catch (error) {
+      // The host has the request and may still be updating: the step only stopped waiting.
+      if (error instanceof TimeoutError && error.requestSent)
+        return result({
+          status: 'unconfirmed',
+          httpStatus: undefined,
+          counts: undefined,
+          message: `took the request, but gave no answer within ${watchtower.timeoutSeconds} s (watchtower-timeout): it may still be updating`,
+        });
       return result({
         status: 'failed',
         httpStatus: undefined,

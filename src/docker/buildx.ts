@@ -3,7 +3,7 @@
 // back from the registry (several platforms).
 import * as core from '@actions/core';
 import type { BuildInputs, Inputs } from '../inputs/index.js';
-import type { Report } from '../report.js';
+import type { BuildResult, Report } from '../report.js';
 import {
   type BuildFiles,
   buildxBuildArgs,
@@ -12,6 +12,7 @@ import {
   manifestsOfIndexArgs,
   rawManifestArgs,
 } from './args.js';
+import { callMethod, checkProblem, checkWarnings } from './check.js';
 import { docker, DockerError } from './cli.js';
 import {
   type ExportedBlob,
@@ -47,6 +48,25 @@ export async function buildWithBuildx(
 ): Promise<void> {
   const build = inputs.build;
   const env = buildxEnvironment(build, report.github?.commitTime, process.env);
+  const start = performance.now();
+  /** An evaluation (`call: check`, …) makes no image: what it found is its result. */
+  const method = callMethod(build.call);
+  const recordBuild = (imageId: string): BuildResult =>
+    (report.build = {
+      builder: 'buildx',
+      builderName,
+      imageId,
+      durationMs: elapsedSince(start),
+      ...(method && {
+        evaluation: {
+          call: method,
+          warnings:
+            method === 'check'
+              ? (checkWarnings(readIfPresent(files.metadataFile)) ?? [])
+              : undefined,
+        },
+      }),
+    });
   /** What the last run's export step wrote, as its progress lines say (a few per image). */
   let exported: ExportedBlob[] = [];
   const noteExport = (line: string): void => {
@@ -63,10 +83,15 @@ export async function buildWithBuildx(
       const tooOld = unknownFlagProblem(error.logTail);
       if (tooOld) throw new StageError('build', tooOld, error.logTail);
       if (what.push && failedWhilePushing(error.logTail)) throw error; // withPushRetries decides
+      // A check that finds warnings fails the command: the warnings are the failure.
+      const warnings = method === 'check' ? checkWarnings(readIfPresent(files.metadataFile)) : [];
+      if (warnings?.length) {
+        recordBuild('');
+        throw new StageError('build', checkProblem(warnings), error.logTail);
+      }
       throw new StageError('build', error.message, error.logTail);
     }
   };
-  const start = performance.now();
   let tries = 1;
   if (build.push) {
     // A retry pushes the result again from the cache the first run filled, without rebuilding.
@@ -82,12 +107,9 @@ export async function buildWithBuildx(
     : { digest: undefined, configDigest: undefined, isIndex: false };
   // The iidfile holds the config digest for a single image, the index digest for an index.
   const iid = readIfPresent(files.iidFile) ?? '';
-  report.build = {
-    builder: 'buildx',
-    builderName,
-    imageId: metadata.configDigest ?? (metadata.isIndex ? '' : iid),
-    durationMs: elapsedSince(start),
-  };
+  const result = recordBuild(
+    method ? '' : (metadata.configDigest ?? (metadata.isIndex ? '' : iid)),
+  );
   if (!build.push) {
     if (build.platforms.length > 1)
       warning(
@@ -116,7 +138,7 @@ export async function buildWithBuildx(
         : undefined;
     if (image) {
       report.push.platforms = [image];
-      report.build.imageId = image.config;
+      result.imageId = image.config;
     } else {
       await readPushedIndex(build, report);
     }

@@ -8,7 +8,7 @@ import {
   type TargetResult,
   type TargetStatus,
   digestLabels,
-  failedStage,
+  failureHeadline,
   formatDuration,
   replicaCount,
   successVerb,
@@ -116,9 +116,9 @@ function failureBlock(values: PlaceholderValues, logTail: string): string {
 }
 
 export function defaultHtml(report: Report, values: PlaceholderValues): string {
-  const stage = failedStage(report);
-  const banner = stage
-    ? { colour: '#cf222e', text: `${stage} failed` }
+  const failure = failureHeadline(report);
+  const banner = failure
+    ? { colour: '#cf222e', text: failure }
     : {
         colour: '#1a7f37',
         text: `Image ${successVerb(report)}`,

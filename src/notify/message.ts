@@ -1,7 +1,7 @@
 // Subject, text and HTML of the email: the user's templates with placeholders filled, or the
 // defaults below. Pure functions of the report.
 import type { MailInputs } from '../inputs/index.js';
-import { type Report, digestLabels, failedStage, successVerb } from '../report.js';
+import { type Report, digestLabels, failedStage, failureHeadline, successVerb } from '../report.js';
 import { placeholderValues, deployLines } from './facts.js';
 import { fillPlaceholders, type PlaceholderValues } from './placeholders.js';
 import { defaultHtml } from './html.js';
@@ -28,8 +28,8 @@ export function sanitizeSubject(subject: string): string {
 export function defaultSubject(report: Report, values: PlaceholderValues): string {
   const first = report.tags[0] ?? 'image';
   const sha = values['short-sha'] ? ` (${values['short-sha']})` : '';
-  const stage = failedStage(report);
-  if (stage) return `❌ ${stage} failed: ${first}${sha}`;
+  const failure = failureHeadline(report);
+  if (failure) return `❌ ${failure}: ${first}${sha}`;
   return `✅ ${successVerb(report)} ${first}${sha}`;
 }
 

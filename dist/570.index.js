@@ -1,5 +1,5 @@
-export const id = 448;
-export const ids = [448];
+export const id = 570;
+export const ids = [570];
 export const modules = {
 
 /***/ 1670:
@@ -566,7 +566,7 @@ function fail(text) {
 
 /***/ }),
 
-/***/ 2448:
+/***/ 1570:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -752,6 +752,48 @@ function defaultLabels(userLabels, facts) {
             .map(([key, value]) => `${key}=${value}`),
         ...userLabels,
     ];
+}
+
+;// CONCATENATED MODULE: ./src/docker/check.ts
+// What an evaluation (`call: check`, `outline`, `targets`) returned: buildx writes the frontend's
+// result into its metadata file (`result.json`, `result.statuscode`), also when the check fails
+// the command. Pure.
+/** The method of a `call` value (`check,format=json` → `check`); '' for a build. */
+function callMethod(call) {
+    const method = call.split(',')[0];
+    return method === 'build' ? '' : method;
+}
+/**
+ * The warnings of a `check` from buildx's metadata file, or undefined when it holds no check
+ * result (another call, an older buildx, a build that failed before the check ran).
+ */
+function checkWarnings(metadataJson) {
+    if (!metadataJson)
+        return undefined;
+    let result;
+    try {
+        result = JSON.parse(metadataJson)['result.json'];
+    }
+    catch {
+        return undefined;
+    }
+    if (!result || typeof result !== 'object')
+        return undefined;
+    return (result.warnings ?? []).map((warning) => {
+        const file = result.sources?.[warning.location?.sourceIndex ?? 0]?.filename ?? 'Dockerfile';
+        const line = warning.location?.ranges?.[0]?.start?.line;
+        return {
+            rule: warning.ruleName ?? 'unnamed rule',
+            detail: warning.detail ?? warning.description ?? '',
+            where: line ? `${file}:${line}` : file,
+            url: warning.url ?? '',
+        };
+    });
+}
+/** The stage error's text for a check that found warnings. */
+function checkProblem(warnings) {
+    const count = warnings.length === 1 ? '1 warning' : `${warnings.length} warnings`;
+    return `check found ${count}: ${warnings.map((w) => `${w.rule} (${w.where}): ${w.detail}`).join('; ')}`;
 }
 
 // EXTERNAL MODULE: ./src/docker/cli.ts
@@ -1001,12 +1043,30 @@ function readIfPresent(file) {
 
 
 
+
 /** Export lines kept of one build: a few per platform, bounded whatever the build prints. */
 const MAX_EXPORT_LINES = 1000;
 /** buildx: builds and pushes in one command, then says what it pushed in its metadata file. */
 async function buildWithBuildx(inputs, report, files, labels, builderName) {
     const build = inputs.build;
     const env = buildxEnvironment(build, report.github?.commitTime, process.env);
+    const start = performance.now();
+    /** An evaluation (`call: check`, …) makes no image: what it found is its result. */
+    const method = callMethod(build.call);
+    const recordBuild = (imageId) => (report.build = {
+        builder: 'buildx',
+        builderName,
+        imageId,
+        durationMs: elapsedSince(start),
+        ...(method && {
+            evaluation: {
+                call: method,
+                warnings: method === 'check'
+                    ? (checkWarnings(readIfPresent(files.metadataFile)) ?? [])
+                    : undefined,
+            },
+        }),
+    });
     /** What the last run's export step wrote, as its progress lines say (a few per image). */
     let exported = [];
     const noteExport = (line) => {
@@ -1028,10 +1088,15 @@ async function buildWithBuildx(inputs, report, files, labels, builderName) {
                 throw new StageError('build', tooOld, error.logTail);
             if (what.push && failedWhilePushing(error.logTail))
                 throw error; // withPushRetries decides
+            // A check that finds warnings fails the command: the warnings are the failure.
+            const warnings = method === 'check' ? checkWarnings(readIfPresent(files.metadataFile)) : [];
+            if (warnings?.length) {
+                recordBuild('');
+                throw new StageError('build', checkProblem(warnings), error.logTail);
+            }
             throw new StageError('build', error.message, error.logTail);
         }
     };
-    const start = performance.now();
     let tries = 1;
     if (build.push) {
         // A retry pushes the result again from the cache the first run filled, without rebuilding.
@@ -1046,12 +1111,7 @@ async function buildWithBuildx(inputs, report, files, labels, builderName) {
         : { digest: undefined, configDigest: undefined, isIndex: false };
     // The iidfile holds the config digest for a single image, the index digest for an index.
     const iid = readIfPresent(files.iidFile) ?? '';
-    report.build = {
-        builder: 'buildx',
-        builderName,
-        imageId: metadata.configDigest ?? (metadata.isIndex ? '' : iid),
-        durationMs: elapsedSince(start),
-    };
+    const result = recordBuild(method ? '' : (metadata.configDigest ?? (metadata.isIndex ? '' : iid)));
     if (!build.push) {
         if (build.platforms.length > 1)
             (0,log/* warning */.$)(`${build.platforms.length} platforms were built without push: the result is only in the build cache (no image to load into docker, no image id)`);
@@ -1073,7 +1133,7 @@ async function buildWithBuildx(inputs, report, files, labels, builderName) {
             : undefined;
         if (image) {
             report.push.platforms = [image];
-            report.build.imageId = image.config;
+            result.imageId = image.config;
         }
         else {
             await readPushedIndex(build, report);
@@ -2259,6 +2319,11 @@ function stepOutputs(report) {
                 pushMs: roundOrNull(report.push?.durationMs),
             },
             pushTries: report.push?.tries ?? null,
+            // An evaluation made no image: which one ran, and what a check found.
+            ...(report.build.evaluation && {
+                call: report.build.evaluation.call,
+                ...(report.build.evaluation.warnings && { warnings: report.build.evaluation.warnings }),
+            }),
         });
     }
     if (report.push) {
@@ -2336,12 +2401,15 @@ function table(header, rows) {
     return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 function headline(report) {
-    const stage = (0,src_report/* failedStage */.g4)(report);
+    const failure = (0,src_report/* failureHeadline */.Ni)(report);
     const first = report.tags[0] ?? 'image';
     if (report.cancelled)
         return `❌ cancelled during ${report.cancelled.stage}`;
-    if (stage)
-        return `❌ ${stage} failed`;
+    if (failure)
+        return `❌ ${failure}`;
+    const evaluation = report.build?.evaluation;
+    if (evaluation)
+        return `✅ ${(0,src_report/* successVerb */.FO)(report)} ${code(first)}${evaluation.call === 'check' ? ': no warnings (nothing built)' : ` (call: ${evaluation.call}, nothing built)`}`;
     if (!report.pushRequested)
         return `✅ built ${code(first)} (not pushed)`;
     return `✅ ${(0,src_report/* successVerb */.FO)(report)} ${code(first)}`;
@@ -2375,7 +2443,12 @@ function buildRows(report) {
         ],
         [
             'Image',
-            code((0,src_report/* pinnedImage */.QJ)(report)) || (report.pushRequested ? '_not pushed_' : '_push disabled_'),
+            code((0,src_report/* pinnedImage */.QJ)(report)) ||
+                (report.build?.evaluation
+                    ? `_nothing built (call: ${report.build.evaluation.call})_`
+                    : report.pushRequested
+                        ? '_not pushed_'
+                        : '_push disabled_'),
         ],
         [labels.digest, digestText(report)],
         ['Tags', report.tags.map(code).join('<br>') || '_none_'],
@@ -2967,6 +3040,7 @@ function redactReport(report, redact) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   FO: () => (/* binding */ successVerb),
+/* harmony export */   Ni: () => (/* binding */ failureHeadline),
 /* harmony export */   Of: () => (/* binding */ digestLabels),
 /* harmony export */   Op: () => (/* binding */ targetLabel),
 /* harmony export */   QJ: () => (/* binding */ pinnedImage),
@@ -3001,6 +3075,16 @@ function newReport(tags, pushRequested, github) {
 function overallStatus(report) {
     return failedStage(report) ? 'failure' : 'success';
 }
+/** The failure in a few words, for headlines and subjects: `build failed`, `check found 2 warnings`. */
+function failureHeadline(report) {
+    const stage = failedStage(report);
+    if (!stage)
+        return undefined;
+    const warnings = report.build?.evaluation?.warnings?.length ?? 0;
+    if (stage === 'build' && !report.cancelled && warnings > 0)
+        return `check found ${warnings === 1 ? '1 warning' : `${warnings} warnings`}`;
+    return `${stage} failed`;
+}
 function failedStage(report) {
     if (report.cancelled)
         return report.cancelled.stage;
@@ -3015,6 +3099,9 @@ function failedStage(report) {
  * only when every host and service confirmed it.
  */
 function successVerb(report) {
+    const evaluation = report.build?.evaluation;
+    if (evaluation)
+        return evaluation.call === 'check' ? 'checked' : 'evaluated';
     if (!report.pushRequested)
         return 'built';
     if (report.deploy?.status === 'deployed')
