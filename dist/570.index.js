@@ -841,7 +841,10 @@ function exportedImage(blobs, indexDigest, platform) {
     const step = blobs.find((b) => b.kind === 'manifest list' && b.digest === indexDigest)?.step;
     if (step === undefined)
         return undefined;
-    const ofStep = (kind) => blobs.filter((b) => b.step === step && b.kind === kind).map((b) => b.digest);
+    // A slow export prints a line twice, as it starts and when done: one blob, not two.
+    const ofStep = (kind) => [
+        ...new Set(blobs.filter((b) => b.step === step && b.kind === kind).map((b) => b.digest)),
+    ];
     const [manifests, configs] = [ofStep('manifest'), ofStep('config')];
     if (manifests.length !== 1 || configs.length !== 1)
         return undefined;
@@ -1570,6 +1573,7 @@ function readSecrets(c, env, gitContexts) {
 
 
 
+
 /** Inputs only buildx has; the classic builder rejects them. (`load` is what it does anyway.) */
 const BUILDX_ONLY = [
     'platforms',
@@ -1673,6 +1677,7 @@ function readBuild(c, env) {
         call: readCall(c, push),
         allow: checkedList(c, 'allow', { commas: true }, /^[a-z]+(\.[a-z]+)?(=\S+)?$/, 'an entitlement such as network.host or security.insecure'),
         noCacheFilters: checkedList(c, 'no-cache-filters', { commas: true }, STAGE_NAME, 'a build stage name'),
+        summary: readBuildSummary(c, env.variables.DOCKER_BUILD_SUMMARY),
     };
     // The github token is for BuildKit's Git fetches; the classic builder clones with the runner's git.
     const gitContexts = env.builder.kind === 'buildx' ? [context, ...build.buildContexts.map(contextValue)] : [];
@@ -1756,6 +1761,16 @@ function readUlimits(c) {
         }
     }
     return items;
+}
+/**
+ * `build-summary`, else DOCKER_BUILD_SUMMARY as docker/build-push-action reads it (a Go boolean:
+ * `false`, `0`, `f` turn it off), else on.
+ */
+function readBuildSummary(c, variable) {
+    const fromEnvironment = variable ? parseGoBool(variable) : true;
+    if (fromEnvironment === undefined)
+        c.problems.push(`Environment variable DOCKER_BUILD_SUMMARY: expected a boolean (1, 0, true, false, t, f), got "${variable}"`);
+    return c.boolean('build-summary', fromEnvironment ?? true);
 }
 /** `--call`: build (the default) or an evaluation that builds no image, so nothing to push. */
 function readCall(c, push) {
@@ -2544,11 +2559,14 @@ function fitSummary(markdown) {
     const openDetails = (cut.match(/<details>/g)?.length ?? 0) > (cut.match(/<\/details>/g)?.length ?? 0);
     return `${cut}${openFence ? '\n```' : ''}${openDetails ? '\n\n</details>' : ''}\n`;
 }
-function renderSummary(report) {
-    return fitSummary([
-        `## ${headline(report)}`,
-        '',
-        table(['', ''], buildRows(report)),
+/**
+ * The job summary; without `build` (build-summary: false), only what failed, the deployment and
+ * the email, and nothing at all when none of those has anything to say.
+ */
+function renderSummary(report, { build = true } = {}) {
+    const buildPart = build ? [`## ${headline(report)}`, '', table(['', ''], buildRows(report))] : [];
+    const markdown = [
+        ...buildPart,
         '',
         ...failureSection(report),
         '',
@@ -2558,7 +2576,9 @@ function renderSummary(report) {
         '',
     ]
         .join('\n')
-        .replace(/\n{3,}/g, '\n\n'));
+        .replace(/\n{3,}/g, '\n\n')
+        .replace(/^\n+/, '');
+    return markdown.trim() ? fitSummary(markdown) : '';
 }
 /** The summary when the inputs were rejected: nothing ran, so only the problems. */
 function renderInputErrorSummary(problems) {
@@ -2618,8 +2638,9 @@ function readable(file) {
     }
 }
 async function writeSummary(markdown) {
-    // Locally (no GITHUB_STEP_SUMMARY) there is nowhere to write it; that is not a failure.
-    if (!process.env.GITHUB_STEP_SUMMARY)
+    // Locally (no GITHUB_STEP_SUMMARY) there is nowhere to write it; that is not a failure. Nothing
+    // to say (the build part turned off, nothing else happened) writes nothing.
+    if (!process.env.GITHUB_STEP_SUMMARY || !markdown)
         return;
     await core/* summary */.z.addRaw(markdown).write();
 }
@@ -2738,7 +2759,7 @@ async function runStages() {
         try {
             for (const [name, value] of Object.entries(stepOutputs(report)))
                 core/* setOutput */.uH(name, redact(value));
-            await writeSummary(redact(renderSummary(report)));
+            await writeSummary(redact(renderSummary(report, { build: inputs.build.summary })));
         }
         finally {
             // The login is in the workspace: it goes even when the summary cannot be written.

@@ -57,8 +57,9 @@ function readable(file: string): string | undefined {
 }
 
 async function writeSummary(markdown: string): Promise<void> {
-  // Locally (no GITHUB_STEP_SUMMARY) there is nowhere to write it; that is not a failure.
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  // Locally (no GITHUB_STEP_SUMMARY) there is nowhere to write it; that is not a failure. Nothing
+  // to say (the build part turned off, nothing else happened) writes nothing.
+  if (!process.env.GITHUB_STEP_SUMMARY || !markdown) return;
   await core.summary.addRaw(markdown).write();
 }
 
@@ -182,7 +183,7 @@ async function runStages(): Promise<void> {
     try {
       for (const [name, value] of Object.entries(stepOutputs(report)))
         core.setOutput(name, redact(value));
-      await writeSummary(redact(renderSummary(report)));
+      await writeSummary(redact(renderSummary(report, { build: inputs.build.summary })));
     } finally {
       // The login is in the workspace: it goes even when the summary cannot be written.
       removeWorkspace(workspace.dir);

@@ -206,23 +206,26 @@ export function fitSummary(markdown: string): string {
   return `${cut}${openFence ? '\n```' : ''}${openDetails ? '\n\n</details>' : ''}\n`;
 }
 
-export function renderSummary(report: Report): string {
-  return fitSummary(
-    [
-      `## ${headline(report)}`,
-      '',
-      table(['', ''], buildRows(report)),
-      '',
-      ...failureSection(report),
-      '',
-      ...deploySection(report),
-      '',
-      ...mailSection(report),
-      '',
-    ]
-      .join('\n')
-      .replace(/\n{3,}/g, '\n\n'),
-  );
+/**
+ * The job summary; without `build` (build-summary: false), only what failed, the deployment and
+ * the email, and nothing at all when none of those has anything to say.
+ */
+export function renderSummary(report: Report, { build = true } = {}): string {
+  const buildPart = build ? [`## ${headline(report)}`, '', table(['', ''], buildRows(report))] : [];
+  const markdown = [
+    ...buildPart,
+    '',
+    ...failureSection(report),
+    '',
+    ...deploySection(report),
+    '',
+    ...mailSection(report),
+    '',
+  ]
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .replace(/^\n+/, '');
+  return markdown.trim() ? fitSummary(markdown) : '';
 }
 
 /** The summary when the inputs were rejected: nothing ran, so only the problems. */

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { annotations, errorAnnotations, runAction } from '../helpers/action.js';
-import { BUILDER } from '../helpers/builders.js';
+import { BUILDER, STANDALONE } from '../helpers/builders.js';
 import {
   BUSYBOX_BASE,
   dockerCli,
@@ -41,6 +41,55 @@ function oldDockerdBuildKit(): boolean {
   if (BUILDER.id !== 'buildx-docker') return false;
   const version = dockerCli(['version', '--format', '{{.Server.Version}}']).trim();
   return Number(version.split('.')[0]) < 23;
+}
+
+/**
+ * An SBOM generator of our own, pushed to the test registry (Docker's own scanner is on Docker
+ * Hub): BuildKit runs its command with the image's files at BUILDKIT_SCAN_SOURCE and takes the
+ * in-toto statement it writes into BUILDKIT_SCAN_DESTINATION (BuildKit's frontend/attestations/sbom).
+ */
+async function sbomGenerator(): Promise<string> {
+  const statement = JSON.stringify({
+    _type: 'https://in-toto.io/Statement/v0.1',
+    predicateType: 'https://spdx.dev/Document',
+    predicate: { spdxVersion: 'SPDX-2.3', SPDXID: 'SPDXRef-DOCUMENT', name: 'bpn-test-sbom' },
+  });
+  const context = makeContext(
+    `${BUSYBOX_BASE}COPY statement.json /statement.json\nCMD ["/bin/sh", "-c", "cp /statement.json \\"$BUILDKIT_SCAN_DESTINATION/sbom.spdx.json\\""]\n`,
+    { 'statement.json': statement },
+  );
+  const image = `${registry.host}/${uniqueName('sbom-generator')}:1`;
+  try {
+    dockerCli([
+      'buildx',
+      'build',
+      '--builder',
+      STANDALONE,
+      '--provenance=false',
+      '--push',
+      '--tag',
+      image,
+      context,
+    ]);
+  } finally {
+    fs.rmSync(context, { recursive: true, force: true });
+  }
+  return image;
+}
+
+/** The in-toto predicate types of the attestation manifest an index carries (none for a manifest). */
+async function attestationPredicates(repo: string, digest: string): Promise<string[]> {
+  interface Descriptor {
+    digest: string;
+    annotations?: Record<string, string>;
+  }
+  const index = (await registry.manifest(repo, digest)) as { manifests?: Descriptor[] };
+  const attestation = index.manifests?.find(
+    (m) => m.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest',
+  );
+  if (!attestation) return [];
+  const manifest = (await registry.manifest(repo, attestation.digest)) as { layers: Descriptor[] };
+  return manifest.layers.map((layer) => layer.annotations?.['in-toto.io/predicate-type'] ?? '');
 }
 
 /** Runs the action on a fresh context (a unique step, so no cached result hides a failure). */
@@ -175,6 +224,45 @@ describe('attestations and where the result goes', () => {
     expect(run.outputs.imageid).toBe(
       pulledImageId(`${registry.host}/${repo}@${run.outputs.digest}`),
     );
+  });
+
+  it('provenance and sbom on and off: the digest is what the registry serves, the image id the image’s config digest, the attestations those asked for', async () => {
+    if (BUILDER.id !== 'buildx-standalone') {
+      const { run } = await build('', { provenance: 'mode=max' });
+      expect(errorAnnotations(run)[0]).toMatch(
+        BUILDER.buildx
+          ? /^build failed: [\s\S]*Attestation is not supported for the docker driver/
+          : /Input "provenance": needs docker buildx/,
+      );
+      return;
+    }
+    const generator = await sbomGenerator();
+    const cases: [Record<string, string>, string[]][] = [
+      [{ provenance: 'false' }, []],
+      [{}, ['https://slsa.dev/provenance/v1']],
+      [{ provenance: 'mode=max' }, ['https://slsa.dev/provenance/v1']],
+      [{ provenance: 'false', sbom: `generator=${generator}` }, ['https://spdx.dev/Document']],
+      [
+        { sbom: `generator=${generator}` },
+        ['https://spdx.dev/Document', 'https://slsa.dev/provenance/v1'],
+      ],
+    ];
+    for (const [inputs, predicates] of cases) {
+      const { run, repo } = await build('', inputs);
+      const label = JSON.stringify(inputs);
+      expect(run.exitCode, `${label}\n${run.stdout}`).toBe(0);
+      const served = await registry.manifestDigest(repo, '1');
+      expect(run.outputs.digest, label).toBe(served);
+      expect(run.outputs.imageid, label).toBe(pulledImageId(`${registry.host}/${repo}@${served}`));
+      const metadata = JSON.parse(run.outputs.metadata!);
+      expect(metadata.digestKind, label).toBe(predicates.length > 0 ? 'index' : 'manifest');
+      expect(await attestationPredicates(repo, served), label).toEqual(predicates);
+      if (predicates.length > 0)
+        // Only the image is listed; its attestation manifest is not an image.
+        expect(metadata.platforms, label).toEqual([
+          { platform: '', manifest: expect.any(String), config: run.outputs.imageid },
+        ]);
+    }
   });
 
   it('load with push: the image in docker is the one in the registry', async () => {

@@ -279,6 +279,33 @@ describe('build and push', () => {
     await expect(registry.manifestDigest(repo, 'x')).rejects.toThrow(/404/);
   });
 
+  it('DOCKER_BUILD_SUMMARY=false leaves the build out of the job summary, and build-summary: false too; a failure still shows', async () => {
+    const repo = uniqueName('quiet');
+    const pushed = await runAction({
+      inputs: { context, tags: `${registry.host}/${repo}:1` },
+      env: { DOCKER_BUILD_SUMMARY: 'false' },
+    });
+    expect(pushed.exitCode, pushed.stdout).toBe(0);
+    expect(pushed.outputs.digest).toBe(await registry.manifestDigest(repo, '1'));
+    expect(pushed.summary).toBe('');
+    // The input wins over the variable.
+    const shown = await runAction({
+      inputs: { context, tags: `${registry.host}/${repo}:1`, 'build-summary': 'true' },
+      env: { DOCKER_BUILD_SUMMARY: 'false' },
+    });
+    expect(shown.summary).toMatch(/^## ✅ pushed /);
+
+    const broken = makeContext(`${BUSYBOX_BASE}RUN echo "quiet failure" && exit 3\n`);
+    const failed = await runAction({
+      inputs: { context: broken, tags: `${registry.host}/${repo}:2`, 'build-summary': 'false' },
+    });
+    fs.rmSync(broken, { recursive: true, force: true });
+    expect(failed.exitCode).toBe(1);
+    expect(failed.summary).toMatch(/^### What failed\n/);
+    expect(failed.summary).toContain('quiet failure');
+    expect(failed.summary).not.toContain('| Image |');
+  });
+
   it('builds a named target stage from a Dockerfile outside the context', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpn-file-'));
     const dockerfile = path.join(dir, 'Custom.Dockerfile');

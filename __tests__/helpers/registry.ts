@@ -12,6 +12,8 @@ export interface Registry {
   host: string;
   /** The digest the registry serves for `repository:tag` (Docker-Content-Digest). */
   manifestDigest(repository: string, tag: string): Promise<string>;
+  /** The manifest or index the registry serves for `repository:reference`, parsed. */
+  manifest(repository: string, reference: string): Promise<unknown>;
   /** Whether the registry serves an image index (or manifest list) for `repository:tag`. */
   servesIndex(repository: string, tag: string): Promise<boolean>;
   /**
@@ -90,6 +92,13 @@ export async function startRegistry(auth?: {
     pid: child.pid ?? -1,
     async manifestDigest(repository, tag) {
       return (await head(repository, tag)).get('docker-content-digest') ?? '';
+    },
+    async manifest(repository, reference) {
+      const response = await fetch(`${base}/v2/${repository}/manifests/${reference}`, {
+        headers: { Accept: MANIFEST_TYPES, ...authHeader },
+      });
+      if (!response.ok) throw new Error(`registry answered ${response.status} for ${reference}`);
+      return response.json();
     },
     async everything(repository, reference) {
       const get = async (kind: 'manifests' | 'blobs', ref: string): Promise<Buffer> => {

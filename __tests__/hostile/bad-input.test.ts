@@ -46,6 +46,7 @@ const ALL_CASES: Case[] = [
   [{ push: 'yes' }, 'push', /expected true or false, got "yes"/],
   [{ pull: 'on' }, 'pull', /expected true or false/],
   [{ 'no-cache': '1' }, 'no-cache', /expected true or false/],
+  [{ 'build-summary': 'off' }, 'build-summary', /expected true or false, got "off"/],
   [{ platforms: 'linux/amd64,linux/arm64' }, 'platforms', /needs docker buildx/, 'classic'],
   [{ 'cache-from': 'type=gha' }, 'cache-from', /needs docker buildx/, 'classic'],
   [{ 'cache-to': 'type=gha,mode=max' }, 'cache-to', /needs docker buildx/, 'classic'],
@@ -293,6 +294,19 @@ describe('bad input is rejected before anything runs', () => {
     );
     expect(shim.calls()).toEqual([]);
     expect(sendgrid.requestCount()).toBe(0);
+  });
+
+  it('a DOCKER_BUILD_SUMMARY that is not a boolean is reported before anything runs', async () => {
+    shim.reset();
+    const run = await runAction({
+      inputs: valid,
+      env: { PATH: shim.path, DOCKER_BUILD_SUMMARY: 'off' },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(errorAnnotations(run)[0]).toMatch(
+      /Environment variable DOCKER_BUILD_SUMMARY: expected a boolean .*got "off"/,
+    );
+    expect(shim.calls()).toEqual([]);
   });
 
   it('reports every bad input of a run at once', async () => {

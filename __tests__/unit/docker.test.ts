@@ -327,6 +327,9 @@ describe('digests', () => {
       ...image,
       platform: 'linux/amd64',
     });
+    // A slow step prints a line as it starts and again when done: the same blob.
+    const started = single.map((b) => ({ ...b }));
+    expect(exportedImage([...started, ...single], index, '')).toEqual(image);
     // Another digest pushed, the lines cut short, or no lines (another progress mode).
     expect(exportedImage(single, `sha256:${'1'.repeat(64)}`, '')).toBeUndefined();
     expect(exportedImage(single.slice(1), index, '')).toBeUndefined();

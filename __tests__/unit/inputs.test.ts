@@ -436,6 +436,25 @@ describe('build secrets', () => {
   });
 });
 
+describe('build-summary', () => {
+  const summary = (values: Record<string, string>, variables: Record<string, string> = {}) =>
+    readInputs(read({ tags: 'app:1', ...values }), { ...env, variables }).build.summary;
+
+  it('is on by default; DOCKER_BUILD_SUMMARY turns it off as build-push-action reads it; the input wins', () => {
+    expect(summary({})).toBe(true);
+    for (const off of ['false', '0', 'f', 'FALSE'])
+      expect(summary({}, { DOCKER_BUILD_SUMMARY: off }), off).toBe(false);
+    expect(summary({}, { DOCKER_BUILD_SUMMARY: 'true' })).toBe(true);
+    expect(summary({ 'build-summary': 'false' })).toBe(false);
+    expect(summary({ 'build-summary': 'true' }, { DOCKER_BUILD_SUMMARY: 'false' })).toBe(true);
+    expect(
+      problemsOf({ tags: 'app:1' }, { ...env, variables: { DOCKER_BUILD_SUMMARY: 'no' } }),
+    ).toEqual([
+      'Environment variable DOCKER_BUILD_SUMMARY: expected a boolean (1, 0, true, false, t, f), got "no"',
+    ]);
+  });
+});
+
 describe("action.yml's defaults", () => {
   // The runner sets every input a workflow leaves out to action.yml's default; the harness of the
   // end-to-end suites sets none. Both must read the same, or one of the two is untested.

@@ -208,6 +208,21 @@ describe('summary', () => {
     );
   });
 
+  it('without the build part (build-summary: false): only what failed, the deployment and the email, or nothing', () => {
+    expect(renderSummary(report(), { build: false })).toBe('');
+    const failed = renderSummary(
+      report({ push: undefined, failure: { stage: 'push', message: 'denied', logTail: '' } }),
+      { build: false },
+    );
+    expect(failed).toMatch(/^### What failed\n\ndenied\n+$/);
+    const deployed = renderSummary(
+      report({ deploy: { status: 'deployed', reason: '', targets: [] } }),
+      { build: false },
+    );
+    expect(deployed).toMatch(/^### Deployment\n\n\*\*deployed\*\*\n+$/);
+    expect(deployed).not.toContain('| Image |');
+  });
+
   it('has a row per deploy host and masks email addresses', () => {
     const summary = renderSummary(
       report({

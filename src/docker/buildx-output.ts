@@ -61,8 +61,10 @@ export function exportedImage(
 ): PlatformImage | undefined {
   const step = blobs.find((b) => b.kind === 'manifest list' && b.digest === indexDigest)?.step;
   if (step === undefined) return undefined;
-  const ofStep = (kind: string): string[] =>
-    blobs.filter((b) => b.step === step && b.kind === kind).map((b) => b.digest);
+  // A slow export prints a line twice, as it starts and when done: one blob, not two.
+  const ofStep = (kind: string): string[] => [
+    ...new Set(blobs.filter((b) => b.step === step && b.kind === kind).map((b) => b.digest)),
+  ];
   const [manifests, configs] = [ofStep('manifest'), ofStep('config')];
   if (manifests.length !== 1 || configs.length !== 1) return undefined;
   return { platform, manifest: manifests[0]!, config: configs[0]! };

@@ -2,7 +2,7 @@
 // with docker/build-push-action's names, formats and meanings.
 import { isIP } from 'node:net';
 import * as path from 'node:path';
-import type { BuilderChoice } from '../docker/builder.js';
+import { type BuilderChoice, parseGoBool } from '../docker/builder.js';
 import { parseImageReference } from '../docker/reference.js';
 import { splitKeyValue } from '../lists.js';
 import type { Checker } from './checker.js';
@@ -50,6 +50,8 @@ export interface BuildInputs {
   call: string;
   allow: string[];
   noCacheFilters: string[];
+  /** Whether the job summary shows the build (its headline and facts table). */
+  summary: boolean;
 }
 
 /** Inputs only buildx has; the classic builder rejects them. (`load` is what it does anyway.) */
@@ -206,6 +208,7 @@ export function readBuild(c: Checker, env: BuildEnvironment): BuildInputs {
       STAGE_NAME,
       'a build stage name',
     ),
+    summary: readBuildSummary(c, env.variables.DOCKER_BUILD_SUMMARY),
   };
   // The github token is for BuildKit's Git fetches; the classic builder clones with the runner's git.
   const gitContexts =
@@ -303,6 +306,19 @@ function readUlimits(c: Checker): string[] {
     }
   }
   return items;
+}
+
+/**
+ * `build-summary`, else DOCKER_BUILD_SUMMARY as docker/build-push-action reads it (a Go boolean:
+ * `false`, `0`, `f` turn it off), else on.
+ */
+function readBuildSummary(c: Checker, variable: string | undefined): boolean {
+  const fromEnvironment = variable ? parseGoBool(variable) : true;
+  if (fromEnvironment === undefined)
+    c.problems.push(
+      `Environment variable DOCKER_BUILD_SUMMARY: expected a boolean (1, 0, true, false, t, f), got "${variable}"`,
+    );
+  return c.boolean('build-summary', fromEnvironment ?? true);
 }
 
 /** `--call`: build (the default) or an evaluation that builds no image, so nothing to push. */
