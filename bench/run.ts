@@ -8,7 +8,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BUNDLE, GITHUB_CONTEXT, ROOT, runAction } from '../__tests__/helpers/action.js';
+import { BUNDLE, GITHUB_CONTEXT, node24, ROOT, runAction } from '../__tests__/helpers/action.js';
 import { BUILDERS, detectBuilders, type TestBuilder } from '../__tests__/helpers/builders.js';
 import { BUSYBOX_BASE, makeContext } from '../__tests__/helpers/context.js';
 import { startRegistry } from '../__tests__/helpers/registry.js';
@@ -17,6 +17,8 @@ import { startSendGrid } from '../__tests__/helpers/sendgrid-server.js';
 import { startWatchtower, type WatchtowerServer } from '../__tests__/helpers/watchtower-server.js';
 
 const REPS = Number(process.env.BENCH_REPS ?? 9);
+/** The Node the runner starts the action with (runs.using: node24); F and bare node use it too. */
+const NODE = node24();
 const OUT = path.join(ROOT, 'bench', '.out');
 const SG_TOKEN = 'SG.bench-token';
 const WT_TOKEN = 'bench-watchtower-token';
@@ -142,36 +144,64 @@ function record(...row: string[]): void {
 const detected = detectBuilders();
 const builders = Object.values(BUILDERS).filter((builder) => !detected[builder.id].missing);
 const tags = (name: string) => [`${registry.host}/${name}:1`, `${registry.host}/${name}:latest`];
-// The labels the action adds (from the run's facts): the raw side passes the same ones, so both
-// build the same image.
+// The labels the action adds (from the run's facts), which the raw variant "+ labels" passes too.
 const LABELS = [
   `org.opencontainers.image.source=${GITHUB_CONTEXT.GITHUB_SERVER_URL}/${GITHUB_CONTEXT.GITHUB_REPOSITORY}`,
   `org.opencontainers.image.revision=${GITHUB_CONTEXT.GITHUB_SHA}`,
   `org.opencontainers.image.created=${new Date(EVENT.head_commit.timestamp).toISOString()}`,
 ];
 
+/** What the raw side adds to the hand-written command, to see what each of the action's extras costs. */
+interface RawExtras {
+  /** Extra flags, given the variant's own scratch folder (for files buildx writes). */
+  flags?: (dir: string) => string[];
+  env?: Record<string, string>;
+}
+
 /**
- * What a shell would do by hand on the builder: classic `docker build` then a `docker push` per
- * tag; buildx one `docker buildx build --push` (the builder chosen by BUILDX_BUILDER, as for the
- * action).
+ * The step a user would write by hand on the builder: classic `docker build` then a
+ * `docker push` per tag; buildx one `docker buildx build --push` (the builder chosen by
+ * BUILDX_BUILDER, as for the action). Its output is read, as a runner reads a step's log.
  */
-function rawBuild(builder: TestBuilder, context: string, repoTags: string[], noCache: boolean) {
-  const common = [
+function rawBuild(
+  builder: TestBuilder,
+  context: string,
+  repoTags: string[],
+  noCache: boolean,
+  extras: RawExtras = {},
+) {
+  const dir = fs.mkdtempSync(path.join(OUT, 'raw-'));
+  const flags = [
     ...(noCache ? ['--no-cache'] : []),
-    ...LABELS.flatMap((label) => ['--label', label]),
+    ...(extras.flags?.(dir) ?? []),
     '--build-arg',
     'GREETING=bench',
     ...repoTags.flatMap((tag) => ['-t', tag]),
     context,
   ];
-  const script = builder.buildx
-    ? `docker buildx build -q --push ${common.map((a) => `'${a}'`).join(' ')} >/dev/null`
-    : [
-        `docker build -q ${common.map((a) => `'${a}'`).join(' ')} >/dev/null`,
-        ...repoTags.map((tag) => `docker push '${tag}' >/dev/null`),
-      ].join(' && ');
-  return () => timed('sh', ['-c', `set -e; ${script}`], builder.env);
+  const env = { ...builder.env, ...extras.env };
+  if (builder.buildx) return () => timed('docker', ['buildx', 'build', '--push', ...flags], env);
+  return async () => {
+    let total = await timed('docker', ['build', ...flags], env);
+    for (const tag of repoTags) total += await timed('docker', ['push', tag], env);
+    return total;
+  };
 }
+
+/**
+ * The action's extras on top of the hand-written buildx command, one at a time: its labels, its
+ * metadata file (which makes buildx fetch the provenance for it, unless
+ * BUILDX_METADATA_PROVENANCE=disabled), and the old harness's `-q`.
+ */
+const RAW_VARIANTS: Record<string, RawExtras> = {
+  '+ labels': { flags: () => LABELS.flatMap((label) => ['--label', label]) },
+  '+ --metadata-file': { flags: (dir) => ['--metadata-file', path.join(dir, 'metadata.json')] },
+  '+ --metadata-file, BUILDX_METADATA_PROVENANCE=disabled': {
+    flags: (dir) => ['--metadata-file', path.join(dir, 'metadata.json')],
+    env: { BUILDX_METADATA_PROVENANCE: 'disabled' },
+  },
+  '+ -q': { flags: () => ['-q'] },
+};
 
 /** The action building and pushing two tags on `builder`: no email, no deploy. */
 async function actionRun(
@@ -200,13 +230,22 @@ try {
     progress(`${on}: warm cache`);
     const warmAction = tags(`warm-action-${builder.id}`);
     const warmRaw = tags(`warm-raw-${builder.id}`);
-    await actionRun(builder, warmContext, warmAction);
-    await rawBuild(builder, warmContext, warmRaw, false)();
-    const warm = await interleaved({
+    const variants = builder.buildx ? RAW_VARIANTS : {};
+    const warmRuns: Record<string, () => Promise<number>> = {
       action: async () => (await actionRun(builder, warmContext, warmAction)).durationMs,
       raw: rawBuild(builder, warmContext, warmRaw, false),
-      floor: () => timed('node', [floor], { INPUT_TAGS: 'x' }),
-    });
+      floor: () => timed(NODE, [floor], { INPUT_TAGS: 'x' }),
+      node: () => timed(NODE, ['-e', '0'], {}),
+      ...Object.fromEntries(
+        Object.entries(variants).map(([name, extras], i) => [
+          name,
+          rawBuild(builder, warmContext, tags(`warm-raw-${builder.id}-${i}`), false, extras),
+        ]),
+      ),
+    };
+    // Once each first, so every measured run finds its layers cached.
+    for (const run of Object.values(warmRuns)) await run();
+    const warm = await interleaved(warmRuns);
     record(
       `${builder.id}: warm build + push of 2 tags`,
       `action ${ms(warm.action!)}`,
@@ -214,6 +253,22 @@ try {
       ratio(warm.action!, warm.raw! + warm.floor!),
       '≤ 1.10×',
     );
+    // The same runs against a bare node instead of F: what a harness without F would report.
+    record(
+      `${builder.id}: the same, against raw + bare node`,
+      `action ${ms(warm.action!)}`,
+      `raw ${ms(warm.raw!)} + node -e 0 ${ms(warm.node!)}`,
+      ratio(warm.action!, warm.raw! + warm.node!),
+      '',
+    );
+    for (const name of Object.keys(variants))
+      record(
+        `${builder.id}: raw ${name}`,
+        `${ms(warm[name]!)}`,
+        `raw ${ms(warm.raw!)}`,
+        `${warm[name]! >= warm.raw! ? '+' : ''}${ms(warm[name]! - warm.raw!)}`,
+        '',
+      );
 
     progress(`${on}: cold build`);
     const cold = await interleaved(
@@ -242,9 +297,9 @@ try {
   const start = await interleaved(
     {
       action: () =>
-        timed('node', [BUNDLE], { INPUT_PUSH: 'maybe', INPUT_TAGS: 'app:1', RUNNER_TEMP: OUT }, 1),
-      floor: () => timed('node', [floor], { INPUT_TAGS: 'x' }),
-      node: () => timed('node', ['-e', '0'], {}),
+        timed(NODE, [BUNDLE], { INPUT_PUSH: 'maybe', INPUT_TAGS: 'app:1', RUNNER_TEMP: OUT }, 1),
+      floor: () => timed(NODE, [floor], { INPUT_TAGS: 'x' }),
+      node: () => timed(NODE, ['-e', '0'], {}),
     },
     REPS * 2,
   );
@@ -375,7 +430,7 @@ async function swarmFanOut(builder: TestBuilder, context: string): Promise<strin
 }
 
 const table = [
-  `build-push-notify benchmark, ${new Date().toISOString()}, node ${process.version}, ${os.cpus().length} cores, ${REPS} interleaved repetitions, medians`,
+  `build-push-notify benchmark, ${new Date().toISOString()}, node ${execFileSync(NODE, ['--version'], { encoding: 'utf8' }).trim()} (the action, F and bare node), ${os.cpus().length} cores, ${REPS} interleaved repetitions, medians`,
   `every measured process: PATH=${BARE.PATH} HOME=${BARE.HOME} (plus, for the action, RUNNER_TEMP, GITHUB_*, INPUT_* and the builder's variable; for raw docker, the builder's variable)`,
   '',
   '| Measure | Action | Baseline | Ratio | Target |',
