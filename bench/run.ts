@@ -230,7 +230,7 @@ try {
     progress(`${on}: warm cache`);
     const warmAction = tags(`warm-action-${builder.id}`);
     const warmRaw = tags(`warm-raw-${builder.id}`);
-    const variants = builder.buildx ? RAW_VARIANTS : {};
+    const variants = builder.buildx ? RAW_VARIANTS : { '+ labels': RAW_VARIANTS['+ labels']! };
     const warmRuns: Record<string, () => Promise<number>> = {
       action: async () => (await actionRun(builder, warmContext, warmAction)).durationMs,
       raw: rawBuild(builder, warmContext, warmRaw, false),
@@ -280,6 +280,17 @@ try {
             })
           ).durationMs,
         raw: rawBuild(builder, coldContext, tags(`cold-raw-${builder.id}`), true),
+        // The classic builder commits --label as one more step (BuildKit writes labels into the
+        // image config): what the action's OCI labels cost there.
+        ...(!builder.buildx && {
+          '+ labels': rawBuild(
+            builder,
+            coldContext,
+            tags(`cold-raw-labels-${builder.id}`),
+            true,
+            RAW_VARIANTS['+ labels'],
+          ),
+        }),
       },
       REPS,
     );
@@ -290,6 +301,14 @@ try {
       ratio(cold.action!, cold.raw!),
       '≤ 1.05×',
     );
+    if (cold['+ labels'] !== undefined)
+      record(
+        `${builder.id}: cold, raw + labels`,
+        `${ms(cold['+ labels'])}`,
+        `raw ${ms(cold.raw!)}`,
+        `+${ms(cold['+ labels'] - cold.raw!)}; action against it ${ratio(cold.action!, cold['+ labels'])}`,
+        '',
+      );
   }
 
   progress('cold start');

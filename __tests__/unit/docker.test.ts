@@ -525,12 +525,19 @@ describe('buildx builder and remote contexts', () => {
 
   it('stamps buildx builds with the commit time, unless the user set SOURCE_DATE_EPOCH', () => {
     const commit = new Date('2026-11-01T10:00:00Z');
-    expect(buildxEnvironment(build, commit, {})).toEqual({ SOURCE_DATE_EPOCH: '1793527200' });
-    expect(buildxEnvironment(build, undefined, {})).toEqual({});
-    expect(buildxEnvironment(build, commit, { SOURCE_DATE_EPOCH: '0' })).toEqual({});
-    expect(buildxEnvironment({ ...build, buildArgs: ['SOURCE_DATE_EPOCH=5'] }, commit, {})).toEqual(
-      {},
-    );
+    const epoch = (env: NodeJS.ProcessEnv, b = build) =>
+      buildxEnvironment(b, commit, env).SOURCE_DATE_EPOCH;
+    expect(epoch({})).toBe('1793527200');
+    expect(buildxEnvironment(build, undefined, {}).SOURCE_DATE_EPOCH).toBeUndefined();
+    expect(epoch({ SOURCE_DATE_EPOCH: '0' })).toBeUndefined();
+    expect(epoch({}, { ...build, buildArgs: ['SOURCE_DATE_EPOCH=5'] })).toBeUndefined();
+  });
+
+  it('asks buildx for no provenance in the metadata file (the step reads none), unless the user set it', () => {
+    expect(buildxEnvironment(build, undefined, {})).toEqual({
+      BUILDX_METADATA_PROVENANCE: 'disabled',
+    });
+    expect(buildxEnvironment(build, undefined, { BUILDX_METADATA_PROVENANCE: 'max' })).toEqual({});
   });
 });
 

@@ -177,19 +177,25 @@ export function loginArgs(registry: string, username: string): string[] {
 }
 
 /**
- * Environment for `docker buildx build`: the commit time as SOURCE_DATE_EPOCH, which buildx hands
- * to BuildKit (≥ 0.11 stamps the image config and history with it), unless the user set one.
+ * Environment for `docker buildx build`, each unless the user set it: the commit time as
+ * SOURCE_DATE_EPOCH, which buildx hands to BuildKit (≥ 0.11 stamps the image config and history
+ * with it); and BUILDX_METADATA_PROVENANCE=disabled, since the step reads no provenance from the
+ * metadata file and buildx would fetch it from BuildKit for every build with an attestation
+ * (measured in `npm run bench`: see BENCHMARKS.md).
  */
 export function buildxEnvironment(
   build: BuildInputs,
   commitTime: Date | undefined,
   env: NodeJS.ProcessEnv,
 ): Record<string, string> {
-  const userSet =
+  const userSetEpoch =
     env.SOURCE_DATE_EPOCH !== undefined ||
     build.buildArgs.some((arg) => arg.startsWith('SOURCE_DATE_EPOCH='));
-  if (!commitTime || userSet) return {};
-  return { SOURCE_DATE_EPOCH: String(Math.floor(commitTime.getTime() / 1000)) };
+  return {
+    ...(env.BUILDX_METADATA_PROVENANCE === undefined && { BUILDX_METADATA_PROVENANCE: 'disabled' }),
+    ...(commitTime &&
+      !userSetEpoch && { SOURCE_DATE_EPOCH: String(Math.floor(commitTime.getTime() / 1000)) }),
+  };
 }
 
 /** OCI labels from the run, unless the user set the same key. */
