@@ -69,8 +69,10 @@ async function timed(
   expectedExit = 0,
 ): Promise<number> {
   const start = performance.now();
-  const child = spawn(command, args, { env: bare(env), stdio: ['ignore', 'ignore', 'pipe'] });
+  // Both streams read, as a runner reads a step's log (docker build and push print to stdout).
+  const child = spawn(command, args, { env: bare(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
+  child.stdout.resume();
   child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   const elapsed = performance.now() - start;

@@ -759,10 +759,13 @@ function defaultLabels(userLabels, facts) {
     ];
 }
 
+// EXTERNAL MODULE: ./src/report.ts
+var src_report = __webpack_require__(665);
 ;// CONCATENATED MODULE: ./src/docker/check.ts
 // What an evaluation (`call: check`, `outline`, `targets`) returned: buildx writes the frontend's
 // result into its metadata file (`result.json`, `result.statuscode`), also when the check fails
 // the command. Pure.
+
 /** The method of a `call` value (`check,format=json` → `check`); '' for a build. */
 function callMethod(call) {
     const method = call.split(',')[0];
@@ -797,8 +800,8 @@ function checkWarnings(metadataJson) {
 }
 /** The stage error's text for a check that found warnings. */
 function checkProblem(warnings) {
-    const count = warnings.length === 1 ? '1 warning' : `${warnings.length} warnings`;
-    return `check found ${count}: ${warnings.map((w) => `${w.rule} (${w.where}): ${w.detail}`).join('; ')}`;
+    const found = warnings.map((w) => `${w.rule} (${w.where}): ${w.detail}`).join('; ');
+    return `check found ${(0,src_report/* warningCount */.KL)(warnings.length)}: ${found}`;
 }
 
 // EXTERNAL MODULE: ./src/docker/cli.ts
@@ -1772,10 +1775,12 @@ function readUlimits(c) {
  * `false`, `0`, `f` turn it off), else on.
  */
 function readBuildSummary(c, variable) {
+    if (c.value('build-summary'))
+        return c.boolean('build-summary', true);
     const fromEnvironment = variable ? parseGoBool(variable) : true;
     if (fromEnvironment === undefined)
         c.problems.push(`Environment variable DOCKER_BUILD_SUMMARY: expected a boolean (1, 0, true, false, t, f), got "${variable}"`);
-    return c.boolean('build-summary', fromEnvironment ?? true);
+    return fromEnvironment ?? true;
 }
 /** `--call`: build (the default) or an evaluation that builds no image, so nothing to push. */
 function readCall(c, push) {
@@ -2311,8 +2316,6 @@ function readInputs(read, env) {
     return inputs;
 }
 
-// EXTERNAL MODULE: ./src/report.ts
-var src_report = __webpack_require__(665);
 ;// CONCATENATED MODULE: ./src/outputs.ts
 // The step outputs, as a pure function of the report.
 
@@ -2429,7 +2432,7 @@ function headline(report) {
         return `❌ ${failure}`;
     const evaluation = report.build?.evaluation;
     if (evaluation)
-        return `✅ ${(0,src_report/* successVerb */.FO)(report)} ${code(first)}${evaluation.call === 'check' ? ': no warnings (nothing built)' : ` (call: ${evaluation.call}, nothing built)`}`;
+        return `✅ ${(0,src_report/* successVerb */.FO)(report)} ${code(first)}${evaluation.warnings ? `: ${(0,src_report/* warningCount */.KL)(evaluation.warnings.length)} (nothing built)` : ` (call: ${evaluation.call}, nothing built)`}`;
     if (!report.pushRequested)
         return `✅ built ${code(first)} (not pushed)`;
     return `✅ ${(0,src_report/* successVerb */.FO)(report)} ${code(first)}`;
@@ -3066,6 +3069,7 @@ function redactReport(report, redact) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   FO: () => (/* binding */ successVerb),
+/* harmony export */   KL: () => (/* binding */ warningCount),
 /* harmony export */   Ni: () => (/* binding */ failureHeadline),
 /* harmony export */   Of: () => (/* binding */ digestLabels),
 /* harmony export */   Op: () => (/* binding */ targetLabel),
@@ -3101,6 +3105,10 @@ function newReport(tags, pushRequested, github) {
 function overallStatus(report) {
     return failedStage(report) ? 'failure' : 'success';
 }
+/** `no warnings`, `1 warning`, `2 warnings`. */
+function warningCount(count) {
+    return count === 0 ? 'no warnings' : count === 1 ? '1 warning' : `${count} warnings`;
+}
 /** The failure in a few words, for headlines and subjects: `build failed`, `check found 2 warnings`. */
 function failureHeadline(report) {
     const stage = failedStage(report);
@@ -3108,7 +3116,7 @@ function failureHeadline(report) {
         return undefined;
     const warnings = report.build?.evaluation?.warnings?.length ?? 0;
     if (stage === 'build' && !report.cancelled && warnings > 0)
-        return `check found ${warnings === 1 ? '1 warning' : `${warnings} warnings`}`;
+        return `check found ${warningCount(warnings)}`;
     return `${stage} failed`;
 }
 function failedStage(report) {

@@ -7,6 +7,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Node 20 or later with npm (the machine's own: npm ci, lint, the unit suite). Node 24, which the
+# end-to-end suites run the action with, comes from scripts/tools.sh.
+if ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' 2>/dev/null ||
+  ! command -v npm >/dev/null; then
+  echo "setup: Node 20 or later with npm is needed (https://nodejs.org, or NodeSource's Debian packages); found $(node --version 2>/dev/null || echo none)" >&2
+  exit 1
+fi
+
 need=()
 command -v dockerd >/dev/null || need+=(docker.io)
 command -v docker-registry >/dev/null || need+=(docker-registry)
@@ -55,29 +63,37 @@ bash scripts/tools.sh
 # driver on it. It behaves as docker/setup-buildx-action's container builder does (images stay
 # out of dockerd's store, a push attaches a provenance attestation); its RUN steps use the host's
 # network, as that builder's `network=host` does, so they reach the registries on 127.0.0.1.
-# A builder of that name made elsewhere (CI's docker/setup-buildx-action) is kept as it is.
+# A container builder of that name (CI's, from docker/setup-buildx-action) is kept as it is; a
+# remote one elsewhere (an older set-up's BuildKit) is replaced.
 buildkitd=.tmp/tools/bin/buildkitd
 buildctl=.tmp/tools/bin/buildctl
 state=/var/lib/build-push-notify/buildkit
 sock=unix:///run/build-push-notify/buildkitd.sock
-existing=$(docker buildx inspect standalone 2>/dev/null | awk '/^Endpoint:/{print $2; exit}' || true)
-if [ -n "$existing" ] && [ "$existing" != "$sock" ]; then
-  echo "setup: keeping the buildx builder standalone ($existing)"
-elif [ -x "$buildkitd" ] && [ "$(id -u)" -eq 0 ]; then
+standalone=$(docker buildx inspect standalone 2>/dev/null || true)
+driver=$(awk '/^Driver:/{print $2; exit}' <<<"$standalone")
+endpoint=$(awk '/^Endpoint:/{print $2; exit}' <<<"$standalone")
+if [ -n "$driver" ] && [ "$driver" != remote ]; then
+  echo "setup: keeping the buildx builder standalone ($driver driver)"
+elif [ ! -x "$buildkitd" ]; then
+  echo "setup: no buildkitd in .tmp/tools/bin (see scripts/tools.sh): no standalone builder"
+elif [ "$(id -u)" -ne 0 ]; then
+  echo "setup: buildkitd runs as root: run this as root for the standalone builder"
+else
   want=$("$buildkitd" --version | awk '{print $3}')
   running=$("$buildctl" --addr "$sock" --timeout 5 debug info 2>/dev/null | awk '/^BuildKit:/{print $3}' || true)
   if [ "$running" != "$want" ]; then
-    if [ -n "$running" ]; then
+    if [ -n "$running" ] && [ -f "$state/buildkitd.pid" ]; then
       echo "setup: stopping buildkitd $running"
-      pkill -f "buildkitd --config $state/" || true
-      sleep 1
+      kill "$(cat "$state/buildkitd.pid")" 2>/dev/null || true
+      for _ in $(seq 1 20); do "$buildctl" --addr "$sock" --timeout 1 debug info >/dev/null 2>&1 || break; sleep 0.5; done
     fi
     echo "setup: starting buildkitd $want"
     mkdir -p "$state" /run/build-push-notify
     printf '%s\n' "root = \"$state\"" '[grpc]' "  address = [\"$sock\"]" \
-      '[worker.oci]' '  enabled = true' '  binary = "runc"' \
+      '[worker.oci]' '  enabled = true' '  binary = "runc"' '  networkMode = "host"' \
       '[worker.containerd]' '  enabled = false # never dockerd'"'"'s containerd' >"$state/buildkitd.toml"
     setsid "$buildkitd" --config "$state/buildkitd.toml" >>"$state/buildkitd.log" 2>&1 </dev/null &
+    echo $! >"$state/buildkitd.pid"
     for _ in $(seq 1 60); do
       "$buildctl" --addr "$sock" --timeout 5 debug workers >/dev/null 2>&1 && break
       sleep 0.5
@@ -85,7 +101,10 @@ elif [ -x "$buildkitd" ] && [ "$(id -u)" -eq 0 ]; then
     "$buildctl" --addr "$sock" --timeout 5 debug workers >/dev/null 2>&1 ||
       { echo "setup: buildkitd did not start; see $state/buildkitd.log" >&2; tail -20 "$state/buildkitd.log" >&2; exit 1; }
   fi
-  [ -n "$existing" ] || docker buildx create --name standalone --driver remote "$sock" >/dev/null
+  if [ "$endpoint" != "$sock" ]; then
+    [ -n "$driver" ] && docker buildx rm standalone >/dev/null 2>&1
+    docker buildx create --name standalone --driver remote "$sock" >/dev/null
+  fi
 fi
 
 echo "setup: dockerd $(docker version --format '{{.Server.Version}}'), $(docker-registry --version 2>/dev/null | head -1)"

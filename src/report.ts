@@ -174,13 +174,18 @@ export function overallStatus(report: Report): 'success' | 'failure' {
   return failedStage(report) ? 'failure' : 'success';
 }
 
+/** `no warnings`, `1 warning`, `2 warnings`. */
+export function warningCount(count: number): string {
+  return count === 0 ? 'no warnings' : count === 1 ? '1 warning' : `${count} warnings`;
+}
+
 /** The failure in a few words, for headlines and subjects: `build failed`, `check found 2 warnings`. */
 export function failureHeadline(report: Report): string | undefined {
   const stage = failedStage(report);
   if (!stage) return undefined;
   const warnings = report.build?.evaluation?.warnings?.length ?? 0;
   if (stage === 'build' && !report.cancelled && warnings > 0)
-    return `check found ${warnings === 1 ? '1 warning' : `${warnings} warnings`}`;
+    return `check found ${warningCount(warnings)}`;
   return `${stage} failed`;
 }
 

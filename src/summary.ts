@@ -8,6 +8,7 @@ import {
   failedStage,
   failureHeadline,
   formatDuration,
+  warningCount,
   overallStatus,
   pinnedImage,
   replicaCount,
@@ -46,7 +47,7 @@ function headline(report: Report): string {
   if (failure) return `❌ ${failure}`;
   const evaluation = report.build?.evaluation;
   if (evaluation)
-    return `✅ ${successVerb(report)} ${code(first)}${evaluation.call === 'check' ? ': no warnings (nothing built)' : ` (call: ${evaluation.call}, nothing built)`}`;
+    return `✅ ${successVerb(report)} ${code(first)}${evaluation.warnings ? `: ${warningCount(evaluation.warnings.length)} (nothing built)` : ` (call: ${evaluation.call}, nothing built)`}`;
   if (!report.pushRequested) return `✅ built ${code(first)} (not pushed)`;
   return `✅ ${successVerb(report)} ${code(first)}`;
 }

@@ -311,21 +311,17 @@ describe('attestations and where the result goes', () => {
     expect(run.stdout).not.toContain('--load');
   });
 
-  it('sbom: true asks for an SBOM attestation; the scanner image comes from Docker Hub', async () => {
-    const { run, repo } = await build('', { sbom: 'true' });
+  it('sbom: true asks for Docker’s scanner, which comes from Docker Hub: here the build stage fails with the builder’s reason', async () => {
+    const { run } = await build('', { sbom: 'true' });
     if (!BUILDER.buildx) {
       expect(errorAnnotations(run)[0]).toMatch(/Input "sbom": needs docker buildx/);
       return;
     }
     expect(run.stdout).toMatch(/\[command\]\S*docker buildx build .* --sbom true /);
-    if (run.exitCode === 0) {
-      // Where Docker Hub answers, the index carries the SBOM.
-      expect(await registry.servesIndex(repo, '1')).toBe(true);
-      return;
-    }
-    // Here it does not: the own BuildKit cannot pull the scanner, and buildx's docker driver
-    // refuses attestations on dockerd's classic image store. Either way the build stage fails
-    // with the builder's own reason.
+    // No Docker Hub here: the own BuildKit cannot pull the scanner, and buildx's docker driver
+    // refuses attestations on dockerd's classic image store. (An SBOM made by a generator from a
+    // reachable registry is the test above.)
+    expect(run.exitCode).toBe(1);
     expect(errorAnnotations(run)[0]).toMatch(
       BUILDER.id === 'buildx-docker'
         ? /^build failed: [\s\S]*Attestation is not supported for the docker driver/

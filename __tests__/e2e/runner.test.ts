@@ -43,7 +43,9 @@ describe.skipIf(missing !== undefined)(
       expect(run.exitCode, run.log).toBe(0);
       expect(run.stepResult('ship', 'Main')).toBe('success');
       expect(run.stepResult('ship', 'Post')).toBe('success');
-      // act starts node24 actions with the `node` first on PATH, which the next step runs too.
+      // act asks the first `node` on PATH for its executable and starts dist/index.js (main, then
+      // post) with that: Node 24, as runs.using: node24 asks. The next step's `node` is the same.
+      expect(run.nodeRuns[0]).toBe('--no-warnings -e console.log(process.execPath)');
       expect(run.seen.node).toMatch(/^v24\./);
 
       const outputs = JSON.parse(run.seen['outputs.json']!) as Record<string, string>;
@@ -71,10 +73,11 @@ describe.skipIf(missing !== undefined)(
       expect(run.summaries[0]).toContain('acme/api');
     });
 
-    it('a failing build fails the step; outputs and summary are still written; the post step still runs (post-if)', async () => {
+    it('a failing build fails the step; outputs and summary are still written; the post step still runs', async () => {
       const run = await ship('broken');
       expect(run.exitCode, run.log).not.toBe(0);
       expect(run.stepResult('ship', 'Main')).toBe('failure');
+      // post-if: always() (also the runner's default) runs it after a failure too.
       expect(run.stepResult('ship', 'Post')).toBe('success');
       expect(run.seen.outcome).toBe('failure');
       const outputs = JSON.parse(run.seen['outputs.json']!) as Record<string, string>;

@@ -6,11 +6,9 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ROOT } from './action.js';
+import { node24, ROOT } from './action.js';
 
 export const ACT = path.join(ROOT, '.tmp', 'tools', 'bin', 'act');
-/** Node 24 is the `node` act finds first on PATH: its folder goes in front. */
-const NODE24_DIR = path.join(ROOT, '.tmp', 'tools', 'bin');
 
 /** Why act cannot run here, or undefined when it can. */
 export function actMissing(): string | undefined {
@@ -42,6 +40,8 @@ export interface WorkflowRun {
   summaries: string[];
   /** What the step after the action wrote into the SEEN folder: its name → content. */
   seen: Record<string, string>;
+  /** The arguments of every call of the `node` on act's PATH, in order (each run by Node 24). */
+  nodeRuns: string[];
 }
 
 export interface WorkflowOptions {
@@ -63,6 +63,15 @@ export interface WorkflowOptions {
 export async function runWorkflow(options: WorkflowOptions): Promise<WorkflowRun> {
   const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'bpn-act-repo-'));
   const seenDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpn-act-seen-'));
+  // act takes the first `node` on PATH for a node24 action (it asks it for its executable, then
+  // starts the action with that): this one notes each call and runs Node 24.
+  const nodeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpn-act-node-'));
+  const nodeLog = path.join(nodeDir, 'runs.log');
+  fs.writeFileSync(
+    path.join(nodeDir, 'node'),
+    `#!/bin/sh\nprintf '%s\\n' "$*" >>'${nodeLog}'\nexec '${node24()}' "$@"\n`,
+    { mode: 0o755 },
+  );
   try {
     fs.copyFileSync(path.join(ROOT, 'action.yml'), path.join(repo, 'action.yml'));
     fs.cpSync(path.join(ROOT, 'dist'), path.join(repo, 'dist'), { recursive: true });
@@ -97,8 +106,9 @@ export async function runWorkflow(options: WorkflowOptions): Promise<WorkflowRun
     const child = spawn(ACT, args, {
       cwd: repo,
       env: {
-        PATH: `${NODE24_DIR}:${process.env.PATH ?? ''}`,
+        PATH: `${nodeDir}:${process.env.PATH ?? ''}`,
         HOME: process.env.HOME ?? os.homedir(),
+        ...(process.env.DOCKER_CONFIG && { DOCKER_CONFIG: process.env.DOCKER_CONFIG }),
         // act asks api.nektosact.com for notices otherwise; there is no network here.
         ACT_DISABLE_VERSION_CHECK: '1',
         ...options.processEnv,
@@ -126,17 +136,20 @@ export async function runWorkflow(options: WorkflowOptions): Promise<WorkflowRun
         .readdirSync(seenDir)
         .map((name) => [name, fs.readFileSync(path.join(seenDir, name), 'utf8')]),
     );
+    const nodeRuns = fs.existsSync(nodeLog)
+      ? fs.readFileSync(nodeLog, 'utf8').split('\n').filter(Boolean)
+      : [];
     return {
       exitCode,
       records,
       log,
       seen,
+      nodeRuns,
       summaries: records.filter((r) => r.command === 'summary').map((r) => r.content ?? ''),
       stepResult: (id, stage) =>
         records.find((r) => r.stepID?.[0] === id && r.stage === stage && r.stepResult)?.stepResult,
     };
   } finally {
-    fs.rmSync(repo, { recursive: true, force: true });
-    fs.rmSync(seenDir, { recursive: true, force: true });
+    for (const dir of [repo, seenDir, nodeDir]) fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -118,6 +118,8 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   const env = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '/root',
+    // CI runs the tests as root with the runner user's Docker config (its buildx builders).
+    ...(process.env.DOCKER_CONFIG && { DOCKER_CONFIG: process.env.DOCKER_CONFIG }),
     // The builder, chosen as a workflow would choose it.
     ...(options.builderEnv ?? BUILDER.env),
     RUNNER_TEMP: dir,

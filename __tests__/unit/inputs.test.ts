@@ -452,6 +452,8 @@ describe('build-summary', () => {
     ).toEqual([
       'Environment variable DOCKER_BUILD_SUMMARY: expected a boolean (1, 0, true, false, t, f), got "no"',
     ]);
+    // The input set, the variable is not read.
+    expect(summary({ 'build-summary': 'false' }, { DOCKER_BUILD_SUMMARY: 'no' })).toBe(false);
   });
 });
 

@@ -186,6 +186,11 @@ describe('summary', () => {
     );
     expect(renderSummary(clean)).toContain('| Image | _nothing built (call: check)_ |');
     expect(defaultSubject(clean, {} as PlaceholderValues)).toBe('✅ checked image');
+    // A check that exits 0 with warnings (none does here, but the count is what the headline says).
+    const warned = evaluated('check', [{ rule: 'R', detail: 'd', where: 'Dockerfile:1', url: '' }]);
+    expect(renderSummary(warned)).toContain(
+      '## ✅ checked <code>image</code>: 1 warning (nothing built)',
+    );
     expect(renderSummary(evaluated('outline'))).toContain(
       '## ✅ evaluated <code>image</code> (call: outline, nothing built)',
     );

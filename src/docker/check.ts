@@ -1,6 +1,7 @@
 // What an evaluation (`call: check`, `outline`, `targets`) returned: buildx writes the frontend's
 // result into its metadata file (`result.json`, `result.statuscode`), also when the check fails
 // the command. Pure.
+import { warningCount } from '../report.js';
 
 /** One rule a `check` found broken, where, and what it says. */
 export interface CheckWarning {
@@ -55,6 +56,6 @@ export function checkWarnings(metadataJson: string | undefined): CheckWarning[] 
 
 /** The stage error's text for a check that found warnings. */
 export function checkProblem(warnings: CheckWarning[]): string {
-  const count = warnings.length === 1 ? '1 warning' : `${warnings.length} warnings`;
-  return `check found ${count}: ${warnings.map((w) => `${w.rule} (${w.where}): ${w.detail}`).join('; ')}`;
+  const found = warnings.map((w) => `${w.rule} (${w.where}): ${w.detail}`).join('; ');
+  return `check found ${warningCount(warnings.length)}: ${found}`;
 }

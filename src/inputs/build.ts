@@ -313,12 +313,13 @@ function readUlimits(c: Checker): string[] {
  * `false`, `0`, `f` turn it off), else on.
  */
 function readBuildSummary(c: Checker, variable: string | undefined): boolean {
+  if (c.value('build-summary')) return c.boolean('build-summary', true);
   const fromEnvironment = variable ? parseGoBool(variable) : true;
   if (fromEnvironment === undefined)
     c.problems.push(
       `Environment variable DOCKER_BUILD_SUMMARY: expected a boolean (1, 0, true, false, t, f), got "${variable}"`,
     );
-  return c.boolean('build-summary', fromEnvironment ?? true);
+  return fromEnvironment ?? true;
 }
 
 /** `--call`: build (the default) or an evaluation that builds no image, so nothing to push. */
