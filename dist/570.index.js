@@ -1064,7 +1064,8 @@ async function buildWithBuildx(inputs, report, files, labels, builderName) {
     const start = performance.now();
     /** An evaluation (`call: check`, …) makes no image: what it found is its result. */
     const method = callMethod(build.call);
-    const recordBuild = (imageId) => (report.build = {
+    /** The build's result, from the metadata file's text (a check's warnings are in it). */
+    const recordBuild = (imageId, metadataText) => (report.build = {
         builder: 'buildx',
         builderName,
         imageId,
@@ -1072,9 +1073,7 @@ async function buildWithBuildx(inputs, report, files, labels, builderName) {
         ...(method && {
             evaluation: {
                 call: method,
-                warnings: method === 'check'
-                    ? (checkWarnings(readIfPresent(files.metadataFile)) ?? [])
-                    : undefined,
+                warnings: method === 'check' ? (checkWarnings(metadataText) ?? []) : undefined,
             },
         }),
     });
@@ -1100,10 +1099,13 @@ async function buildWithBuildx(inputs, report, files, labels, builderName) {
             if (what.push && failedWhilePushing(error.logTail))
                 throw error; // withPushRetries decides
             // A check that finds warnings fails the command: the warnings are the failure.
-            const warnings = method === 'check' ? checkWarnings(readIfPresent(files.metadataFile)) : [];
-            if (warnings?.length) {
-                recordBuild('');
-                throw new StageError('build', checkProblem(warnings), error.logTail);
+            if (method === 'check') {
+                const metadataText = readIfPresent(files.metadataFile);
+                const warnings = checkWarnings(metadataText);
+                if (warnings?.length) {
+                    recordBuild('', metadataText);
+                    throw new StageError('build', checkProblem(warnings), error.logTail);
+                }
             }
             throw new StageError('build', error.message, error.logTail);
         }
@@ -1122,7 +1124,7 @@ async function buildWithBuildx(inputs, report, files, labels, builderName) {
         : { digest: undefined, configDigest: undefined, isIndex: false };
     // The iidfile holds the config digest for a single image, the index digest for an index.
     const iid = readIfPresent(files.iidFile) ?? '';
-    const result = recordBuild(method ? '' : (metadata.configDigest ?? (metadata.isIndex ? '' : iid)));
+    const result = recordBuild(method ? '' : (metadata.configDigest ?? (metadata.isIndex ? '' : iid)), metadataText);
     if (!build.push) {
         if (build.platforms.length > 1)
             (0,log/* warning */.$)(`${build.platforms.length} platforms were built without push: the result is only in the build cache (no image to load into docker, no image id)`);
@@ -2431,8 +2433,13 @@ function headline(report) {
     if (failure)
         return `❌ ${failure}`;
     const evaluation = report.build?.evaluation;
-    if (evaluation)
-        return `✅ ${(0,src_report/* successVerb */.FO)(report)} ${code(first)}${evaluation.warnings ? `: ${(0,src_report/* warningCount */.KL)(evaluation.warnings.length)} (nothing built)` : ` (call: ${evaluation.call}, nothing built)`}`;
+    if (evaluation) {
+        // A check says what it found; the other calls print their result to the log.
+        const found = evaluation.warnings
+            ? `: ${(0,src_report/* warningCount */.KL)(evaluation.warnings.length)} (nothing built)`
+            : ` (call: ${evaluation.call}, nothing built)`;
+        return `✅ ${(0,src_report/* successVerb */.FO)(report)} ${code(first)}${found}`;
+    }
     if (!report.pushRequested)
         return `✅ built ${code(first)} (not pushed)`;
     return `✅ ${(0,src_report/* successVerb */.FO)(report)} ${code(first)}`;

@@ -50,8 +50,7 @@ build_buildkit() {
       grep -E '^go ' "$upstream"
       sed -n '/^exclude (/,/^)/p' "$upstream"
     } >go.mod
-    go get "github.com/moby/buildkit/cmd/buildkitd@$BUILDKIT_VERSION" "github.com/moby/buildkit/cmd/buildctl@$BUILDKIT_VERSION" >/dev/null 2>&1 ||
-      go get "github.com/moby/buildkit/cmd/buildkitd@$BUILDKIT_VERSION" "github.com/moby/buildkit/cmd/buildctl@$BUILDKIT_VERSION"
+    go get "github.com/moby/buildkit/cmd/buildkitd@$BUILDKIT_VERSION" "github.com/moby/buildkit/cmd/buildctl@$BUILDKIT_VERSION"
     local ldflags="-s -w -X github.com/moby/buildkit/version.Version=$BUILDKIT_VERSION"
     mkdir -p ../bin.tmp
     for cmd in buildkitd buildctl; do

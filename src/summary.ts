@@ -8,11 +8,11 @@ import {
   failedStage,
   failureHeadline,
   formatDuration,
-  warningCount,
   overallStatus,
   pinnedImage,
   replicaCount,
   successVerb,
+  warningCount,
 } from './report.js';
 import { cutText, SUMMARY_LIMIT } from './text.js';
 
@@ -46,8 +46,13 @@ function headline(report: Report): string {
   if (report.cancelled) return `❌ cancelled during ${report.cancelled.stage}`;
   if (failure) return `❌ ${failure}`;
   const evaluation = report.build?.evaluation;
-  if (evaluation)
-    return `✅ ${successVerb(report)} ${code(first)}${evaluation.warnings ? `: ${warningCount(evaluation.warnings.length)} (nothing built)` : ` (call: ${evaluation.call}, nothing built)`}`;
+  if (evaluation) {
+    // A check says what it found; the other calls print their result to the log.
+    const found = evaluation.warnings
+      ? `: ${warningCount(evaluation.warnings.length)} (nothing built)`
+      : ` (call: ${evaluation.call}, nothing built)`;
+    return `✅ ${successVerb(report)} ${code(first)}${found}`;
+  }
   if (!report.pushRequested) return `✅ built ${code(first)} (not pushed)`;
   return `✅ ${successVerb(report)} ${code(first)}`;
 }

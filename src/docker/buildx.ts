@@ -51,7 +51,8 @@ export async function buildWithBuildx(
   const start = performance.now();
   /** An evaluation (`call: check`, …) makes no image: what it found is its result. */
   const method = callMethod(build.call);
-  const recordBuild = (imageId: string): BuildResult =>
+  /** The build's result, from the metadata file's text (a check's warnings are in it). */
+  const recordBuild = (imageId: string, metadataText: string | undefined): BuildResult =>
     (report.build = {
       builder: 'buildx',
       builderName,
@@ -60,10 +61,7 @@ export async function buildWithBuildx(
       ...(method && {
         evaluation: {
           call: method,
-          warnings:
-            method === 'check'
-              ? (checkWarnings(readIfPresent(files.metadataFile)) ?? [])
-              : undefined,
+          warnings: method === 'check' ? (checkWarnings(metadataText) ?? []) : undefined,
         },
       }),
     });
@@ -84,10 +82,13 @@ export async function buildWithBuildx(
       if (tooOld) throw new StageError('build', tooOld, error.logTail);
       if (what.push && failedWhilePushing(error.logTail)) throw error; // withPushRetries decides
       // A check that finds warnings fails the command: the warnings are the failure.
-      const warnings = method === 'check' ? checkWarnings(readIfPresent(files.metadataFile)) : [];
-      if (warnings?.length) {
-        recordBuild('');
-        throw new StageError('build', checkProblem(warnings), error.logTail);
+      if (method === 'check') {
+        const metadataText = readIfPresent(files.metadataFile);
+        const warnings = checkWarnings(metadataText);
+        if (warnings?.length) {
+          recordBuild('', metadataText);
+          throw new StageError('build', checkProblem(warnings), error.logTail);
+        }
       }
       throw new StageError('build', error.message, error.logTail);
     }
@@ -109,6 +110,7 @@ export async function buildWithBuildx(
   const iid = readIfPresent(files.iidFile) ?? '';
   const result = recordBuild(
     method ? '' : (metadata.configDigest ?? (metadata.isIndex ? '' : iid)),
+    metadataText,
   );
   if (!build.push) {
     if (build.platforms.length > 1)
