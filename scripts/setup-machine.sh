@@ -24,6 +24,8 @@ command -v curl >/dev/null || need+=(curl)
 command -v git >/dev/null || need+=(git) # remote Git contexts, served by git daemon in the tests
 command -v openssl >/dev/null || need+=(openssl) # certificates: the https Watchtower stand-in, Swarm TLS
 command -v ssh >/dev/null || need+=(openssh-client) # docker reaches an ssh:// Swarm manager with it
+dpkg -s libseccomp-dev >/dev/null 2>&1 || need+=(libseccomp-dev) # runc for the Docker 29 engine (tools.sh)
+command -v ip >/dev/null || need+=(iproute2) # the Docker 29 engine's own bridge
 if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup: missing ${need[*]}; run as root (or install them) first" >&2
@@ -106,5 +108,8 @@ else
     docker buildx create --name standalone --driver remote "$sock" >/dev/null
   fi
 fi
+
+# The Docker 29 engine with the containerd image store, on a socket of its own.
+bash scripts/start-docker29.sh
 
 echo "setup: dockerd $(docker version --format '{{.Server.Version}}'), $(docker-registry --version 2>/dev/null | head -1)"

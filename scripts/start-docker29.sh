@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Starts the Docker 29 engine that scripts/tools.sh built, beside Debian's dockerd 20.10: its own
+# containerd, socket, data-root and exec-root, and the containerd image store (a fresh install's
+# default on 29; the data-root here is always fresh to it, so the default is what it gets). Its own
+# bridge and address pool, so the two daemons never hand out the same subnet. Idempotent: an
+# engine of the pinned version that answers is kept. As root.
+#
+# The tests reach it with DOCKER_HOST=unix:///run/build-push-notify/docker29.sock (vitest.config.ts).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bin=$PWD/.tmp/tools/docker29/bin
+run=/run/build-push-notify/docker29
+state=/var/lib/build-push-notify/docker29
+sock=unix:///run/build-push-notify/docker29.sock
+bridge=bpn-docker29 # at most 15 characters, Linux's limit for a link name
+bridge_cidr=10.229.0.1/24
+pool=10.230.0.0/16 # networks this engine creates (Swarm's, Compose's): not 20.10's 172.17-31
+
+if [ ! -x "$bin/dockerd" ]; then
+  echo "setup: no Docker 29 engine in .tmp/tools/docker29/bin (see scripts/tools.sh): its suites are skipped"
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "setup: dockerd runs as root: run this as root for the Docker 29 engine"
+  exit 0
+fi
+want=$("$bin/dockerd" --version | sed -E 's/^Docker version ([^,]+),.*/\1/')
+running=$(DOCKER_HOST=$sock timeout 10 docker version --format '{{.Server.Version}}' 2>/dev/null || true)
+[ "$running" = "$want" ] && exit 0
+
+# stop_pid FILE: ends the process a pid file names, waiting up to 15 s.
+stop_pid() {
+  [ -f "$1" ] || return 0
+  local pid
+  pid=$(cat "$1")
+  kill "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
+  kill -9 "$pid" 2>/dev/null || true
+}
+stop_pid "$run/dockerd.pid"
+stop_pid "$run/containerd.pid"
+
+echo "setup: starting Docker $want (containerd image store) on $sock"
+mkdir -p "$run" "$state"
+cat >"$state/containerd.toml" <<EOF
+version = 3
+root = "$state/containerd"
+state = "$run/containerd"
+# Kubernetes' CRI and NRI: dockerd uses neither
+disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.cri.v1.runtime", "io.containerd.cri.v1.images", "io.containerd.nri.v1.nri"]
+[grpc]
+  address = "$run/containerd.sock"
+EOF
+PATH="$bin:$PATH" setsid "$bin/containerd" --config "$state/containerd.toml" \
+  >>"$state/containerd.log" 2>&1 </dev/null &
+echo $! >"$run/containerd.pid"
+
+if ! ip link show "$bridge" >/dev/null 2>&1; then
+  ip link add name "$bridge" type bridge
+  ip addr add "$bridge_cidr" dev "$bridge"
+fi
+ip link set "$bridge" up
+
+# dockerd finds runc, containerd-shim-runc-v2 and docker-proxy on its PATH: the ones built for it.
+PATH="$bin:$PATH" setsid "$bin/dockerd" --host "$sock" --data-root "$state/docker" --exec-root "$run/exec" \
+  --pidfile "$run/dockerd.pid" --containerd "$run/containerd.sock" --bridge "$bridge" \
+  --default-address-pool "base=$pool,size=24" >>"$state/dockerd.log" 2>&1 </dev/null &
+for _ in $(seq 1 60); do
+  DOCKER_HOST=$sock docker info >/dev/null 2>&1 && break
+  sleep 0.5
+done
+if ! DOCKER_HOST=$sock docker info >/dev/null 2>&1; then
+  echo "setup: Docker $want did not start; see $state/dockerd.log and $state/containerd.log" >&2
+  tail -20 "$state/dockerd.log" >&2
+  exit 1
+fi
+store=$(DOCKER_HOST=$sock docker info --format '{{range .DriverStatus}}{{if eq (index . 0) "driver-type"}}{{index . 1}}{{end}}{{end}}')
+echo "setup: Docker $want answers on $sock, image store ${store:-graph driver $(DOCKER_HOST=$sock docker info --format '{{.Driver}}')}"
