@@ -9,7 +9,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BUNDLE, GITHUB_CONTEXT, node24, ROOT, runAction } from '../__tests__/helpers/action.js';
-import { BUILDERS, detectBuilders, type TestBuilder } from '../__tests__/helpers/builders.js';
+import {
+  BUILDERS,
+  detectBuilders,
+  ENGINE,
+  type TestBuilder,
+} from '../__tests__/helpers/builders.js';
 import { BUSYBOX_BASE, makeContext } from '../__tests__/helpers/context.js';
 import { startRegistry } from '../__tests__/helpers/registry.js';
 import { localSwarm } from '../__tests__/helpers/swarm.js';
@@ -143,7 +148,7 @@ function record(...row: string[]): void {
   rows.push(row);
   progress(`| ${row.join(' | ')} |`);
 }
-const detected = detectBuilders();
+const detected = detectBuilders(ENGINE); // the machine's daemon, or DOCKER_HOST's
 const builders = Object.values(BUILDERS).filter((builder) => !detected[builder.id].missing);
 const tags = (name: string) => [`${registry.host}/${name}:1`, `${registry.host}/${name}:latest`];
 // The labels the action adds (from the run's facts), which the raw variant "+ labels" passes too.

@@ -207,11 +207,13 @@ async function docker(args, options = {}) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Pd: () => (/* binding */ parseRepoDigests),
+/* harmony export */   Ks: () => (/* binding */ parseStoredImage),
 /* harmony export */   Yu: () => (/* binding */ familiarRepository),
 /* harmony export */   jX: () => (/* binding */ crossCheckDigest),
+/* harmony export */   k1: () => (/* binding */ crossCheckServed),
 /* harmony export */   o9: () => (/* binding */ digestFromPushOutput)
 /* harmony export */ });
+/* unused harmony export parseRepoDigests */
 /* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2977);
 // Reading digests back from what docker wrote, in the formats docker really writes them.
 
@@ -224,9 +226,16 @@ function digestFromPushOutput(output) {
 function familiarRepository(repository) {
     return repository.replace(/^(docker\.io|index\.docker\.io)\//, '').replace(/^library\//, '');
 }
-/** `docker image inspect --format '{{json .RepoDigests}}'` → repository → digests. */
-function parseRepoDigests(json) {
-    const entries = JSON.parse(json);
+/** Only the containerd store describes an image's manifest (`Descriptor`, API 1.48 on). */
+function parseStoredImage(json) {
+    const image = JSON.parse(json);
+    return {
+        repoDigests: parseRepoDigests(image.RepoDigests),
+        containerdStore: typeof image.Descriptor === 'object' && image.Descriptor !== null,
+    };
+}
+/** RepoDigests (`repository@digest`, …) → repository → digests. */
+function parseRepoDigests(entries) {
     const byRepository = new Map();
     if (!Array.isArray(entries))
         return byRepository;
@@ -238,7 +247,8 @@ function parseRepoDigests(json) {
     return byRepository;
 }
 /**
- * Checks the digest `docker push` printed for a tag against the daemon's RepoDigests.
+ * Checks the digest `docker push` printed for a tag against the daemon's RepoDigests (what the
+ * registry answered the push, on a graph driver store).
  * Returns a problem description, or undefined when they agree.
  */
 function crossCheckDigest(tag, pushed, repoDigests) {
@@ -249,6 +259,15 @@ function crossCheckDigest(tag, pushed, repoDigests) {
     return recorded.length === 0
         ? `docker push printed ${pushed} for ${tag}, but docker image inspect records no digest for ${repository}`
         : `docker push printed ${pushed} for ${tag}, but docker image inspect records ${recorded.join(', ')}`;
+}
+/**
+ * Checks the digest `docker push` printed for a tag against the one the registry serves for it.
+ * Returns a problem description, or undefined when they agree.
+ */
+function crossCheckServed(tag, pushed, served) {
+    return pushed === served
+        ? undefined
+        : `docker push printed ${pushed} for ${tag}, but the registry serves ${served} for it`;
 }
 
 
@@ -702,12 +721,12 @@ function fromCache(build, output) {
     };
 }
 /**
- * Every image manifest an index lists, with the exact bytes the registry serves for each, in one
- * docker process (`docker manifest inspect --verbose`). docker trusts plain http only for a
+ * The manifest a reference names, or every image manifest of an index, with the exact bytes the
+ * registry serves for each, in one docker process (`docker manifest inspect --verbose`). docker trusts plain http only for a
  * registry on the loopback address, as dockerd does by default: `--insecure` is given for that
  * alone (elsewhere it would also accept any certificate).
  */
-function manifestsOfIndexArgs(reference) {
+function manifestInspectArgs(reference) {
     const { domain } = (0,docker_reference/* parseImageReference */.o)(reference.split('@')[0]);
     const host = domain.replace(/:\d+$/, '');
     const loopback = host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
@@ -720,8 +739,9 @@ function rawManifestArgs(reference, builder) {
 function pushArgs(tag) {
     return ['push', tag];
 }
-function repoDigestsArgs(imageId) {
-    return ['image', 'inspect', '--format', '{{json .RepoDigests}}', imageId];
+/** The engine's record of an image, as JSON (its RepoDigests, and which store holds it). */
+function imageInspectArgs(imageId) {
+    return ['image', 'inspect', '--format', '{{json .}}', imageId];
 }
 /** The password goes through stdin, never argv (argv is visible in `ps` and in the log). */
 function loginArgs(registry, username) {
@@ -832,21 +852,31 @@ function unknownFlagProblem(logTail) {
  * A RUN step's output is printed behind its time (`#7 0.123 …`), so it cannot look like one.
  */
 const EXPORT_LINE = /^#(\d+) exporting (manifest list|attestation manifest|manifest|config) (sha256:[a-f0-9]{64})\b/;
+/**
+ * Whether a progress line says the result went into docker's own image store: dockerd's BuildKit
+ * (the docker driver) writes or names it there, another BuildKit's `load` imports it. A push from another
+ * BuildKit says neither.
+ */
+function storedInDocker(line) {
+    return /^#\d+ (writing image sha256:|naming to |unpacking to |importing to docker)/.test(line);
+}
 /** The blob an export line names; undefined for any other line. */
 function exportedBlob(line) {
     const match = EXPORT_LINE.exec(line);
     return match ? { step: match[1], kind: match[2], digest: match[3] } : undefined;
 }
 /**
- * The image of a single-platform index (one image and its attestations), from what BuildKit
- * printed while exporting it: the manifest and config of the export step whose manifest list is
- * the pushed `indexDigest`. Saves reading the index back from the registry. Undefined when the
- * lines do not say it for sure (several images, another progress mode, lines missing): the index
- * is then read back. `platform` is the one the build asked for, '' for the builder's default
- * (the lines do not name it).
+ * The image BuildKit exported as `digest` (the metadata's containerimage.digest), from what it
+ * printed while exporting it: the manifest and config of the export step whose manifest list, or
+ * manifest, is that digest. A single-platform index holds one image and its attestations. Saves
+ * reading an index back from the registry, and is the only place the config digest shows when
+ * the containerd image store holds the result (buildx leaves it out of the metadata there).
+ * Undefined when the lines do not say it for sure (several images, another progress mode, lines
+ * missing). `platform` is the one the build asked for, '' for the builder's default (the lines
+ * do not name it).
  */
-function exportedImage(blobs, indexDigest, platform) {
-    const step = blobs.find((b) => b.kind === 'manifest list' && b.digest === indexDigest)?.step;
+function exportedImage(blobs, digest, platform) {
+    const step = blobs.find((b) => (b.kind === 'manifest list' || b.kind === 'manifest') && b.digest === digest)?.step;
     if (step === undefined)
         return undefined;
     // A slow export prints a line twice, as it starts and when done: one blob, not two.
@@ -905,15 +935,17 @@ function imageManifestsOf(rawIndex) {
     });
 }
 /**
- * The images of an index from `docker manifest inspect --verbose`: one entry per manifest, with
- * its descriptor and the bytes the registry served (base64), checked against the digest.
- * BuildKit's attestation manifests (platform unknown/unknown) are not images. Throws when the
- * output is not that list or a manifest's bytes do not match its digest.
+ * The images `docker manifest inspect --verbose` read from the registry: one entry per manifest of
+ * an index (a list), or the one manifest a reference names (an object), each with its descriptor
+ * and the bytes the registry served (base64), checked against the digest. BuildKit's attestation
+ * manifests (platform unknown/unknown) are not images. Throws when the output is neither or a
+ * manifest's bytes do not match its digest.
  */
 function imagesFromManifestInspect(json) {
-    const entries = JSON.parse(json);
-    if (!Array.isArray(entries))
-        throw new Error('not the manifests of an index');
+    const parsed = JSON.parse(json);
+    if (typeof parsed !== 'object' || parsed === null)
+        throw new Error('not a manifest inspection');
+    const entries = (Array.isArray(parsed) ? parsed : [parsed]);
     return entries.flatMap((entry) => {
         const digest = digestOrUndefined(entry.Descriptor?.digest);
         const raw = Buffer.from(entry.Raw ?? '', 'base64');
@@ -931,7 +963,10 @@ function imagesFromManifestInspect(json) {
         ];
     });
 }
-/** The config digest an image manifest names: the image id `docker image inspect` shows. */
+/**
+ * The config digest an image manifest names: the image id `docker image inspect` shows on a graph
+ * driver store (overlay2); the containerd store shows the manifest's own digest instead.
+ */
 function configDigestOf(rawManifest) {
     const manifest = JSON.parse(rawManifest);
     return digestOrUndefined(manifest.config?.digest);
@@ -1079,14 +1114,18 @@ async function buildWithBuildx(inputs, report, files, labels, builderName) {
     });
     /** What the last run's export step wrote, as its progress lines say (a few per image). */
     let exported = [];
+    /** The last run put the result into docker's image store. */
+    let inDocker = false;
     const noteExport = (line) => {
         const blob = exportedBlob(line);
         if (blob && exported.length < MAX_EXPORT_LINES)
             exported.push(blob);
+        inDocker ||= storedInDocker(line);
     };
     // Every failure but a push's is the build's: buildx builds and pushes in one command.
     const run = async (what) => {
         exported = [];
+        inDocker = false;
         try {
             await (0,cli/* docker */.T3)(buildxBuildArgs(what, labels, files), { env, onLine: noteExport });
         }
@@ -1122,11 +1161,12 @@ async function buildWithBuildx(inputs, report, files, labels, builderName) {
     const metadata = metadataText
         ? parseBuildxMetadata(metadataText)
         : { digest: undefined, configDigest: undefined, isIndex: false };
-    // The iidfile holds the config digest for a single image, the index digest for an index.
-    const iid = readIfPresent(files.iidFile) ?? '';
-    const result = recordBuild(method ? '' : (metadata.configDigest ?? (metadata.isIndex ? '' : iid)), metadataText);
+    const exportedAs = metadata.digest && build.platforms.length <= 1
+        ? exportedImage(exported, metadata.digest, build.platforms[0] ?? '')
+        : undefined;
+    recordBuild(method ? '' : imageIdOf(metadata, exportedAs, readIfPresent(files.iidFile), inDocker), metadataText);
     if (!build.push) {
-        if (build.platforms.length > 1)
+        if (build.platforms.length > 1 && !inDocker)
             (0,log/* warning */.$)(`${build.platforms.length} platforms were built without push: the result is only in the build cache (no image to load into docker, no image id)`);
         return;
     }
@@ -1141,20 +1181,31 @@ async function buildWithBuildx(inputs, report, files, labels, builderName) {
         tries,
     };
     if (metadata.isIndex) {
-        const image = build.platforms.length <= 1
-            ? exportedImage(exported, metadata.digest, build.platforms[0] ?? '')
-            : undefined;
-        if (image) {
-            report.push.platforms = [image];
-            result.imageId = image.config;
-        }
-        else {
-            await readPushedIndex(build, report);
-        }
+        if (exportedAs)
+            report.push.platforms = [exportedAs];
+        else
+            await readPushedIndex(build, report, !inDocker);
     }
-    // Pushed, and loaded into docker as asked: from the same cache, so the same image.
-    if (build.load)
+    // Pushed, and loaded into docker as asked: from the same cache, so the same image; docker's id
+    // for it is what the load wrote.
+    if (build.load) {
         await run(fromCache(build, 'load'));
+        if (inDocker && !method)
+            report.build.imageId = readIfPresent(files.iidFile) ?? '';
+    }
+}
+/**
+ * The image id: the id docker gives the image when the build put it into docker's store (what
+ * the iidfile holds: the config digest on a graph driver store such as overlay2, the manifest or
+ * index digest on the containerd store); otherwise, the image being only in a registry or the
+ * build cache, its config digest, which is what a host with a graph driver store shows once it
+ * pulls it. Empty for an index of several images until it is read back.
+ */
+function imageIdOf(metadata, exportedAs, iid, inDocker) {
+    if (inDocker && iid)
+        return iid;
+    // Another BuildKit's iidfile holds the pushed digest when there is no single config.
+    return (metadata.configDigest ?? exportedAs?.config ?? (iid === metadata.digest ? '' : (iid ?? '')));
 }
 /**
  * An index of several platforms (or one whose export lines were not printed) has no single image
@@ -1162,7 +1213,9 @@ async function buildWithBuildx(inputs, report, files, labels, builderName) {
  * registry, record each platform's manifest and config digest, and take the runner's platform as
  * the image id. The push itself succeeded, so a failed read is only a warning.
  */
-async function readPushedIndex(build, report) {
+async function readPushedIndex(build, report, 
+/** The index is only in the registry: its runner's image is the image id. */
+namesImage) {
     const repository = (0,docker_reference/* repositoryOf */._)((0,docker_reference/* parseImageReference */.o)(build.tags[0]));
     const reference = `${repository}@${report.push.digest}`;
     try {
@@ -1171,16 +1224,17 @@ async function readPushedIndex(build, report) {
             return imagesOfIndexByBuildx(reference, build.builder);
         });
         report.push.platforms = platforms;
-        report.build.imageId = imageForPlatform(platforms, runnerPlatform())?.config ?? '';
+        if (namesImage)
+            report.build.imageId = imageForPlatform(platforms, runnerPlatform())?.config ?? '';
     }
     catch (error) {
         const detail = error instanceof cli/* DockerError */.Bi ? `${error.message}: ${error.logTail}` : String(error);
-        (0,log/* warning */.$)(`pushed ${report.push.digest}, but could not read the index back for the image id: ${detail}`);
+        (0,log/* warning */.$)(`pushed ${report.push.digest}, but could not read the index back for ${namesImage ? 'the image id' : 'its platforms'}: ${detail}`);
     }
 }
 /** One docker process reads every manifest of the index (the fast way). */
 async function imagesOfIndex(reference) {
-    const json = await (0,cli/* docker */.T3)(manifestsOfIndexArgs(reference), { echo: 'none', capture: true });
+    const json = await (0,cli/* docker */.T3)(manifestInspectArgs(reference), { echo: 'none', capture: true });
     return imagesFromManifestInspect(json);
 }
 /**
@@ -1214,7 +1268,16 @@ var docker_digest = __webpack_require__(786);
 
 
 
-/** Classic builder: builds into dockerd's store; the tags are pushed afterwards (pushTags). */
+
+
+async function inspectImage(id) {
+    return (0,docker_digest/* parseStoredImage */.Ks)(await (0,cli/* docker */.T3)(imageInspectArgs(id), { echo: 'none', capture: true }));
+}
+/**
+ * Classic builder: builds into dockerd's store; the tags are pushed afterwards (pushTags). The
+ * iidfile holds the id docker gives the image: its config digest on a graph driver store
+ * (overlay2), its manifest digest on the containerd store.
+ */
 async function buildClassic(inputs, report, files, labels) {
     const start = performance.now();
     await (0,cli/* docker */.T3)(classicBuildArgs(inputs.build, labels, files));
@@ -1239,7 +1302,8 @@ function splitFirstTags(tags) {
 }
 /**
  * Classic path: push every tag, read the digests docker printed, cross-check them with the
- * daemon's RepoDigests. The first tag of each repository uploads the layers, one push at a time
+ * daemon's RepoDigests, or on the containerd store with what the registry serves for each tag
+ * (which also gives the config digest, the image id). The first tag of each repository uploads the layers, one push at a time
  * (two pushes uploading the same new layers at once can fail with "blob unknown to registry",
  * as the benchmark's cold build showed). The other tags only add a manifest, so they go side by
  * side, while RepoDigests (complete once every repository has been pushed) is read.
@@ -1261,24 +1325,26 @@ async function pushTags(tags, report) {
     };
     for (const tag of firsts)
         await push(tag, 'stream');
-    const [pushes, inspected] = await Promise.all([
+    const [pushes, stored] = await Promise.all([
         Promise.allSettled(others.map((tag) => push(tag, 'after'))),
-        (0,cli/* docker */.T3)(repoDigestsArgs(report.build.imageId), { echo: 'none', capture: true }),
+        inspectImage(report.build.imageId),
     ]);
     for (const pushed of pushes)
         if (pushed.status === 'rejected')
             throw pushed.reason;
-    const repoDigests = (0,docker_digest/* parseRepoDigests */.Pd)(inspected);
     const digests = {};
     for (const tag of tags) {
         const digest = printed.get(tag);
         if (!digest)
             throw new StageError('push', `docker push ${tag} succeeded but printed no digest`);
-        const disagreement = (0,docker_digest/* crossCheckDigest */.jX)(tag, digest, repoDigests);
-        if (disagreement)
-            throw new StageError('push', disagreement);
         digests[tag] = digest;
     }
+    const disagreements = stored.containerdStore
+        ? await checkServed(tags, digests)
+        : tags.map((tag) => (0,docker_digest/* crossCheckDigest */.jX)(tag, digests[tag], stored.repoDigests));
+    const disagreement = disagreements.find(Boolean);
+    if (disagreement)
+        throw new StageError('push', disagreement);
     report.push = {
         digest: digests[tags[0]],
         digests,
@@ -1287,6 +1353,29 @@ async function pushTags(tags, report) {
         durationMs: elapsedSince(start),
         tries,
     };
+}
+/**
+ * The containerd store's check: what the registry serves for each tag, read back side by side,
+ * must be the digest docker printed. A registry that cannot be read back right after taking the
+ * push leaves the push as docker reported it, unchecked, with a warning.
+ */
+async function checkServed(tags, printed) {
+    return Promise.all(tags.map(async (tag) => {
+        let json;
+        try {
+            json = await (0,cli/* docker */.T3)(manifestInspectArgs(tag), { echo: 'none', capture: true });
+        }
+        catch (error) {
+            if (!(error instanceof cli/* DockerError */.Bi))
+                throw error;
+            (0,log/* warning */.$)(`pushed ${tag} (${printed[tag]}), but could not read it back from the registry to check it: ${error.message}: ${error.logTail}`);
+            return undefined;
+        }
+        const [image] = imagesFromManifestInspect(json);
+        if (!image)
+            return `the registry serves no image for ${tag}`;
+        return (0,docker_digest/* crossCheckServed */.k1)(tag, printed[tag], image.manifest);
+    }));
 }
 
 ;// CONCATENATED MODULE: ./src/docker/stage.ts

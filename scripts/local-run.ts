@@ -10,7 +10,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT, runAction } from '../__tests__/helpers/action.js';
-import { BUILDERS, detectBuilders, type TestBuilder } from '../__tests__/helpers/builders.js';
+import {
+  BUILDERS,
+  detectBuilders,
+  ENGINE,
+  type TestBuilder,
+} from '../__tests__/helpers/builders.js';
 import { BUSYBOX_BASE, makeContext } from '../__tests__/helpers/context.js';
 import { startRegistry } from '../__tests__/helpers/registry.js';
 import { startSendGrid } from '../__tests__/helpers/sendgrid-server.js';
@@ -68,7 +73,7 @@ if (options.builder) {
     console.error(`--builder must be one of ${Object.keys(CHOICES).join(', ')}\n${USAGE}`);
     process.exit(1);
   }
-  const missing = detectBuilders()[id].missing;
+  const missing = detectBuilders(ENGINE)[id].missing; // the daemon DOCKER_HOST names, if set
   if (missing) {
     console.error(`--builder ${options.builder}: ${missing}`);
     process.exit(1);

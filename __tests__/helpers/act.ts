@@ -109,6 +109,7 @@ export async function runWorkflow(options: WorkflowOptions): Promise<WorkflowRun
         PATH: `${nodeDir}:${process.env.PATH ?? ''}`,
         HOME: process.env.HOME ?? os.homedir(),
         ...(process.env.DOCKER_CONFIG && { DOCKER_CONFIG: process.env.DOCKER_CONFIG }),
+        ...(process.env.DOCKER_HOST && { DOCKER_HOST: process.env.DOCKER_HOST }),
         // act asks api.nektosact.com for notices otherwise; there is no network here.
         ACT_DISABLE_VERSION_CHECK: '1',
         ...options.processEnv,

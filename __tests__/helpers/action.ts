@@ -120,6 +120,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     HOME: process.env.HOME ?? '/root',
     // CI runs the tests as root with the runner user's Docker config (its buildx builders).
     ...(process.env.DOCKER_CONFIG && { DOCKER_CONFIG: process.env.DOCKER_CONFIG }),
+    ...(process.env.DOCKER_HOST && { DOCKER_HOST: process.env.DOCKER_HOST }),
     // The builder, chosen as a workflow would choose it.
     ...(options.builderEnv ?? BUILDER.env),
     RUNNER_TEMP: dir,

@@ -1,7 +1,7 @@
-// Runs before every end-to-end test file: tags each result with its builder, so the test
+// Runs before every end-to-end test file: tags each result with its builder (and engine, past the default one), so the test
 // command's closing line can count the tests of each builder.
 import { beforeEach } from 'vitest';
-import { BUILDER } from './builders.js';
+import { BUILDER, ENGINE } from './builders.js';
 
 declare module 'vitest' {
   interface TaskMeta {
@@ -10,5 +10,5 @@ declare module 'vitest' {
 }
 
 beforeEach(({ task }) => {
-  task.meta.builder = BUILDER.id;
+  task.meta.builder = ENGINE.id === 'docker20' ? BUILDER.id : `${ENGINE.id}:${BUILDER.id}`;
 });

@@ -2,7 +2,10 @@
 // (vitest.config.ts): the classic builder, buildx on dockerd's own BuildKit (the docker driver,
 // a runner's default) and buildx on a BuildKit of its own named `standalone` (the remote driver
 // here, the container builder of docker/setup-buildx-action on GitHub): images not in dockerd's
-// store, pushes with a provenance attestation, so the pushed digest is an index.
+// store, pushes with a provenance attestation, so the pushed digest is an index. Each runs on two
+// engines: Debian's dockerd 20.10 (overlay2, what an upgraded host keeps) and a Docker 29 built by
+// scripts/tools.sh (the containerd image store, a fresh install's default), reached through
+// DOCKER_HOST. On Docker 29 the standalone builder is the container-like builder that loads into it.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -11,6 +14,19 @@ import * as path from 'node:path';
 export type BuilderId = 'classic' | 'buildx-docker' | 'buildx-standalone';
 
 export const STANDALONE = 'standalone';
+
+export type EngineId = 'docker20' | 'docker29';
+
+export interface TestEngine {
+  id: EngineId;
+  /** DOCKER_HOST for it; empty for the machine's default daemon. */
+  host: string;
+}
+
+export const ENGINES: Record<EngineId, TestEngine> = {
+  docker20: { id: 'docker20', host: '' },
+  docker29: { id: 'docker29', host: 'unix:///run/build-push-notify/docker29.sock' },
+};
 
 export interface TestBuilder {
   id: BuilderId;
@@ -29,9 +45,10 @@ export const BUILDERS: Record<BuilderId, TestBuilder> = {
   },
 };
 
-function answers(args: string[]): string | undefined {
+function answers(args: string[], engine: TestEngine): string | undefined {
   try {
     return execFileSync('docker', args, {
+      env: engine.host ? { ...process.env, DOCKER_HOST: engine.host } : process.env,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
       timeout: 20_000,
@@ -48,10 +65,10 @@ export interface Detected {
   driver?: string;
 }
 
-/** Which builders this machine has, asked of docker once per test run (vitest.config.ts). */
-export function detectBuilders(): Record<BuilderId, Detected> {
-  if (answers(['info', '--format', '{{.ID}}']) === undefined) {
-    const missing = 'no Docker daemon answers (as root: bash scripts/setup-machine.sh)';
+/** Which builders an engine has here, asked of docker once per test run (vitest.config.ts). */
+export function detectBuilders(engine: TestEngine): Record<BuilderId, Detected> {
+  if (answers(['info', '--format', '{{.ID}}'], engine) === undefined) {
+    const missing = `no Docker daemon answers${engine.host ? ` on ${engine.host}` : ''} (as root: bash scripts/setup-machine.sh)`;
     return { classic: { missing }, 'buildx-docker': { missing }, 'buildx-standalone': { missing } };
   }
   const detected: Record<BuilderId, Detected> = {
@@ -59,11 +76,11 @@ export function detectBuilders(): Record<BuilderId, Detected> {
     'buildx-docker': { driver: 'docker' },
     'buildx-standalone': {},
   };
-  if (answers(['buildx', 'version']) === undefined) {
+  if (answers(['buildx', 'version'], engine) === undefined) {
     detected['buildx-docker'].missing =
       'docker has no buildx plugin (install it: see CONTRIBUTING.md, "Builders")';
   }
-  const standalone = answers(['buildx', 'inspect', '--bootstrap', STANDALONE]) ?? '';
+  const standalone = answers(['buildx', 'inspect', '--bootstrap', STANDALONE], engine) ?? '';
   if (!/Status:\s+running/.test(standalone)) {
     detected['buildx-standalone'].missing =
       `no running buildx builder named "${STANDALONE}" (create one: see CONTRIBUTING.md, "Builders")`;
@@ -75,6 +92,13 @@ export function detectBuilders(): Record<BuilderId, Detected> {
 /** The builder of the running vitest project. */
 export const BUILDER: TestBuilder =
   BUILDERS[(process.env.BPN_TEST_BUILDER as BuilderId) ?? ''] ?? BUILDERS.classic;
+
+/** The engine of the running vitest project. */
+export const ENGINE: TestEngine =
+  ENGINES[(process.env.BPN_TEST_ENGINE as EngineId) ?? ''] ?? ENGINES.docker20;
+
+/** The engine keeps images in containerd's store (Docker 29 fresh): ids are manifest digests. */
+export const CONTAINERD_STORE = ENGINE.id === 'docker29';
 
 /** The builder is a BuildKit outside dockerd (buildx's remote driver): it builds without dockerd. */
 export const REMOTE_BUILDKIT = process.env.BPN_TEST_BUILDER_DRIVER === 'remote';

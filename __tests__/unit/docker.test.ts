@@ -9,7 +9,7 @@ import {
   classicBuildArgs,
   defaultLabels,
   loginArgs,
-  manifestsOfIndexArgs,
+  manifestInspectArgs,
   rawManifestArgs,
   fromCache,
   secretFlags,
@@ -19,12 +19,15 @@ import {
   exportedBlob,
   exportedImage,
   failedWhilePushing,
+  storedInDocker,
   unknownFlagProblem,
 } from '../../src/docker/buildx-output.js';
 import {
   crossCheckDigest,
+  crossCheckServed,
   digestFromPushOutput,
   parseRepoDigests,
+  parseStoredImage,
 } from '../../src/docker/digest.js';
 import {
   configDigestOf,
@@ -243,14 +246,18 @@ describe('digests', () => {
     const entries = JSON.parse(json) as { Raw: string }[];
     entries[0]!.Raw = Buffer.from('{"config":{"digest":"sha256:forged"}}').toString('base64');
     expect(() => imagesFromManifestInspect(JSON.stringify(entries))).toThrow(/other content/);
-    // A single manifest is not an index: docker prints one object.
-    expect(() => imagesFromManifestInspect('{"Ref":"x"}')).toThrow(/not the manifests/);
+    // A single manifest: docker prints one object, read as the one image.
+    expect(imagesFromManifestInspect(JSON.stringify(JSON.parse(json)[0]))).toEqual([
+      expect.objectContaining({ config: imagesFromManifestInspect(json)[0]!.config }),
+    ]);
+    expect(() => imagesFromManifestInspect('{"Ref":"x"}')).toThrow(/other content/);
+    expect(() => imagesFromManifestInspect('"x"')).toThrow(/not a manifest inspection/);
   });
 
   it('trusts plain http only for a registry on the loopback address, as dockerd does', () => {
     const ref = (registry: string) => `${registry}/acme/api@sha256:${'a'.repeat(64)}`;
     for (const registry of ['127.0.0.1:5000', 'localhost:5000', '127.1.2.3'])
-      expect(manifestsOfIndexArgs(ref(registry))).toEqual([
+      expect(manifestInspectArgs(ref(registry))).toEqual([
         'manifest',
         'inspect',
         '--verbose',
@@ -258,7 +265,7 @@ describe('digests', () => {
         ref(registry),
       ]);
     for (const registry of ['ghcr.io', 'registry.example.com:5000', '127.0.0.1.example.com'])
-      expect(manifestsOfIndexArgs(ref(registry))).not.toContain('--insecure');
+      expect(manifestInspectArgs(ref(registry))).not.toContain('--insecure');
   });
 
   it('reads what a check found from the metadata file, with where and why', () => {
@@ -334,6 +341,9 @@ describe('digests', () => {
     expect(exportedImage(single, `sha256:${'1'.repeat(64)}`, '')).toBeUndefined();
     expect(exportedImage(single.slice(1), index, '')).toBeUndefined();
     expect(exportedImage([], index, '')).toBeUndefined();
+    // A single manifest pushed or loaded (no attestations; the containerd store's metadata names
+    // no config digest): its own export step names the config.
+    expect(exportedImage(single, image.manifest, '')).toEqual(image);
     // Two platforms: two images the lines do not tell apart.
     const two = blobs('buildx-progress-standalone-2-platforms.txt');
     const twoIndex = 'sha256:73834e222338f3bef6eabcf6dce2d3010d39bb51be26224dcae96b8493cd9ecd';
@@ -387,14 +397,53 @@ describe('digests', () => {
   it('cross-checks the pushed digest against RepoDigests, in docker’s short names', () => {
     const d1 = `sha256:${'1'.repeat(64)}`;
     const d2 = `sha256:${'2'.repeat(64)}`;
-    const repoDigests = parseRepoDigests(
-      JSON.stringify([`acme/api@${d1}`, `ghcr.io/acme/api@${d2}`, `nginx@${d1}`]),
-    );
+    const repoDigests = parseRepoDigests([
+      `acme/api@${d1}`,
+      `ghcr.io/acme/api@${d2}`,
+      `nginx@${d1}`,
+    ]);
     expect(crossCheckDigest('docker.io/acme/api:1', d1, repoDigests)).toBeUndefined();
     expect(crossCheckDigest('docker.io/library/nginx:1', d1, repoDigests)).toBeUndefined();
     expect(crossCheckDigest('ghcr.io/acme/api:1', d2, repoDigests)).toBeUndefined();
     expect(crossCheckDigest('ghcr.io/acme/api:1', d1, repoDigests)).toMatch(/records sha256:2222/);
     expect(crossCheckDigest('quay.io/x/y:1', d1, repoDigests)).toMatch(/records no digest/);
+  });
+
+  it('tells the containerd image store from a graph driver store by what docker image inspect says', () => {
+    const d1 = `sha256:${'1'.repeat(64)}`;
+    // Docker 29.7.1, containerd store: a Descriptor, RepoDigests made from the local tags.
+    const containerd = parseStoredImage(
+      JSON.stringify({
+        Id: d1,
+        RepoDigests: [`127.0.0.1:5000/app@${d1}`],
+        Descriptor: { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: d1 },
+      }),
+    );
+    expect(containerd.containerdStore).toBe(true);
+    expect(containerd.repoDigests.get('127.0.0.1:5000/app')).toEqual([d1]);
+    // dockerd 20.10, overlay2: no Descriptor at all.
+    expect(parseStoredImage(JSON.stringify({ Id: d1, RepoDigests: [] })).containerdStore).toBe(
+      false,
+    );
+    expect(parseStoredImage(JSON.stringify({ Id: d1, Descriptor: null })).containerdStore).toBe(
+      false,
+    );
+    expect(crossCheckServed('r/app:1', d1, d1)).toBeUndefined();
+    expect(crossCheckServed('r/app:1', d1, `sha256:${'2'.repeat(64)}`)).toMatch(
+      /printed sha256:1{64} for r\/app:1, but the registry serves sha256:2{64}/,
+    );
+  });
+
+  it('knows from buildx’s lines when the result went into docker’s store', () => {
+    // The docker driver (Docker 29 and 20.10), and another BuildKit's load.
+    expect(storedInDocker('#7 naming to 127.0.0.1:5055/b1:load done')).toBe(true);
+    expect(storedInDocker(`#7 writing image sha256:${'a'.repeat(64)} done`)).toBe(true);
+    expect(storedInDocker('#8 importing to docker')).toBe(true);
+    // A push from another BuildKit, and a RUN step's output, say neither.
+    expect(
+      storedInDocker('#7 pushing manifest for 127.0.0.1:5055/t/fx:1@sha256:ab 0.0s done'),
+    ).toBe(false);
+    expect(storedInDocker('#6 0.123 naming to the moon')).toBe(false);
   });
 });
 

@@ -146,12 +146,12 @@ export function fromCache(build: BuildInputs, output: 'push' | 'load'): BuildInp
 }
 
 /**
- * Every image manifest an index lists, with the exact bytes the registry serves for each, in one
- * docker process (`docker manifest inspect --verbose`). docker trusts plain http only for a
+ * The manifest a reference names, or every image manifest of an index, with the exact bytes the
+ * registry serves for each, in one docker process (`docker manifest inspect --verbose`). docker trusts plain http only for a
  * registry on the loopback address, as dockerd does by default: `--insecure` is given for that
  * alone (elsewhere it would also accept any certificate).
  */
-export function manifestsOfIndexArgs(reference: string): string[] {
+export function manifestInspectArgs(reference: string): string[] {
   const { domain } = parseImageReference(reference.split('@')[0]!);
   const host = domain.replace(/:\d+$/, '');
   const loopback = host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
@@ -167,8 +167,9 @@ export function pushArgs(tag: string): string[] {
   return ['push', tag];
 }
 
-export function repoDigestsArgs(imageId: string): string[] {
-  return ['image', 'inspect', '--format', '{{json .RepoDigests}}', imageId];
+/** The engine's record of an image, as JSON (its RepoDigests, and which store holds it). */
+export function imageInspectArgs(imageId: string): string[] {
+  return ['image', 'inspect', '--format', '{{json .}}', imageId];
 }
 
 /** The password goes through stdin, never argv (argv is visible in `ps` and in the log). */

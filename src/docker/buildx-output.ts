@@ -33,6 +33,15 @@ export function unknownFlagProblem(logTail: string): string | undefined {
 const EXPORT_LINE =
   /^#(\d+) exporting (manifest list|attestation manifest|manifest|config) (sha256:[a-f0-9]{64})\b/;
 
+/**
+ * Whether a progress line says the result went into docker's own image store: dockerd's BuildKit
+ * (the docker driver) writes or names it there, another BuildKit's `load` imports it. A push from another
+ * BuildKit says neither.
+ */
+export function storedInDocker(line: string): boolean {
+  return /^#\d+ (writing image sha256:|naming to |unpacking to |importing to docker)/.test(line);
+}
+
 /** What one line of the export step says BuildKit wrote, in which step. */
 export interface ExportedBlob {
   step: string;
@@ -47,19 +56,23 @@ export function exportedBlob(line: string): ExportedBlob | undefined {
 }
 
 /**
- * The image of a single-platform index (one image and its attestations), from what BuildKit
- * printed while exporting it: the manifest and config of the export step whose manifest list is
- * the pushed `indexDigest`. Saves reading the index back from the registry. Undefined when the
- * lines do not say it for sure (several images, another progress mode, lines missing): the index
- * is then read back. `platform` is the one the build asked for, '' for the builder's default
- * (the lines do not name it).
+ * The image BuildKit exported as `digest` (the metadata's containerimage.digest), from what it
+ * printed while exporting it: the manifest and config of the export step whose manifest list, or
+ * manifest, is that digest. A single-platform index holds one image and its attestations. Saves
+ * reading an index back from the registry, and is the only place the config digest shows when
+ * the containerd image store holds the result (buildx leaves it out of the metadata there).
+ * Undefined when the lines do not say it for sure (several images, another progress mode, lines
+ * missing). `platform` is the one the build asked for, '' for the builder's default (the lines
+ * do not name it).
  */
 export function exportedImage(
   blobs: ExportedBlob[],
-  indexDigest: string,
+  digest: string,
   platform: string,
 ): PlatformImage | undefined {
-  const step = blobs.find((b) => b.kind === 'manifest list' && b.digest === indexDigest)?.step;
+  const step = blobs.find(
+    (b) => (b.kind === 'manifest list' || b.kind === 'manifest') && b.digest === digest,
+  )?.step;
   if (step === undefined) return undefined;
   // A slow export prints a line twice, as it starts and when done: one blob, not two.
   const ofStep = (kind: string): string[] => [

@@ -9,7 +9,7 @@ import {
   buildxBuildArgs,
   buildxEnvironment,
   fromCache,
-  manifestsOfIndexArgs,
+  manifestInspectArgs,
   rawManifestArgs,
 } from './args.js';
 import { callMethod, checkProblem, checkWarnings } from './check.js';
@@ -19,9 +19,11 @@ import {
   exportedBlob,
   exportedImage,
   failedWhilePushing,
+  storedInDocker,
   unknownFlagProblem,
 } from './buildx-output.js';
 import {
+  type BuildxMetadata,
   configDigestOf,
   imageForPlatform,
   imageManifestsOf,
@@ -67,13 +69,17 @@ export async function buildWithBuildx(
     });
   /** What the last run's export step wrote, as its progress lines say (a few per image). */
   let exported: ExportedBlob[] = [];
+  /** The last run put the result into docker's image store. */
+  let inDocker = false;
   const noteExport = (line: string): void => {
     const blob = exportedBlob(line);
     if (blob && exported.length < MAX_EXPORT_LINES) exported.push(blob);
+    inDocker ||= storedInDocker(line);
   };
   // Every failure but a push's is the build's: buildx builds and pushes in one command.
   const run = async (what: BuildInputs): Promise<void> => {
     exported = [];
+    inDocker = false;
     try {
       await docker(buildxBuildArgs(what, labels, files), { env, onLine: noteExport });
     } catch (error) {
@@ -106,14 +112,16 @@ export async function buildWithBuildx(
   const metadata = metadataText
     ? parseBuildxMetadata(metadataText)
     : { digest: undefined, configDigest: undefined, isIndex: false };
-  // The iidfile holds the config digest for a single image, the index digest for an index.
-  const iid = readIfPresent(files.iidFile) ?? '';
-  const result = recordBuild(
-    method ? '' : (metadata.configDigest ?? (metadata.isIndex ? '' : iid)),
+  const exportedAs =
+    metadata.digest && build.platforms.length <= 1
+      ? exportedImage(exported, metadata.digest, build.platforms[0] ?? '')
+      : undefined;
+  recordBuild(
+    method ? '' : imageIdOf(metadata, exportedAs, readIfPresent(files.iidFile), inDocker),
     metadataText,
   );
   if (!build.push) {
-    if (build.platforms.length > 1)
+    if (build.platforms.length > 1 && !inDocker)
       warning(
         `${build.platforms.length} platforms were built without push: the result is only in the build cache (no image to load into docker, no image id)`,
       );
@@ -134,19 +142,35 @@ export async function buildWithBuildx(
     tries,
   };
   if (metadata.isIndex) {
-    const image =
-      build.platforms.length <= 1
-        ? exportedImage(exported, metadata.digest, build.platforms[0] ?? '')
-        : undefined;
-    if (image) {
-      report.push.platforms = [image];
-      result.imageId = image.config;
-    } else {
-      await readPushedIndex(build, report);
-    }
+    if (exportedAs) report.push.platforms = [exportedAs];
+    else await readPushedIndex(build, report, !inDocker);
   }
-  // Pushed, and loaded into docker as asked: from the same cache, so the same image.
-  if (build.load) await run(fromCache(build, 'load'));
+  // Pushed, and loaded into docker as asked: from the same cache, so the same image; docker's id
+  // for it is what the load wrote.
+  if (build.load) {
+    await run(fromCache(build, 'load'));
+    if (inDocker && !method) report.build!.imageId = readIfPresent(files.iidFile) ?? '';
+  }
+}
+
+/**
+ * The image id: the id docker gives the image when the build put it into docker's store (what
+ * the iidfile holds: the config digest on a graph driver store such as overlay2, the manifest or
+ * index digest on the containerd store); otherwise, the image being only in a registry or the
+ * build cache, its config digest, which is what a host with a graph driver store shows once it
+ * pulls it. Empty for an index of several images until it is read back.
+ */
+function imageIdOf(
+  metadata: BuildxMetadata,
+  exportedAs: PlatformImage | undefined,
+  iid: string | undefined,
+  inDocker: boolean,
+): string {
+  if (inDocker && iid) return iid;
+  // Another BuildKit's iidfile holds the pushed digest when there is no single config.
+  return (
+    metadata.configDigest ?? exportedAs?.config ?? (iid === metadata.digest ? '' : (iid ?? ''))
+  );
 }
 
 /**
@@ -155,7 +179,12 @@ export async function buildWithBuildx(
  * registry, record each platform's manifest and config digest, and take the runner's platform as
  * the image id. The push itself succeeded, so a failed read is only a warning.
  */
-async function readPushedIndex(build: BuildInputs, report: Report): Promise<void> {
+async function readPushedIndex(
+  build: BuildInputs,
+  report: Report,
+  /** The index is only in the registry: its runner's image is the image id. */
+  namesImage: boolean,
+): Promise<void> {
   const repository = repositoryOf(parseImageReference(build.tags[0]!));
   const reference = `${repository}@${report.push!.digest}`;
   try {
@@ -164,19 +193,20 @@ async function readPushedIndex(build: BuildInputs, report: Report): Promise<void
       return imagesOfIndexByBuildx(reference, build.builder);
     });
     report.push!.platforms = platforms;
-    report.build!.imageId = imageForPlatform(platforms, runnerPlatform())?.config ?? '';
+    if (namesImage)
+      report.build!.imageId = imageForPlatform(platforms, runnerPlatform())?.config ?? '';
   } catch (error) {
     const detail =
       error instanceof DockerError ? `${error.message}: ${error.logTail}` : String(error);
     warning(
-      `pushed ${report.push!.digest}, but could not read the index back for the image id: ${detail}`,
+      `pushed ${report.push!.digest}, but could not read the index back for ${namesImage ? 'the image id' : 'its platforms'}: ${detail}`,
     );
   }
 }
 
 /** One docker process reads every manifest of the index (the fast way). */
 async function imagesOfIndex(reference: string): Promise<PlatformImage[]> {
-  const json = await docker(manifestsOfIndexArgs(reference), { echo: 'none', capture: true });
+  const json = await docker(manifestInspectArgs(reference), { echo: 'none', capture: true });
   return imagesFromManifestInspect(json);
 }
 

@@ -12,9 +12,29 @@ export function familiarRepository(repository: string): string {
   return repository.replace(/^(docker\.io|index\.docker\.io)\//, '').replace(/^library\//, '');
 }
 
-/** `docker image inspect --format '{{json .RepoDigests}}'` → repository → digests. */
-export function parseRepoDigests(json: string): Map<string, string[]> {
-  const entries = JSON.parse(json) as unknown;
+/** What `docker image inspect --format '{{json .}}'` says of an image. */
+export interface StoredImage {
+  /** Repository → the digests the engine recorded for it. */
+  repoDigests: Map<string, string[]>;
+  /**
+   * The containerd image store holds it (Docker 29's default on a fresh install): the engine names
+   * images by their manifest (or index) digest, and makes RepoDigests up from that digest and the
+   * local tags, so they check nothing a registry said.
+   */
+  containerdStore: boolean;
+}
+
+/** Only the containerd store describes an image's manifest (`Descriptor`, API 1.48 on). */
+export function parseStoredImage(json: string): StoredImage {
+  const image = JSON.parse(json) as { RepoDigests?: unknown; Descriptor?: unknown };
+  return {
+    repoDigests: parseRepoDigests(image.RepoDigests),
+    containerdStore: typeof image.Descriptor === 'object' && image.Descriptor !== null,
+  };
+}
+
+/** RepoDigests (`repository@digest`, …) → repository → digests. */
+export function parseRepoDigests(entries: unknown): Map<string, string[]> {
   const byRepository = new Map<string, string[]>();
   if (!Array.isArray(entries)) return byRepository;
   for (const entry of entries) {
@@ -26,7 +46,8 @@ export function parseRepoDigests(json: string): Map<string, string[]> {
 }
 
 /**
- * Checks the digest `docker push` printed for a tag against the daemon's RepoDigests.
+ * Checks the digest `docker push` printed for a tag against the daemon's RepoDigests (what the
+ * registry answered the push, on a graph driver store).
  * Returns a problem description, or undefined when they agree.
  */
 export function crossCheckDigest(
@@ -40,4 +61,14 @@ export function crossCheckDigest(
   return recorded.length === 0
     ? `docker push printed ${pushed} for ${tag}, but docker image inspect records no digest for ${repository}`
     : `docker push printed ${pushed} for ${tag}, but docker image inspect records ${recorded.join(', ')}`;
+}
+
+/**
+ * Checks the digest `docker push` printed for a tag against the one the registry serves for it.
+ * Returns a problem description, or undefined when they agree.
+ */
+export function crossCheckServed(tag: string, pushed: string, served: string): string | undefined {
+  return pushed === served
+    ? undefined
+    : `docker push printed ${pushed} for ${tag}, but the registry serves ${served} for it`;
 }

@@ -82,15 +82,20 @@ export function imageManifestsOf(rawIndex: string): { platform: string; digest: 
 }
 
 /**
- * The images of an index from `docker manifest inspect --verbose`: one entry per manifest, with
- * its descriptor and the bytes the registry served (base64), checked against the digest.
- * BuildKit's attestation manifests (platform unknown/unknown) are not images. Throws when the
- * output is not that list or a manifest's bytes do not match its digest.
+ * The images `docker manifest inspect --verbose` read from the registry: one entry per manifest of
+ * an index (a list), or the one manifest a reference names (an object), each with its descriptor
+ * and the bytes the registry served (base64), checked against the digest. BuildKit's attestation
+ * manifests (platform unknown/unknown) are not images. Throws when the output is neither or a
+ * manifest's bytes do not match its digest.
  */
 export function imagesFromManifestInspect(json: string): PlatformImage[] {
-  const entries = JSON.parse(json) as unknown;
-  if (!Array.isArray(entries)) throw new Error('not the manifests of an index');
-  return (entries as { Descriptor?: Descriptor; Raw?: string }[]).flatMap((entry) => {
+  const parsed = JSON.parse(json) as unknown;
+  if (typeof parsed !== 'object' || parsed === null) throw new Error('not a manifest inspection');
+  const entries = (Array.isArray(parsed) ? parsed : [parsed]) as {
+    Descriptor?: Descriptor;
+    Raw?: string;
+  }[];
+  return entries.flatMap((entry) => {
     const digest = digestOrUndefined(entry.Descriptor?.digest);
     const raw = Buffer.from(entry.Raw ?? '', 'base64');
     if (!digest || sha256Digest(raw) !== digest)
@@ -107,7 +112,10 @@ export function imagesFromManifestInspect(json: string): PlatformImage[] {
   });
 }
 
-/** The config digest an image manifest names: the image id `docker image inspect` shows. */
+/**
+ * The config digest an image manifest names: the image id `docker image inspect` shows on a graph
+ * driver store (overlay2); the containerd store shows the manifest's own digest instead.
+ */
 export function configDigestOf(rawManifest: string): string | undefined {
   const manifest = JSON.parse(rawManifest) as { config?: Descriptor };
   return digestOrUndefined(manifest.config?.digest);
