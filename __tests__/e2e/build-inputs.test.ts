@@ -9,12 +9,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { annotations, errorAnnotations, runAction } from '../helpers/action.js';
-import { BUILDER, STANDALONE } from '../helpers/builders.js';
+import { BUILDER, CONTAINERD_STORE, STANDALONE } from '../helpers/builders.js';
 import {
   BUSYBOX_BASE,
   dockerCli,
+  localImageId,
   makeContext,
   pulledImageId,
+  servedConfigDigest,
   uniqueName,
 } from '../helpers/context.js';
 import { type Registry, startRegistry } from '../helpers/registry.js';
@@ -226,8 +228,11 @@ describe('attestations and where the result goes', () => {
     );
   });
 
-  it('provenance and sbom on and off: the digest is what the registry serves, the image id the image’s config digest, the attestations those asked for', async () => {
-    if (BUILDER.id !== 'buildx-standalone') {
+  it('provenance and sbom on and off: the digest is what the registry serves, the image id docker’s (or the config digest), the attestations those asked for', async () => {
+    // dockerd's BuildKit takes attestations only when dockerd keeps images in containerd.
+    const attests =
+      BUILDER.id === 'buildx-standalone' || (BUILDER.id === 'buildx-docker' && CONTAINERD_STORE);
+    if (!attests) {
       const { run } = await build('', { provenance: 'mode=max' });
       expect(errorAnnotations(run)[0]).toMatch(
         BUILDER.buildx
@@ -237,9 +242,11 @@ describe('attestations and where the result goes', () => {
       return;
     }
     const generator = await sbomGenerator();
-    const cases: [Record<string, string>, string[]][] = [
+    const cases: [Record<string, string>, string[], Record<string, string>?][] = [
       [{ provenance: 'false' }, []],
       [{}, ['https://slsa.dev/provenance/v1']],
+      // buildx's own switch for the default provenance, read by buildx itself.
+      [{}, [], { BUILDX_NO_DEFAULT_ATTESTATIONS: '1' }],
       [{ provenance: 'mode=max' }, ['https://slsa.dev/provenance/v1']],
       [{ provenance: 'false', sbom: `generator=${generator}` }, ['https://spdx.dev/Document']],
       [
@@ -247,22 +254,36 @@ describe('attestations and where the result goes', () => {
         ['https://spdx.dev/Document', 'https://slsa.dev/provenance/v1'],
       ],
     ];
-    for (const [inputs, predicates] of cases) {
-      const { run, repo } = await build('', inputs);
-      const label = JSON.stringify(inputs);
+    for (const [inputs, predicates, env] of cases) {
+      const { run, repo } = await build('', inputs, env);
+      const label = JSON.stringify({ ...inputs, ...env });
       expect(run.exitCode, `${label}\n${run.stdout}`).toBe(0);
       const served = await registry.manifestDigest(repo, '1');
+      const pinned = `${registry.host}/${repo}@${served}`;
       expect(run.outputs.digest, label).toBe(served);
-      expect(run.outputs.imageid, label).toBe(pulledImageId(`${registry.host}/${repo}@${served}`));
+      expect(run.outputs.imageid, label).toBe(pulledImageId(pinned));
       const metadata = JSON.parse(run.outputs.metadata!);
       expect(metadata.digestKind, label).toBe(predicates.length > 0 ? 'index' : 'manifest');
       expect(await attestationPredicates(repo, served), label).toEqual(predicates);
       if (predicates.length > 0)
         // Only the image is listed; its attestation manifest is not an image.
         expect(metadata.platforms, label).toEqual([
-          { platform: '', manifest: expect.any(String), config: run.outputs.imageid },
+          { platform: '', manifest: expect.any(String), config: servedConfigDigest(pinned) },
         ]);
     }
+    // Not pushed: the image docker holds, under the id docker gives it (an index of the image and
+    // its provenance on dockerd's containerd store; one image loaded from another BuildKit).
+    const { run, repo } = await build('', { push: 'false' });
+    expect(run.exitCode, run.stdout).toBe(0);
+    const tag = `${registry.host}/${repo}:1`;
+    expect(run.outputs.imageid).toBe(localImageId(tag));
+    if (!CONTAINERD_STORE) return; // overlay2 describes no manifest
+    const kind = dockerCli(['image', 'inspect', '--format', '{{.Descriptor.mediaType}}', tag]);
+    expect(kind.trim()).toBe(
+      BUILDER.id === 'buildx-docker'
+        ? 'application/vnd.oci.image.index.v1+json'
+        : 'application/vnd.oci.image.manifest.v1+json',
+    );
   });
 
   it('load with push: the image in docker is the one in the registry', async () => {

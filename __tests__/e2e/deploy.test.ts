@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorAnnotations, runAction } from '../helpers/action.js';
+import { CONTAINERD_STORE, REMOTE_BUILDKIT } from '../helpers/builders.js';
 import { BUSYBOX_BASE, dockerCli, makeContext, uniqueName } from '../helpers/context.js';
 import { freePort, type Registry, startRegistry } from '../helpers/registry.js';
 import { selfSignedTls } from '../helpers/http.js';
@@ -125,8 +126,10 @@ describe('deployment through Watchtower', () => {
     // The container now runs the image whose registry digest is the action's digest output.
     const served = await registry.manifestDigest(repo, 'live');
     expect(run.outputs.digest).toBe(served);
+    // The container's image as docker names it: the imageid output, but for the standalone
+    // builder's image on the containerd store, which names what it pulled by the pushed digest.
     const running = dockerCli(['inspect', '--format', '{{.Image}}', container]).trim();
-    expect(running).toBe(run.outputs.imageid);
+    expect(running).toBe(CONTAINERD_STORE && REMOTE_BUILDKIT ? served : run.outputs.imageid);
     expect(dockerCli(['image', 'inspect', '--format', '{{json .RepoDigests}}', running])).toContain(
       `${repo}@${served}`,
     );

@@ -86,10 +86,10 @@ describe('injection', () => {
     // Literal text in the image (pulled: the standalone builder's images are only in the registry).
     expect(pulledImageId(run.outputs.image!)).toBe(run.outputs.imageid);
     const labels = JSON.parse(
-      dockerCli(['image', 'inspect', '--format', '{{json .Config.Labels}}', run.outputs.imageid!]),
+      dockerCli(['image', 'inspect', '--format', '{{json .Config.Labels}}', run.outputs.image!]),
     );
     expect(labels['org.example.note']).toBe(HOSTILE);
-    expect(dockerCli(['run', '--rm', run.outputs.imageid!, '/bin/cat', '/evil']).trim()).toBe(
+    expect(dockerCli(['run', '--rm', run.outputs.image!, '/bin/cat', '/evil']).trim()).toBe(
       HOSTILE,
     );
 
