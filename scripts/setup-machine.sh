@@ -36,6 +36,13 @@ if [ "${#need[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
+# A dockerd whose bridge docker0 is gone starts no container on it: restarted, which makes it again.
+if docker info >/dev/null 2>&1 && ! ip link show docker0 >/dev/null 2>&1 && [ -f /var/run/docker.pid ]; then
+  echo "setup: dockerd's bridge docker0 is gone; restarting dockerd"
+  pid=$(cat /var/run/docker.pid)
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+fi
 if ! docker info >/dev/null 2>&1; then
   echo "setup: starting dockerd"
   log="${TMPDIR:-/tmp}/build-push-notify-dockerd.log"

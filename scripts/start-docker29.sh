@@ -38,11 +38,16 @@ stop_pid() {
   for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
   kill -9 "$pid" 2>/dev/null || true
 }
+had_docker0=$(ip link show docker0 2>/dev/null || true)
 stop_pid "$run/dockerd.pid"
 stop_pid "$run/containerd.pid"
 
 echo "setup: starting Docker $want (containerd image store) on $sock"
 mkdir -p "$run" "$state"
+# Its network state starts empty each time: a dockerd that finds its own stale default bridge
+# network at start, with an address pool set, deletes the host's docker0 (moby
+# daemon/daemon_unix.go, removeDefaultBridgeInterface), which is dockerd 20.10's bridge.
+rm -rf "$state/docker/network"
 cat >"$state/containerd.toml" <<EOF
 version = 3
 root = "$state/containerd"
@@ -52,9 +57,15 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.cri.v1.runtime",
 [grpc]
   address = "$run/containerd.sock"
 EOF
+rm -f "$run/containerd.sock" # a socket left by an earlier containerd would look ready
 PATH="$bin:$PATH" setsid "$bin/containerd" --config "$state/containerd.toml" \
   >>"$state/containerd.log" 2>&1 </dev/null &
 echo $! >"$run/containerd.pid"
+# dockerd gives up at once on a containerd that does not answer yet (a fresh one takes seconds).
+for _ in $(seq 1 60); do
+  [ -S "$run/containerd.sock" ] && break
+  sleep 0.5
+done
 
 if ! ip link show "$bridge" >/dev/null 2>&1; then
   ip link add name "$bridge" type bridge
@@ -73,6 +84,10 @@ done
 if ! DOCKER_HOST=$sock docker info >/dev/null 2>&1; then
   echo "setup: Docker $want did not start; see $state/dockerd.log and $state/containerd.log" >&2
   tail -20 "$state/dockerd.log" >&2
+  exit 1
+fi
+if [ -n "$had_docker0" ] && ! ip link show docker0 >/dev/null 2>&1; then
+  echo "setup: starting Docker $want removed docker0, dockerd 20.10's bridge" >&2
   exit 1
 fi
 store=$(DOCKER_HOST=$sock docker info --format '{{range .DriverStatus}}{{if eq (index . 0) "driver-type"}}{{index . 1}}{{end}}{{end}}')
