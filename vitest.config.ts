@@ -3,16 +3,6 @@ import { BUILDERS, type Detected, detectBuilders, ENGINES } from './__tests__/he
 
 const E2E = ['__tests__/e2e/**/*.test.ts', '__tests__/hostile/**/*.test.ts'];
 const MISSING_BUILDER = '__tests__/missing-builder.test.ts';
-/**
- * Suites not yet run clean on Docker 29 (issue 24 stays open for them): dockerd 29 and its
- * BuildKit retry a failed manifest upload themselves, which push-retries' counts do not know yet;
- * reproducibility's and the Swarm rollback's expectations were not yet checked there.
- */
-const NOT_YET_ON_DOCKER29 = [
-  '__tests__/e2e/push-retries.test.ts',
-  '__tests__/e2e/reproducibility.test.ts',
-  '__tests__/e2e/swarm.test.ts',
-];
 
 // Only the run that collects end-to-end tests asks docker which builders it has.
 const wantsE2e = !process.argv.some((arg) => arg === 'unit' || arg.endsWith('--project=unit'));
@@ -27,8 +17,6 @@ const projectName = (engine: string, builder: string): string =>
 for (const engine of engines)
   for (const [id, found] of Object.entries(detected[engine.id] ?? {}))
     if (found?.missing) console.error(`${projectName(engine.id, id)} is skipped: ${found.missing}`);
-if (wantsE2e)
-  console.error(`not yet run on docker29 (issue 24): ${NOT_YET_ON_DOCKER29.join(', ')}`);
 
 /**
  * The end-to-end and hostile suites once per engine and builder. They run one after another
@@ -44,7 +32,6 @@ const builderProjects = engines.flatMap((engine, e) =>
         name: projectName(engine.id, builder.id),
         sequence: { groupOrder: 1 + e * Object.keys(BUILDERS).length + i },
         include: found?.missing ? [MISSING_BUILDER] : E2E,
-        exclude: engine.id === 'docker29' ? NOT_YET_ON_DOCKER29 : [],
         env: {
           BPN_TEST_ENGINE: engine.id,
           BPN_TEST_BUILDER: builder.id,

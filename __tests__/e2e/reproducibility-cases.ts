@@ -2,9 +2,12 @@
 // reproducibility table is generated from this (npm run docs), so the docs say what the suite
 // measures. Columns are what the builder pushes, since that decides the digest: the classic
 // builder's manifest, buildx's single manifest (the docker driver on dockerd's own image store,
-// as here), or buildx's index with a provenance attestation (the own BuildKit, as here).
+// as on 20.10 here), buildx's index with a provenance attestation (the own BuildKit, as here), or
+// such an index held in Docker 29's containerd store (its docker driver), whose image id is the
+// index digest itself.
 
-export type RebuildColumn = 'classic' | 'buildx-manifest' | 'buildx-index';
+export type RebuildColumn =
+  'classic' | 'buildx-manifest' | 'buildx-index' | 'buildx-index-in-store';
 
 export interface RebuildCase {
   rebuild: string;
@@ -27,6 +30,8 @@ export const REBUILD_CASES: RebuildCase[] = [
       classic: [true, true],
       'buildx-manifest': [true, true],
       'buildx-index': [false, true],
+      // The provenance attestation is new, so the index is, and its digest is the image id.
+      'buildx-index-in-store': [false, false],
     },
   },
   {
@@ -37,6 +42,7 @@ export const REBUILD_CASES: RebuildCase[] = [
       classic: [false, false],
       'buildx-manifest': [false, false],
       'buildx-index': [false, false],
+      'buildx-index-in-store': [false, false],
     },
   },
   {
@@ -47,14 +53,16 @@ export const REBUILD_CASES: RebuildCase[] = [
       classic: [false, false],
       'buildx-manifest': [false, false],
       'buildx-index': [false, false],
+      'buildx-index-in-store': [false, false],
     },
   },
 ];
 
 const COLUMNS: [RebuildColumn, string][] = [
   ['classic', 'classic'],
-  ['buildx-manifest', 'buildx pushing a manifest (docker driver here)'],
+  ['buildx-manifest', 'buildx pushing a manifest (docker driver on 20.10 here)'],
   ['buildx-index', 'buildx pushing an index (own BuildKit here)'],
+  ['buildx-index-in-store', 'buildx on the containerd store (Docker 29 docker driver)'],
 ];
 
 /** The README's table: what two runs of one commit give on each builder. */

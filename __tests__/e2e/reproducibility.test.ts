@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAction } from '../helpers/action.js';
-import { BUILDER } from '../helpers/builders.js';
+import { BUILDER, CONTAINERD_STORE } from '../helpers/builders.js';
 import { makeContext, uniqueName } from '../helpers/context.js';
 import { type Registry, startRegistry } from '../helpers/registry.js';
 import { REBUILD_CASES, type RebuildColumn } from './reproducibility-cases.js';
@@ -40,10 +40,14 @@ describe.each(REBUILD_CASES)('the same commit built twice, $rebuild', (c) => {
 
       const column: RebuildColumn = !BUILDER.buildx
         ? 'classic'
-        : (await registry.servesIndex(repo, '1'))
-          ? 'buildx-index'
-          : 'buildx-manifest';
+        : !(await registry.servesIndex(repo, '1'))
+          ? 'buildx-manifest'
+          : first.outputs.imageid === first.outputs.digest
+            ? 'buildx-index-in-store'
+            : 'buildx-index';
       if (BUILDER.id === 'buildx-standalone') expect(column).toBe('buildx-index');
+      if (BUILDER.id === 'buildx-docker')
+        expect(column).toBe(CONTAINERD_STORE ? 'buildx-index-in-store' : 'buildx-manifest');
       expect([
         second.outputs.digest === first.outputs.digest,
         second.outputs.imageid === first.outputs.imageid,
