@@ -135,7 +135,7 @@ fs.mkdirSync(OUT, { recursive: true });
 const floor = buildFloor();
 const registry = await startRegistry();
 const sendgrid = await startSendGrid(SG_TOKEN);
-const host = await startWatchtower({ flavour: 'fork', token: WT_TOKEN });
+const host = await startWatchtower({ token: WT_TOKEN });
 const warmContext = makeContext(
   `${BUSYBOX_BASE}ARG GREETING=hi\nRUN echo "$GREETING" > /greeting\nCMD ["/bin/sleep", "600"]\n`,
 );
@@ -364,9 +364,7 @@ try {
   const deployWalls: Record<number, number> = {};
   for (const count of [1, 4, 16]) {
     const hosts = await Promise.all(
-      Array.from({ length: count }, () =>
-        startWatchtower({ flavour: 'fork', token: WT_TOKEN, delayMs: 500 }),
-      ),
+      Array.from({ length: count }, () => startWatchtower({ token: WT_TOKEN, delayMs: 500 })),
     );
     const wall = deployWall(hosts);
     const samples: number[] = [];

@@ -427,6 +427,15 @@ class TimeoutError extends Error {
         this.requestSent = requestSent;
     }
 }
+/** The connection ended after the whole request was sent, before any answer. */
+class DroppedError extends Error {
+    cause;
+    name = 'DroppedError';
+    constructor(cause) {
+        super(cause.message);
+        this.cause = cause;
+    }
+}
 async function post(url, headers, timeoutMs) {
     const target = new URL(url);
     const transport = target.protocol === 'https:' ? external_node_https_ : external_node_http_;
@@ -467,7 +476,7 @@ async function post(url, headers, timeoutMs) {
         }, timeoutMs);
         request.on('error', (error) => {
             clearTimeout(timer);
-            reject(error);
+            reject(sent ? new DroppedError(error) : error);
         });
         request.end();
     });
@@ -476,9 +485,13 @@ async function post(url, headers, timeoutMs) {
 ;// CONCATENATED MODULE: ./src/deploy/watchtower.ts
 
 
+/** Time the step waits beyond the host's own limit, for the answer it gives at that limit. */
+const ANSWER_GRACE_SECONDS = 5;
 /** Always names the images: without `image=` upstream silently does nothing while busy. */
-function updateUrl(baseUrl, images) {
-    return `${baseUrl.replace(/\/+$/, '')}/v1/update?image=${images.map(encodeURIComponent).join(',')}`;
+function updateUrl(baseUrl, request) {
+    const images = request.images.map(encodeURIComponent).join(',');
+    const async = request.wait ? '' : '&async=true';
+    return `${baseUrl.replace(/\/+$/, '')}/v1/update?image=${images}&timeout=${request.timeoutSeconds}s${async}`;
 }
 /** Images that upstream Watchtower can never match: it cuts the image name at the first `:`. */
 function imagesWithRegistryPort(images) {
@@ -532,7 +545,9 @@ function bodyStart(body) {
     const flat = body.replace(/\s+/g, ' ').trim();
     return flat.length > 60 ? `${flat.slice(0, 60)}…` : flat;
 }
-function interpretResponse(httpStatus, body) {
+/** What an update cut short leaves: docker finishes the stop Watchtower asked for, alone. */
+const CUT_SHORT = 'a container it was replacing may be left stopped (docker completes the stop, nothing starts it again); look at the host';
+function interpretResponse(httpStatus, body, timing) {
     const verdict = (status, message, counts) => ({
         status,
         message,
@@ -542,27 +557,33 @@ function interpretResponse(httpStatus, body) {
         return verdict('failed', `token rejected (HTTP ${httpStatus}): watchtower-token must equal WATCHTOWER_HTTP_API_TOKEN on the host`);
     if (httpStatus === 404 || httpStatus === 405)
         return verdict('failed', `no update endpoint here (HTTP ${httpStatus}): is it enabled (WATCHTOWER_HTTP_API_ENDPOINTS=update, or WATCHTOWER_HTTP_API_UPDATE=true before 1.20), and is the URL the API's base?`);
+    if (httpStatus === 408)
+        return verdict('failed', `the host stopped the update at its own limit (HTTP 408: WATCHTOWER_HTTP_API_UPDATE_TIMEOUT, 10 min by default, is below watchtower-timeout): ${CUT_SHORT}`);
     if (httpStatus === 202)
-        return verdict('unconfirmed', 'accepted; the update runs in the background (HTTP 202)');
+        return verdict('unconfirmed', 'accepted; the update runs in the background (HTTP 202, watchtower-wait: false)');
     if (httpStatus < 200 || httpStatus >= 300)
         return verdict('failed', `Watchtower answered HTTP ${httpStatus}`);
     if (!body.trim())
-        return verdict('unconfirmed', `HTTP ${httpStatus} with an empty body: the host took the request but does not say what it updated (containrrr/watchtower 1.7.1, or the fork before 1.12.1)`);
+        return verdict('unconfirmed', `HTTP ${httpStatus} with an empty body: the host took the request but does not say what it updated (containrrr/watchtower 1.7.1, or the fork before 1.12.0)`);
     const counts = parseCounts(body);
     if (!counts)
         return verdict('failed', `not a Watchtower API: HTTP ${httpStatus} with "${bodyStart(body)}" (a proxy, a login page or another server answered)`);
     const tally = `scanned ${counts.scanned}, updated ${counts.updated}, failed ${counts.failed}${counts.skipped ? `, skipped ${counts.skipped}` : ''}`;
-    if (counts.failed > 0)
-        return verdict('failed', `${tally}: the host could not update every container`, counts);
-    // The fork counts a container it could not check (a failed pull or registry login on the
-    // host, a cooldown) as skipped, outside `scanned`: not updated, so not deployed.
+    if (counts.failed > 0) {
+        // The fork answers at `timeout=` with what it had done: a container cut off counts as failed.
+        const cut = timing.elapsedMs >= timing.timeoutSeconds * 1000;
+        return verdict('failed', cut
+            ? `${tally}: the host stopped at the ${timing.timeoutSeconds} s it was given (watchtower-timeout): ${CUT_SHORT}`
+            : `${tally}: the host could not update every container (Watchtower's log says why)`, counts);
+    }
+    // Skipped is outside `scanned`, and a cooldown is told apart from a failed pull only in the log.
     if (counts.skipped > 0)
-        return verdict('failed', `${tally}: the host skipped containers it could not check or pull (registry credentials on the host? Watchtower's log says why)`, counts);
+        return verdict('deferred', `${tally}: the host held the update back; a cooldown (WATCHTOWER_COOLDOWN_DELAY, or the container's cooldown-delay label) defers an image this new until it is old enough, and a new image the host cannot check or pull (its registry login) is skipped the same way: Watchtower's log says which`, counts);
     if (counts.updated > 0)
         return verdict('updated', tally, counts);
     if (counts.scanned === 0)
-        return verdict('no-match', `${tally}: no container here runs these images (check the container's image name and, with WATCHTOWER_LABEL_ENABLE, its com.centurylinklabs.watchtower.enable label)`, counts);
-    return verdict('no-change', `${tally}: already up to date`, counts);
+        return verdict('no-match', `${tally}: no container here runs these images (check the container's image name and, with WATCHTOWER_LABEL_ENABLE, its com.centurylinklabs.watchtower.enable label), or the host could not list its containers (its docker unreachable: Watchtower's log says)`, counts);
+    return verdict('unconfirmed', `${tally}: nothing updated; the containers run the pushed image already, or the host holds them back (monitor-only, an image pinned by digest): Watchtower's answer does not say which`, counts);
 }
 /** Seconds from `Retry-After`; a default when absent or unreadable. */
 function retryAfterMs(value, fallbackMs = 5000) {
@@ -592,19 +613,22 @@ function imagesToUpdate(watchtower, tags) {
         : tags.map((tag) => (0,reference/* repositoryOf */._)((0,reference/* parseImageReference */.o)(tag)));
     return [...new Set(repositories.flatMap(imageSpellings))];
 }
-function networkMessage(error, timeoutSeconds) {
+function networkMessage(error, waitedSeconds) {
     if (error instanceof TimeoutError)
-        return `the request did not reach it within ${timeoutSeconds} s`;
+        return `the request did not reach it within ${waitedSeconds} s`;
+    if (error instanceof DroppedError)
+        return `the host closed the connection without an answer (${error.cause.code ?? error.message}): containrrr/watchtower 1.7.1 does so when it cannot reach its docker; Watchtower's log says why`;
     const { code, message } = error;
     if (code === 'ECONNREFUSED') {
         return "connection refused: is Watchtower's HTTP API on, on this port?";
     }
     return `could not reach the host: ${code ?? message}`;
 }
-async function updateHost(baseUrl, images, watchtower) {
+async function updateHost(baseUrl, request, token) {
     const start = performance.now();
-    // One deadline for the host, retries included: watchtower-timeout bounds the whole call.
-    const deadline = start + watchtower.timeoutSeconds * 1000;
+    // The host stops at timeoutSeconds and answers: one deadline a little later, retries included.
+    const waitedSeconds = request.timeoutSeconds + ANSWER_GRACE_SECONDS;
+    const deadline = start + waitedSeconds * 1000;
     const result = (partial) => ({
         kind: 'watchtower',
         url: baseUrl,
@@ -613,8 +637,9 @@ async function updateHost(baseUrl, images, watchtower) {
     });
     for (let attempt = 1;; attempt++) {
         let response;
+        const sentAt = performance.now();
         try {
-            response = await post(updateUrl(baseUrl, images), { Authorization: `Bearer ${watchtower.token}` }, Math.max(1, deadline - performance.now()));
+            response = await post(updateUrl(baseUrl, request), { Authorization: `Bearer ${token}` }, Math.max(1, deadline - performance.now()));
         }
         catch (error) {
             // The host has the request and may still be updating: the step only stopped waiting.
@@ -623,13 +648,13 @@ async function updateHost(baseUrl, images, watchtower) {
                     status: 'unconfirmed',
                     httpStatus: undefined,
                     counts: undefined,
-                    message: `took the request, but gave no answer within ${watchtower.timeoutSeconds} s (watchtower-timeout): it may still be updating`,
+                    message: `took the request, but gave no answer within ${waitedSeconds} s (watchtower-timeout, and ${ANSWER_GRACE_SECONDS} s for the answer): it may still be updating`,
                 });
             return result({
                 status: 'failed',
                 httpStatus: undefined,
                 counts: undefined,
-                message: networkMessage(error, watchtower.timeoutSeconds),
+                message: networkMessage(error, waitedSeconds),
             });
         }
         if (response.status === 429) {
@@ -646,10 +671,14 @@ async function updateHost(baseUrl, images, watchtower) {
                 message: `still rate-limited after ${attempt} attempt(s) (HTTP 429)`,
             });
         }
+        const timing = {
+            timeoutSeconds: request.timeoutSeconds,
+            elapsedMs: performance.now() - sentAt,
+        };
         return result({
             httpStatus: response.status,
             // Redacted before its start is quoted: a secret cut in half would no longer be found.
-            ...interpretResponse(response.status, (0,redaction/* redactForStep */.x0)(response.body)),
+            ...interpretResponse(response.status, (0,redaction/* redactForStep */.x0)(response.body), timing),
         });
     }
 }
@@ -661,7 +690,8 @@ async function updateHosts(watchtower, tags) {
         (0,log/* warning */.$)(`containrrr/watchtower 1.7.1 cuts image names at the first ":", so it never matches ${unmatched.join(', ')}; the maintained fork (nickfedor/watchtower) does`);
     }
     core/* info */.pq(`Asking ${watchtower.urls.length} Watchtower host(s) to update ${images.join(', ')}`);
-    const hosts = await Promise.all(watchtower.urls.map((url) => updateHost(url, images, watchtower)));
+    const request = { images, timeoutSeconds: watchtower.timeoutSeconds, wait: watchtower.wait };
+    const hosts = await Promise.all(watchtower.urls.map((url) => updateHost(url, request, watchtower.token)));
     for (const host of hosts)
         core/* info */.pq(`${host.url}: ${host.status} ${host.message}`);
     return hosts;
@@ -682,7 +712,7 @@ function deployStatus(targets) {
         return 'failed';
     if (failed > 0)
         return 'partial';
-    return targets.some((target) => target.status === 'unconfirmed') ? 'unconfirmed' : 'deployed';
+    return targets.some((target) => (0,src_report/* isUnconfirmedTarget */.s)(target.status)) ? 'unconfirmed' : 'deployed';
 }
 /** Every target at once. */
 async function deploy(inputs, report, workspaceDir) {

@@ -2156,6 +2156,7 @@ function readWatchtower(c) {
         token: c.value('watchtower-token'),
         images,
         timeoutSeconds: c.seconds('watchtower-timeout', 300),
+        wait: c.boolean('watchtower-wait', true),
     };
 }
 /** Undefined when neither Watchtower hosts nor Swarm services are named. */
@@ -2778,9 +2779,10 @@ function failures(inputs, report) {
     // Neither sent nor failed for sure: resending could mail everyone twice.
     if (report.mail?.status === 'unknown')
         (0,log/* warning */.$)(`email unconfirmed: ${report.mail.message}`);
-    const unconfirmed = targets.filter((target) => target.status === 'unconfirmed');
-    if (unconfirmed.length > 0) {
-        (0,log/* warning */.$)(`deploy unconfirmed on ${unconfirmed.map((target) => `${(0,src_report/* targetLabel */.Op)(target)} (${target.message})`).join(', ')}`);
+    for (const status of ['unconfirmed', 'deferred']) {
+        const these = targets.filter((target) => target.status === status);
+        if (these.length > 0)
+            (0,log/* warning */.$)(`deploy ${status} on ${these.map((target) => `${(0,src_report/* targetLabel */.Op)(target)} (${target.message})`).join(', ')}`);
     }
     return reasons;
 }
@@ -3176,7 +3178,8 @@ function redactReport(report, redact) {
 /* harmony export */   bQ: () => (/* binding */ newReport),
 /* harmony export */   g4: () => (/* binding */ failedStage),
 /* harmony export */   gX: () => (/* binding */ overallStatus),
-/* harmony export */   kc: () => (/* binding */ errorText)
+/* harmony export */   kc: () => (/* binding */ errorText),
+/* harmony export */   s: () => (/* binding */ isUnconfirmedTarget)
 /* harmony export */ });
 /* harmony import */ var _docker_reference_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2977);
 /* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8992);
@@ -3187,6 +3190,10 @@ function redactReport(report, redact) {
 /** Targets whose outcome is a failure (the step fails on them unless fail-on-deploy-error is false). */
 function isFailedTarget(status) {
     return ['failed', 'no-match', 'rolled-back', 'paused'].includes(status);
+}
+/** Targets that neither failed nor confirmed the pushed image (a warning each). */
+function isUnconfirmedTarget(status) {
+    return status === 'unconfirmed' || status === 'deferred';
 }
 /** How a target is named in messages: a host by its URL, a service by its name and manager. */
 function targetLabel(target) {

@@ -1,7 +1,9 @@
 // `npm run local` (scripts/local.sh does the set-up first): runs the action's whole job on this
 // machine as a new user would see it. Builds examples/hello, pushes it to a registry on loopback
-// that this script starts, emails a local SendGrid-compatible outbox and triggers a local
-// Watchtower stand-in, then prints the outputs and the job summary and saves the email's HTML.
+// that this script starts, emails a local SendGrid-compatible outbox and deploys through real
+// Watchtower (the fork scripts/tools.sh builds), which recreates a container of examples/hello on
+// what was pushed; without it, a Watchtower stand-in answers, and the output says so. Then it
+// prints the outputs and the job summary and saves the email's HTML.
 // `--builder classic|buildx|standalone` picks the builder; by default the action chooses, as on
 // a runner (buildx when docker has it). `--swarm` also rolls the image out to a Swarm service on
 // this machine's daemon (made a single-node swarm for the run if it is not in one).
@@ -17,6 +19,7 @@ import {
   type TestBuilder,
 } from '../__tests__/helpers/builders.js';
 import { BUSYBOX_BASE, makeContext } from '../__tests__/helpers/context.js';
+import { missingWatchtower, startRealWatchtower } from '../__tests__/helpers/real-watchtower.js';
 import { startRegistry } from '../__tests__/helpers/registry.js';
 import { startSendGrid } from '../__tests__/helpers/sendgrid-server.js';
 import { localSwarm } from '../__tests__/helpers/swarm.js';
@@ -81,7 +84,8 @@ if (options.builder) {
   builder = BUILDERS[id];
 }
 
-const registry = await startRegistry();
+// Port 80 of a loopback address: an image name without a port, as on a real registry.
+const registry = await startRegistry(undefined, { portless: true });
 // examples/hello starts FROM busybox; with no Docker Hub here, a busybox image built FROM scratch
 // stands in, in the local registry, where every builder can pull it (the standalone builder
 // does not see dockerd's images).
@@ -100,28 +104,48 @@ swarm?.createService(swarmService, baseImage, {
   command: ['sleep', '3600'],
 });
 const outbox = await startSendGrid(TOKEN);
-const host = await startWatchtower({ flavour: 'fork', token: 'local-watchtower-token' });
+const WATCHTOWER_TOKEN = 'local-watchtower-token';
+const notBuilt = missingWatchtower();
+const real = notBuilt
+  ? undefined
+  : await startRealWatchtower({ flavour: 'fork', token: WATCHTOWER_TOKEN });
+const host = real ?? (await startWatchtower({ token: WATCHTOWER_TOKEN }));
+const app = `hello-local-${process.pid}`;
+const greeting = (): string => docker(['exec', app, 'cat', '/greeting.txt']).trim();
 try {
-  const run = await runAction({
-    inputs: {
-      context: 'examples/hello',
-      tags: `${registry.host}/hello:local\n${registry.host}/hello:latest`,
-      'build-args': `BASE=${baseImage}\nGREETING=hello from your machine`,
-      'sendgrid-token': TOKEN,
-      'sendgrid-api-url': outbox.url,
-      mail: 'Team <team@example.com>',
-      from: 'CI <ci@example.com>',
-      'watchtower-url': host.url,
-      'watchtower-token': 'local-watchtower-token',
-      ...(swarm ? { 'swarm-services': `${swarmService}=${registry.host}/hello` } : {}),
-    },
-    builderEnv: builder?.env ?? {},
-    event: {
-      head_commit: {
-        message: 'Local run of build-push-notify',
-        timestamp: new Date().toISOString(),
+  const hello = (message: string, inputs: Record<string, string> = {}) =>
+    runAction({
+      inputs: {
+        context: 'examples/hello',
+        tags: `${registry.host}/hello:local\n${registry.host}/hello:latest`,
+        'build-args': `BASE=${baseImage}\nGREETING=${message}`,
+        ...inputs,
       },
-    },
+      builderEnv: builder?.env ?? {},
+      event: {
+        head_commit: {
+          message: 'Local run of build-push-notify',
+          timestamp: new Date().toISOString(),
+        },
+      },
+    });
+  if (real) {
+    // What the host runs before: an earlier push of hello, in a container Watchtower watches.
+    const before = await hello('hello from before this run');
+    if (before.exitCode !== 0) throw new Error(`the first push failed:\n${before.stdout}`);
+    docker([
+      ...['run', '-d', '--name', app, '--label', 'com.centurylinklabs.watchtower.enable=true'],
+      ...[`${registry.host}/hello:latest`, 'sh', '-c', "trap 'exit 0' TERM; sleep 3600 & wait"],
+    ]);
+  }
+  const run = await hello('hello from your machine', {
+    'sendgrid-token': TOKEN,
+    'sendgrid-api-url': outbox.url,
+    mail: 'Team <team@example.com>',
+    from: 'CI <ci@example.com>',
+    'watchtower-url': host.url,
+    'watchtower-token': WATCHTOWER_TOKEN,
+    ...(swarm ? { 'swarm-services': `${swarmService}=${registry.host}/hello` } : {}),
   });
   fs.mkdirSync(OUT, { recursive: true });
   const email = outbox.received.at(-1)?.body;
@@ -139,9 +163,21 @@ try {
       ? `subject: ${email.subject}\nHTML saved to ${path.relative(process.cwd(), path.join(OUT, 'email.html'))}`
       : 'no email was sent',
   );
-  console.log(
-    `\n── deployment ──\nthe Watchtower stand-in received: ${JSON.stringify(host.calls.map(({ method, path: p, images }) => ({ method, path: p, images })))}`,
-  );
+  console.log('\n── deployment ──');
+  const [answer] = JSON.parse(run.outputs['deploy-result'] ?? '[]') as { status?: string }[];
+  if (real) {
+    const running = docker(['inspect', '--format', '{{.Image}}', app]).trim();
+    const digests = docker(['image', 'inspect', '--format', '{{join .RepoDigests ", "}}', running]);
+    console.log(
+      `Watchtower ${real.version} (nicholas-fedor/watchtower, built by scripts/tools.sh) at ${real.url} answered: ${answer?.status}.\n` +
+        `Container ${app} now runs image ${running} (${digests.trim()}), which says "${greeting()}"; the action pushed ${run.outputs.digest}.`,
+    );
+  } else {
+    const calls = 'calls' in host ? host.calls.map(({ images }) => images) : [];
+    console.log(
+      `Real Watchtower is not built here (${notBuilt}): a stand-in answered ${answer?.status} instead, and no container was updated. It received ${JSON.stringify(calls)}.`,
+    );
+  }
   if (swarm) {
     const tasks = docker([
       'service',
@@ -161,6 +197,7 @@ try {
   process.exitCode = run.exitCode;
 } finally {
   await Promise.all([outbox.stop(), host.stop()]);
+  if (real) execFileSync('docker', ['rm', '--force', app], { stdio: 'ignore' }); // gone is fine too
   swarm?.leave();
   await registry.stop();
 }

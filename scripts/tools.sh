@@ -22,6 +22,12 @@ DOCKER29_VERSION=29.7.1  # github.com/moby/moby/v2 v2.0.0-beta.21 is this releas
 MOBY_MODULE_VERSION=v2.0.0-beta.21
 CONTAINERD_VERSION=v2.4.2 # the newest the Go module proxy serves
 RUNC_VERSION=v1.5.3       # the newest the Go module proxy serves
+# The deploy side, run for real by the Watchtower suite and the compose stack test.
+WATCHTOWER_VERSION=v1.20.1           # nicholas-fedor/watchtower: the newest the proxy serves (v1.21.0 refused)
+WATCHTOWER_CONTAINRRR_VERSION=v1.7.1 # containrrr/watchtower: the archived original's last release
+COMPOSE_VERSION=v5.6.0               # docker/compose v5, the newest that builds with Go 1.26.8
+CADDY_VERSION=v2.11.9                # deploy/docker-compose.yml's proxy
+MAILPIT_VERSION=v1.33.1              # an SMTP server (STARTTLS, auth) for Watchtower's own email
 
 cache=${BPN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/build-push-notify}
 links=.tmp/tools/bin
@@ -42,29 +48,33 @@ go_install() {
   mv "$dir/bin.tmp/$name" "$dir/bin/$name" && rm -rf "$dir/bin.tmp"
 }
 
-# BuildKit's go.mod has exclude lines, which `go install pkg@version` refuses: it is built from a
-# wrapper module that requires it and repeats those lines, so the same dependencies are chosen.
-build_buildkit() {
-  local dir="$cache/buildkit-$BUILDKIT_VERSION"
-  [ -x "$dir/bin/buildkitd" ] && [ -x "$dir/bin/buildctl" ] && return 0
-  say "building github.com/moby/buildkit@$BUILDKIT_VERSION buildkitd and buildctl (once; cached in $dir)"
+# go_build_wrapped DIR MODULE VERSION LDFLAGS PACKAGE...: builds packages of MODULE@VERSION into
+# DIR/bin unless they are all there, from a wrapper module that requires it. For a module whose
+# go.mod has exclude lines (BuildKit, Compose), which `go install pkg@version` refuses, the wrapper
+# repeats them, so the same dependencies are chosen; for one whose version list this proxy refuses
+# (Watchtower: `go install` asks for it, to read deprecations), `go get` of the exact version works.
+go_build_wrapped() {
+  local dir=$1 module=$2 version=$3 ldflags=$4
+  shift 4
+  local pkg missing=0
+  for pkg in "$@"; do [ -x "$dir/bin/$(basename "$pkg")" ] || missing=1; done
+  [ "$missing" = 0 ] && return 0
+  say "building $module@$version: $* (once; cached in $dir)"
   local src="$dir/wrapper"
-  rm -rf "$src" && mkdir -p "$src"
+  rm -rf "$src" "$dir/bin.tmp" && mkdir -p "$src" "$dir/bin.tmp"
   (
     cd "$src"
     local upstream
-    upstream=$(go mod download -json "github.com/moby/buildkit@$BUILDKIT_VERSION" | sed -n 's/^\t"GoMod": "\(.*\)",$/\1/p')
+    upstream=$(go mod download -json "$module@$version" | sed -n 's/^\t"GoMod": "\(.*\)",$/\1/p')
     {
-      echo "module buildkit-wrapper"
+      echo "module wrapper"
       grep -E '^go ' "$upstream"
       sed -n '/^exclude (/,/^)/p' "$upstream"
     } >go.mod
-    go get "github.com/moby/buildkit/cmd/buildkitd@$BUILDKIT_VERSION" "github.com/moby/buildkit/cmd/buildctl@$BUILDKIT_VERSION"
-    local ldflags="-s -w -X github.com/moby/buildkit/version.Version=$BUILDKIT_VERSION"
-    mkdir -p ../bin.tmp
-    for cmd in buildkitd buildctl; do
-      CGO_ENABLED=0 go build -trimpath -tags "osusergo netgo static_build" -ldflags "$ldflags" \
-        -o "../bin.tmp/$cmd" "github.com/moby/buildkit/cmd/$cmd"
+    go get "${@/%/@$version}"
+    for pkg in "$@"; do
+      CGO_ENABLED=0 go build -trimpath -tags "osusergo netgo static_build" -ldflags "-s -w $ldflags" \
+        -o "../bin.tmp/$(basename "$pkg")" "$pkg"
     done
   )
   rm -rf "$dir/bin" && mv "$dir/bin.tmp" "$dir/bin"
@@ -96,13 +106,28 @@ go_usable() {
 }
 if ! go_usable; then
   # The one line: the suites that need these tools say they are skipped, and why.
-  say "no usable Go here ($(go env GOVERSION 2>/dev/null || echo none)): buildx $BUILDX_VERSION, BuildKit $BUILDKIT_VERSION and act $ACT_VERSION and Docker $DOCKER29_VERSION are built with Go 1.26.6 or later; install it (https://go.dev/dl) and run this again"
+  say "no usable Go here ($(go env GOVERSION 2>/dev/null || echo none)): buildx $BUILDX_VERSION, BuildKit $BUILDKIT_VERSION, act $ACT_VERSION, Docker $DOCKER29_VERSION, Watchtower, Compose, Caddy and mailpit are built with Go 1.26.6 or later; install it (https://go.dev/dl) and run this again"
   exit 0
 fi
 go_install "$cache/buildx-$BUILDX_VERSION" github.com/docker/buildx/cmd/buildx "$BUILDX_VERSION" \
   "-X github.com/docker/buildx/version.Version=$BUILDX_VERSION -X github.com/docker/buildx/version.Package=github.com/docker/buildx"
-build_buildkit
+go_build_wrapped "$cache/buildkit-$BUILDKIT_VERSION" github.com/moby/buildkit "$BUILDKIT_VERSION" \
+  "-X github.com/moby/buildkit/version.Version=$BUILDKIT_VERSION" \
+  github.com/moby/buildkit/cmd/buildkitd github.com/moby/buildkit/cmd/buildctl
 go_install "$cache/act-$ACT_VERSION" github.com/nektos/act "$ACT_VERSION" "-X main.version=${ACT_VERSION#v}"
+
+# The deploy side: both Watchtowers (their version is a link-time variable; without it they say
+# v0.0.0-unknown), the Compose plugin, Caddy and mailpit.
+for flavour in nicholas-fedor:$WATCHTOWER_VERSION containrrr:$WATCHTOWER_CONTAINRRR_VERSION; do
+  owner=${flavour%%:*} version=${flavour#*:}
+  go_build_wrapped "$cache/watchtower-$owner-$version" "github.com/$owner/watchtower" "$version" \
+    "-X github.com/$owner/watchtower/internal/meta.Version=$version" "github.com/$owner/watchtower"
+done
+go_build_wrapped "$cache/compose-$COMPOSE_VERSION" github.com/docker/compose/v5 "$COMPOSE_VERSION" \
+  "-X github.com/docker/compose/v5/internal.Version=$COMPOSE_VERSION" github.com/docker/compose/v5/cmd
+go_install "$cache/caddy-$CADDY_VERSION" github.com/caddyserver/caddy/v2/cmd/caddy "$CADDY_VERSION"
+go_install "$cache/mailpit-$MAILPIT_VERSION" github.com/axllent/mailpit "$MAILPIT_VERSION" \
+  "-X github.com/axllent/mailpit/config.Version=$MAILPIT_VERSION"
 
 # The Docker 29 engine. btrfs's graph driver needs C headers and is not what a fresh install uses.
 engine="$cache/docker-$DOCKER29_VERSION"
@@ -122,18 +147,27 @@ ln -sfn "$cache/buildx-$BUILDX_VERSION/bin/buildx" "$links/docker-buildx"
 ln -sfn "$cache/buildkit-$BUILDKIT_VERSION/bin/buildkitd" "$links/buildkitd"
 ln -sfn "$cache/buildkit-$BUILDKIT_VERSION/bin/buildctl" "$links/buildctl"
 ln -sfn "$cache/act-$ACT_VERSION/bin/act" "$links/act"
+ln -sfn "$cache/watchtower-nicholas-fedor-$WATCHTOWER_VERSION/bin/watchtower" "$links/watchtower"
+ln -sfn "$cache/watchtower-containrrr-$WATCHTOWER_CONTAINRRR_VERSION/bin/watchtower" "$links/watchtower-containrrr"
+ln -sfn "$cache/caddy-$CADDY_VERSION/bin/caddy" "$links/caddy"
+ln -sfn "$cache/mailpit-$MAILPIT_VERSION/bin/mailpit" "$links/mailpit"
 mkdir -p .tmp/tools/docker29/bin
 for bin in "$engine/bin/dockerd" "$engine/bin/docker-proxy" "$cache/containerd-$CONTAINERD_VERSION/bin/containerd" \
   "$cache/containerd-$CONTAINERD_VERSION/bin/containerd-shim-runc-v2" "$cache/runc-$RUNC_VERSION/bin/runc"; do
   ln -sfn "$bin" ".tmp/tools/docker29/bin/$(basename "$bin")"
 done
-# docker finds the plugin in its config folder's cli-plugins (a runner has it in a system folder);
+# docker finds a plugin in its config folder's cli-plugins (a runner has them in a system folder);
 # one there that is not ours (Docker Desktop's, a package's) is left alone.
-plugin=${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins/docker-buildx
-if [ ! -e "$plugin" ] || [[ "$(readlink "$plugin")" == "$cache"/buildx-* ]]; then
-  mkdir -p "$(dirname "$plugin")"
-  ln -sfn "$cache/buildx-$BUILDX_VERSION/bin/buildx" "$plugin"
-else
-  say "keeping $plugin ($("$plugin" version 2>/dev/null | awk '{print $2}')): not installed by this script"
-fi
-say "buildx $BUILDX_VERSION, BuildKit $BUILDKIT_VERSION, act $ACT_VERSION, node $("$links/node" --version) in $links; Docker $DOCKER29_VERSION (containerd $CONTAINERD_VERSION, runc $RUNC_VERSION) in .tmp/tools/docker29/bin"
+install_plugin() {
+  local name=$1 binary=$2
+  local plugin=${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins/docker-$name
+  if [ ! -e "$plugin" ] || [[ "$(readlink "$plugin")" == "$cache"/* ]]; then
+    mkdir -p "$(dirname "$plugin")"
+    ln -sfn "$binary" "$plugin"
+  else
+    say "keeping $plugin ($("$plugin" version 2>/dev/null | head -1)): not installed by this script"
+  fi
+}
+install_plugin buildx "$cache/buildx-$BUILDX_VERSION/bin/buildx"
+install_plugin compose "$cache/compose-$COMPOSE_VERSION/bin/cmd"
+say "buildx $BUILDX_VERSION, BuildKit $BUILDKIT_VERSION, act $ACT_VERSION, node $("$links/node" --version), Watchtower $WATCHTOWER_VERSION and containrrr's $WATCHTOWER_CONTAINRRR_VERSION, Compose $COMPOSE_VERSION, Caddy $CADDY_VERSION, mailpit $MAILPIT_VERSION in $links; Docker $DOCKER29_VERSION (containerd $CONTAINERD_VERSION, runc $RUNC_VERSION) in .tmp/tools/docker29/bin"

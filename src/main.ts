@@ -93,11 +93,12 @@ function failures(inputs: Inputs, report: Report): string[] {
   }
   // Neither sent nor failed for sure: resending could mail everyone twice.
   if (report.mail?.status === 'unknown') warning(`email unconfirmed: ${report.mail.message}`);
-  const unconfirmed = targets.filter((target) => target.status === 'unconfirmed');
-  if (unconfirmed.length > 0) {
-    warning(
-      `deploy unconfirmed on ${unconfirmed.map((target) => `${targetLabel(target)} (${target.message})`).join(', ')}`,
-    );
+  for (const status of ['unconfirmed', 'deferred'] as const) {
+    const these = targets.filter((target) => target.status === status);
+    if (these.length > 0)
+      warning(
+        `deploy ${status} on ${these.map((target) => `${targetLabel(target)} (${target.message})`).join(', ')}`,
+      );
   }
   return reasons;
 }

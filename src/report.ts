@@ -51,19 +51,33 @@ export interface StageFailure {
 
 /**
  * What a deploy target did, from its own evidence.
- * - Watchtower host: `updated` and `no-change` only from its JSON summary; `no-match` when it
- *   scanned no container of the images; `unconfirmed` when it accepted the request without
- *   saying what it did (upstream 1.7.1's empty 200, an async 202).
+ * - Watchtower host, from its JSON summary: `updated` when it recreated containers; `no-match`
+ *   when it scanned none (none runs the images, or its scan failed); `deferred` when it skipped
+ *   them (a cooldown, or a new image it could not check or pull); `unconfirmed` when it scanned
+ *   them and updated none (up to date, or held back: its answer does not say which), or accepted
+ *   the request without saying what it did (upstream 1.7.1's empty 200, an async 202).
  * - Swarm service: from `docker service inspect` and its tasks: `updated` when every replica runs
  *   the pushed digest, `no-change` when it already did, `rolled-back` and `paused` when Swarm's
  *   failure action ran, `unconfirmed` when the step was cancelled during the rollout.
  */
 export type TargetStatus =
-  'updated' | 'no-change' | 'no-match' | 'rolled-back' | 'paused' | 'failed' | 'unconfirmed';
+  | 'updated'
+  | 'no-change'
+  | 'no-match'
+  | 'rolled-back'
+  | 'paused'
+  | 'failed'
+  | 'unconfirmed'
+  | 'deferred';
 
 /** Targets whose outcome is a failure (the step fails on them unless fail-on-deploy-error is false). */
 export function isFailedTarget(status: TargetStatus): boolean {
   return ['failed', 'no-match', 'rolled-back', 'paused'].includes(status);
+}
+
+/** Targets that neither failed nor confirmed the pushed image (a warning each). */
+export function isUnconfirmedTarget(status: TargetStatus): boolean {
+  return status === 'unconfirmed' || status === 'deferred';
 }
 
 export interface HostCounts {

@@ -1,49 +1,31 @@
-// Part 3 end to end: after the push, the action calls Watchtower on every host. The stand-in
-// host here does on the real daemon what Watchtower does (pull the pushed reference, recreate
-// the container from it) and answers like the maintained fork; other cases follow the
-// contract in helpers/watchtower-server.ts.
+// Deployment through a Watchtower stand-in (helpers/watchtower-server.ts), for what a real
+// server cannot be made to do on demand: answer late or never, rate-limit, sit behind https or a
+// proxy. What real Watchtower does and answers is proven in watchtower.test.ts.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorAnnotations, runAction } from '../helpers/action.js';
-import { CONTAINERD_STORE, REMOTE_BUILDKIT } from '../helpers/builders.js';
-import { BUSYBOX_BASE, dockerCli, makeContext, uniqueName } from '../helpers/context.js';
+import { runAction } from '../helpers/action.js';
+import { BUSYBOX_BASE, makeContext, uniqueName } from '../helpers/context.js';
 import { freePort, type Registry, startRegistry } from '../helpers/registry.js';
 import { selfSignedTls } from '../helpers/http.js';
 import { startRecordingProxy } from '../helpers/recording-proxy.js';
 import { leakedSecrets, PLANTED } from '../helpers/secrets.js';
 import { STEP_CASES } from '../hostile/step-cases.js';
-import { emailInputs, type SendGridServer, startSendGrid } from '../helpers/sendgrid-server.js';
-import {
-  startWatchtower,
-  type UpdateSummary,
-  type WatchtowerServer,
-} from '../helpers/watchtower-server.js';
+import { startWatchtower, type WatchtowerServer } from '../helpers/watchtower-server.js';
 
 let registry: Registry;
-let sendgrid: SendGridServer;
 let context: string;
 const servers: WatchtowerServer[] = [];
-const containers: string[] = [];
 
 beforeAll(async () => {
   registry = await startRegistry();
-  sendgrid = await startSendGrid(PLANTED.sendgridToken);
   context = makeContext(
     `${BUSYBOX_BASE}ARG VERSION=1\nRUN echo "$VERSION" > /version\nCMD ["/bin/sleep", "600"]\n`,
   );
 });
 afterAll(async () => {
-  for (const name of containers) {
-    try {
-      dockerCli(['rm', '-f', name]);
-    } catch {
-      // already gone
-    }
-  }
   await Promise.all(servers.map((server) => server.stop()));
-  await sendgrid?.stop();
   await registry?.stop();
   fs.rmSync(context, { recursive: true, force: true });
 });
@@ -69,103 +51,11 @@ function deployInputs(
   };
 }
 
-/**
- * What Watchtower does with the container on the daemon: it is scanned when its image name (as
- * it was created, without its tag) equals an `image=` value, as the maintained fork compares
- * names with a registry port; then pull, compare, recreate.
- */
-function watchtowerOnTheDaemon(container: string, reference: string) {
-  return async (images: string[]): Promise<UpdateSummary> => {
-    const created = dockerCli(['inspect', '--format', '{{.Config.Image}}', container]).trim();
-    if (!images.includes(created.replace(/:[^/:]*$/, '')))
-      return { scanned: 0, updated: 0, failed: 0, restarted: 0, skipped: 0 };
-    const before = dockerCli(['inspect', '--format', '{{.Image}}', container]).trim();
-    dockerCli(['pull', '--quiet', reference]);
-    const latest = dockerCli(['image', 'inspect', '--format', '{{.Id}}', reference]).trim();
-    if (latest === before) return { scanned: 1, updated: 0, failed: 0, restarted: 0, skipped: 0 };
-    dockerCli(['rm', '-f', container]);
-    dockerCli(['run', '-d', '--name', container, reference]);
-    return { scanned: 1, updated: 1, failed: 0, restarted: 0, skipped: 0 };
-  };
-}
-
-const withEmail = (): Record<string, string> => emailInputs(sendgrid, PLANTED.sendgridToken);
-
-/**
- * A container on the daemon running `image` (pushed first by the action), and a Watchtower
- * stand-in for its host that updates it when asked for `reference`.
- */
-async function watchedContainer(image: string, reference: string) {
-  const container = uniqueName('app');
-  containers.push(container);
-  const pushed = await runAction({ inputs: { context, tags: image, 'build-args': 'VERSION=1' } });
-  expect(pushed.exitCode, pushed.stdout).toBe(0);
-  dockerCli(['run', '-d', '--name', container, image]);
-  const watchtower = await host({
-    flavour: 'fork',
-    token: PLANTED.watchtowerToken,
-    onUpdate: watchtowerOnTheDaemon(container, reference),
-  });
-  return { container, watchtower };
-}
-
 describe('deployment through Watchtower', () => {
-  it('updates the running container to the pushed digest, and the summary and email say so', async () => {
-    const repo = uniqueName('deploy');
-    const reference = `${registry.host}/${repo}:live`;
-    const { container, watchtower } = await watchedContainer(reference, reference);
-    const run = await runAction({
-      inputs: {
-        ...deployInputs(repo, [watchtower.url], { 'build-args': 'VERSION=2' }),
-        ...withEmail(),
-      },
-    });
-    expect(run.exitCode, run.stdout).toBe(0);
-    expect(leakedSecrets(run)).toEqual([]);
-
-    // The container now runs the image whose registry digest is the action's digest output.
-    const served = await registry.manifestDigest(repo, 'live');
-    expect(run.outputs.digest).toBe(served);
-    // The container's image as docker names it: the imageid output, but for the standalone
-    // builder's image on the containerd store, which names what it pulled by the pushed digest.
-    const running = dockerCli(['inspect', '--format', '{{.Image}}', container]).trim();
-    expect(running).toBe(CONTAINERD_STORE && REMOTE_BUILDKIT ? served : run.outputs.imageid);
-    expect(dockerCli(['image', 'inspect', '--format', '{{json .RepoDigests}}', running])).toContain(
-      `${repo}@${served}`,
-    );
-    expect(dockerCli(['exec', container, '/bin/cat', '/version']).trim()).toBe('2');
-
-    expect(watchtower.calls).toEqual([
-      {
-        method: 'POST',
-        path: '/v1/update',
-        images: [`${registry.host}/${repo}`],
-        token: PLANTED.watchtowerToken,
-      },
-    ]);
-    expect(run.outputs['deploy-status']).toBe('deployed');
-    const [result] = JSON.parse(run.outputs['deploy-result']!);
-    expect(result).toMatchObject({
-      url: watchtower.url,
-      status: 'updated',
-      httpStatus: 200,
-      counts: { scanned: 1, updated: 1, failed: 0 },
-    });
-    expect(run.summary).toContain(`| ${watchtower.url} | updated | 200 |`);
-    // The registry has a port, which upstream Watchtower cannot match: the user is told.
-    expect(run.stdout).toMatch(/::warning::containrrr\/watchtower 1\.7\.1 cuts image names/);
-
-    const mail = sendgrid.received.at(-1)!.body;
-    expect(mail.subject).toMatch(/^✅ pushed and deployed /);
-    expect(mail.content![0]!.value).toContain(`${watchtower.url}: updated (HTTP 200`);
-    expect(mail.content![1]!.value).toContain('Deployment: deployed');
-  });
-
   it('calls hosts concurrently: each answers after 1.5 s, the second is asked before the first answers', async () => {
     const arrivals: number[] = [];
     const make = () =>
       host({
-        flavour: 'fork',
         token: PLANTED.watchtowerToken,
         delayMs: 1500,
         onUpdate: async () => {
@@ -182,60 +72,8 @@ describe('deployment through Watchtower', () => {
     expect(hosts.every((h) => h.durationMs >= 1500)).toBe(true);
   });
 
-  it('a host that runs no container of the image: no-match, the step fails, nothing says deployed', async () => {
-    const repo = uniqueName('other');
-    const reference = `${registry.host}/${repo}:live`;
-    // The host runs some other image; the action pushes `repo`.
-    const otherImage = `${registry.host}/${uniqueName('elsewhere')}:live`;
-    const { watchtower } = await watchedContainer(otherImage, reference);
-    const run = await runAction({
-      inputs: { ...deployInputs(repo, [watchtower.url]), ...withEmail() },
-    });
-    expect(run.exitCode).toBe(1);
-    expect(run.outputs['deploy-status']).toBe('failed');
-    expect(JSON.parse(run.outputs['deploy-result']!)[0]).toMatchObject({
-      status: 'no-match',
-      counts: { scanned: 0, updated: 0, failed: 0 },
-    });
-    expect(errorAnnotations(run)[0]).toMatch(
-      /^deploy failed on .*scanned 0, updated 0, failed 0: no container here runs these images/,
-    );
-    expect(run.summary).not.toMatch(/deployed/);
-    expect(sendgrid.received.at(-1)!.body.subject).toMatch(/^❌ deploy failed/);
-  });
-
-  it('upstream 1.7.1 (empty 200 body): unconfirmed, a warning, and the email does not say deployed', async () => {
-    const upstream = await host({ flavour: 'upstream', token: PLANTED.watchtowerToken });
-    const run = await runAction({
-      inputs: { ...deployInputs(uniqueName('up'), [upstream.url]), ...withEmail() },
-    });
-    expect(run.exitCode, run.stdout).toBe(0);
-    expect(run.outputs['deploy-status']).toBe('unconfirmed');
-    expect(JSON.parse(run.outputs['deploy-result']!)[0]).toMatchObject({
-      status: 'unconfirmed',
-      httpStatus: 200,
-    });
-    expect(run.stdout).toMatch(/::warning::deploy unconfirmed on /);
-    expect(run.summary).toMatch(/^## ✅ pushed, deploy unconfirmed /);
-    expect(sendgrid.received.at(-1)!.body.subject).toMatch(/^✅ pushed, deploy unconfirmed /);
-    expect(upstream.calls[0]!.images).toHaveLength(1);
-  });
-
-  it('401: the token is named as the problem; the step fails after the summary, keeping the digest', async () => {
-    const wrong = await host({ flavour: 'fork', token: 'a-different-token' });
-    const run = await runAction({ inputs: deployInputs(uniqueName('401'), [wrong.url]) });
-    expect(run.exitCode).toBe(1);
-    expect(errorAnnotations(run)[0]).toMatch(
-      /^deploy failed on .*token rejected \(HTTP 401\): watchtower-token must equal WATCHTOWER_HTTP_API_TOKEN/,
-    );
-    expect(run.outputs.digest).toMatch(/^sha256:/);
-    expect(run.outputs['deploy-status']).toBe('failed');
-    expect(run.summary).toContain('token rejected');
-    expect(leakedSecrets(run)).toEqual([]);
-  });
-
   it('429 then 200: waits Retry-After and retries', async () => {
-    const busy = await host({ flavour: 'fork', token: PLANTED.watchtowerToken });
+    const busy = await host({ token: PLANTED.watchtowerToken });
     busy.queue({ kind: 'status', status: 429, headers: { 'Retry-After': '1' } });
     const run = await runAction({ inputs: deployInputs(uniqueName('429'), [busy.url]) });
     expect(run.exitCode, run.stdout).toBe(0);
@@ -244,9 +82,9 @@ describe('deployment through Watchtower', () => {
   });
 
   it('a host that never answers is unconfirmed at the timeout; a host that refuses connections fails; the rest deploy (partial)', async () => {
-    const silent = await host({ flavour: 'fork', token: PLANTED.watchtowerToken });
+    const silent = await host({ token: PLANTED.watchtowerToken });
     silent.queue({ kind: 'hang' });
-    const good = await host({ flavour: 'fork', token: PLANTED.watchtowerToken });
+    const good = await host({ token: PLANTED.watchtowerToken });
     const refused = `http://127.0.0.1:${await freePort()}`;
     const run = await runAction({
       inputs: deployInputs(uniqueName('partial'), [silent.url, good.url, refused], {
@@ -263,15 +101,15 @@ describe('deployment through Watchtower', () => {
     }[];
     expect(hosts.map((h) => h.status)).toEqual(['unconfirmed', 'updated', 'failed']);
     expect(hosts[0]!.message).toBe(
-      'took the request, but gave no answer within 2 s (watchtower-timeout): it may still be updating',
+      'took the request, but gave no answer within 7 s (watchtower-timeout, and 5 s for the answer): it may still be updating',
     );
-    expect(hosts[0]!.durationMs).toBeLessThan(4000);
+    expect(hosts[0]!.durationMs).toBeLessThan(9000);
     expect(hosts[2]!.message).toMatch(/^connection refused/);
     expect(run.summary).toContain('**partial**');
   });
 
   it('no deployment when the build failed', async () => {
-    const watchtower = await host({ flavour: 'fork', token: PLANTED.watchtowerToken });
+    const watchtower = await host({ token: PLANTED.watchtowerToken });
     const broken = makeContext(`${BUSYBOX_BASE}RUN exit 1\n`);
     const run = await runAction({
       inputs: { ...deployInputs(uniqueName('nodeploy'), [watchtower.url]), context: broken },
@@ -290,8 +128,8 @@ describe('https hosts', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpn-tls-'));
     const { certFile, ...tls } = selfSignedTls(dir);
     try {
-      const plain = await host({ flavour: 'fork', token: PLANTED.watchtowerToken });
-      const secure = await host({ flavour: 'fork', token: PLANTED.watchtowerToken, tls });
+      const plain = await host({ token: PLANTED.watchtowerToken });
+      const secure = await host({ token: PLANTED.watchtowerToken, tls });
       for (const urls of [
         [plain.url, secure.url],
         [secure.url, plain.url],
@@ -314,7 +152,7 @@ describe('https hosts', () => {
 
 describe('behind a proxy', () => {
   it(STEP_CASES.proxy.outcome, async () => {
-    const watchtower = await host({ flavour: 'fork', token: PLANTED.watchtowerToken });
+    const watchtower = await host({ token: PLANTED.watchtowerToken });
     const proxy = await startRecordingProxy({
       'watchtower.invalid:8080': new URL(watchtower.url).host,
     });
@@ -366,7 +204,7 @@ describe('behind a proxy', () => {
       expect(JSON.parse(run.outputs['deploy-result']!)[0]).toMatchObject({
         // The proxy never let the request through: the host never had it.
         status: 'failed',
-        message: 'the request did not reach it within 2 s',
+        message: 'the request did not reach it within 7 s',
       });
       expect(run.outputs['mail-status']).toBe('unknown');
       expect(proxy.passed).toEqual([

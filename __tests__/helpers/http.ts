@@ -28,8 +28,8 @@ export interface Tls {
   cert: string;
 }
 
-/** A self-signed certificate for 127.0.0.1, made by openssl into `dir` (key.pem, cert.pem). */
-export function selfSignedTls(dir: string): Tls & { certFile: string } {
+/** A self-signed certificate for `address` (127.0.0.1), made by openssl into `dir` (key.pem, cert.pem). */
+export function selfSignedTls(dir: string, address = '127.0.0.1'): Tls & { certFile: string } {
   const [keyFile, certFile] = [`${dir}/key.pem`, `${dir}/cert.pem`];
   execFileSync(
     'openssl',
@@ -42,9 +42,9 @@ export function selfSignedTls(dir: string): Tls & { certFile: string } {
       '-days',
       '1',
       '-subj',
-      '/CN=127.0.0.1',
+      `/CN=${address}`,
       '-addext',
-      'subjectAltName=IP:127.0.0.1',
+      `subjectAltName=IP:${address}`,
       '-keyout',
       keyFile,
       '-out',

@@ -1,9 +1,8 @@
-// A local stand-in for Watchtower's HTTP API that records what it receives. Contract sources:
-// containrrr/watchtower 1.7.1 (pkg/api/update/update.go, pkg/api/api.go: any method on
-// /v1/update, bearer token, 401 with an empty body, 200 with an empty body after the update,
-// `image=` split on commas) and nicholas-fedor/watchtower (docs "HTTP API mode": POST only,
-// JSON {summary:{scanned,updated,failed,restarted,skipped}, timing, timestamp, api_version},
-// 429 from its rate limiter; a targeted update waits for one already running).
+// A local stand-in for the maintained fork's HTTP API that records what it receives, answering as
+// nicholas-fedor/watchtower v1.20.1 did in watchtower.test.ts: POST only; a bearer token, else
+// 401 "missing or invalid API Key"; 200 with {summary:{scanned,updated,failed,restarted,skipped},
+// timing, timestamp, api_version}; `image=` split on commas. What real Watchtower does on demand
+// is tested against it; this is for what it cannot be made to do (answer late or never, 429).
 import {
   type Fault,
   listen,
@@ -37,7 +36,6 @@ export interface WatchtowerServer extends TestServer {
 }
 
 export interface WatchtowerOptions {
-  flavour: 'upstream' | 'fork';
   token: string;
   /** How long an update takes before the answer. */
   delayMs?: number;
@@ -57,9 +55,12 @@ export async function startWatchtower(options: WatchtowerOptions): Promise<Watch
     if (playFault(queued.shift(), request, response)) return;
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname !== '/v1/update') return sendJson(response, 404);
-    if (options.flavour === 'fork' && request.method !== 'POST') return sendJson(response, 405);
+    if (request.method !== 'POST') return sendJson(response, 405);
     const token = (request.headers.authorization ?? '').replace(/^Bearer /, '');
-    if (token !== options.token) return sendJson(response, 401);
+    if (token !== options.token) {
+      response.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8' });
+      return response.end('missing or invalid API Key');
+    }
     const images = (url.searchParams.get('image') ?? '').split(',').filter(Boolean);
     calls.push({ method: request.method ?? '', path: url.pathname, images, token });
     const started = Date.now();
@@ -67,10 +68,9 @@ export async function startWatchtower(options: WatchtowerOptions): Promise<Watch
     const summary = options.onUpdate
       ? await options.onUpdate(images)
       : { scanned: 1, updated: 1, failed: 0, restarted: 0, skipped: 0 };
-    if (options.flavour === 'upstream') return sendJson(response, 200);
     sendJson(response, 200, {
       summary,
-      timing: { duration: `${Date.now() - started}ms` },
+      timing: { duration: `${Date.now() - started}ms`, duration_ms: Date.now() - started },
       timestamp: new Date().toISOString(),
       api_version: 'v1',
     });

@@ -169,6 +169,7 @@ const ALL_CASES: Case[] = [
   ],
   [{ 'watchtower-timeout': '-1' }, 'watchtower-timeout', /number of seconds/],
   [{ 'watchtower-timeout': 'soon' }, 'watchtower-timeout', /number of seconds/],
+  [{ 'watchtower-wait': 'later' }, 'watchtower-wait', /expected true or false/],
   [{ 'watchtower-images': 'acme/api:v2' }, 'watchtower-images', /has a tag/],
   [{ 'watchtower-images': 'Acme/API' }, 'watchtower-images', /must be lowercase/],
   [{ 'fail-on-deploy-error': 'perhaps' }, 'fail-on-deploy-error', /expected true or false/],
@@ -234,7 +235,7 @@ let valid: Record<string, string>;
 beforeAll(async () => {
   shim = installDockerShim();
   sendgrid = await startSendGrid(PLANTED.sendgridToken);
-  watchtower = await startWatchtower({ flavour: 'fork', token: PLANTED.watchtowerToken });
+  watchtower = await startWatchtower({ token: PLANTED.watchtowerToken });
   context = makeContext(BUSYBOX_BASE);
   valid = {
     context,

@@ -162,7 +162,7 @@ describe('cancelled during the build', () => {
   });
 
   it(STEP_CASES.cancelDeploy.outcome, async () => {
-    const watchtower = await startWatchtower({ flavour: 'fork', token: PLANTED.watchtowerToken });
+    const watchtower = await startWatchtower({ token: PLANTED.watchtowerToken });
     watchtower.queue({ kind: 'hang' });
     const context = makeContext(`${BUSYBOX_BASE}RUN echo ${uniqueName('deploy')}\n`);
     try {

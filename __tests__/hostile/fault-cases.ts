@@ -468,13 +468,13 @@ export const FAULT_CASES: FaultCase[] = [
     stage: 'deploy',
     fault: 'Watchtower takes the request and never answers',
     outcome:
-      'stops waiting after `watchtower-timeout`; the host is `unconfirmed` (it has the request and may still update), a warning (`deploy unconfirmed on <url> (took the request, but gave no answer within N s …)`); step succeeds',
+      'stops waiting 5 s after `watchtower-timeout` (the limit the host was given); the host is `unconfirmed` (it has the request and may still update), a warning (`deploy unconfirmed on <url> (took the request, but gave no answer within N s …)`); step succeeds',
     inputs: { 'watchtower-timeout': '2' },
     watchtower: { queue: [{ kind: 'hang' }] },
     expect: {
       exit: 0,
       message:
-        /^deploy unconfirmed on .*took the request, but gave no answer within 2 s \(watchtower-timeout\): it may still be updating/,
+        /^deploy unconfirmed on .*took the request, but gave no answer within 7 s \(watchtower-timeout, and 5 s for the answer\): it may still be updating/,
       digest: true,
       mail: 'sent',
       deploy: 'unconfirmed',

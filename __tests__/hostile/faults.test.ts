@@ -53,7 +53,7 @@ describe.each(FAULT_CASES)('$stage: $fault', (c: FaultCase) => {
     c.outcome;
   it(outcome, async () => {
     const sendgrid = await startSendGrid(PLANTED.sendgridToken);
-    const watchtower = await startWatchtower({ flavour: 'fork', token: PLANTED.watchtowerToken });
+    const watchtower = await startWatchtower({ token: PLANTED.watchtowerToken });
     if (c.sendgrid?.queue) sendgrid.queue(...c.sendgrid.queue);
     if (c.sendgrid?.always) sendgrid.always(c.sendgrid.always);
     if (c.watchtower?.queue) watchtower.queue(...c.watchtower.queue);

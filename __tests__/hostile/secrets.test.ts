@@ -32,9 +32,7 @@ let hosts: WatchtowerServer[];
 beforeAll(async () => {
   registry = await startRegistry({ username: USER, password: PLANTED.password });
   sendgrid = await startSendGrid(PLANTED.sendgridToken);
-  hosts = await Promise.all(
-    SECRETS.map(() => startWatchtower({ flavour: 'fork', token: PLANTED.watchtowerToken })),
-  );
+  hosts = await Promise.all(SECRETS.map(() => startWatchtower({ token: PLANTED.watchtowerToken })));
 });
 afterAll(async () => {
   await registry?.stop();

@@ -11,14 +11,18 @@ import {
 import type { HostResult } from '../../src/report.js';
 
 describe('watchtower requests', () => {
-  it('always names the images', () => {
-    expect(updateUrl('https://h:8080/', ['ghcr.io/acme/api', 'acme/web'])).toBe(
-      'https://h:8080/v1/update?image=ghcr.io%2Facme%2Fapi,acme%2Fweb',
+  it('always names the images, and gives the host the step’s limit', () => {
+    const request = { images: ['ghcr.io/acme/api', 'acme/web'], timeoutSeconds: 300, wait: true };
+    expect(updateUrl('https://h:8080/', request)).toBe(
+      'https://h:8080/v1/update?image=ghcr.io%2Facme%2Fapi,acme%2Fweb&timeout=300s',
+    );
+    expect(updateUrl('http://h', { ...request, timeoutSeconds: 2.5, wait: false })).toBe(
+      'http://h/v1/update?image=ghcr.io%2Facme%2Fapi,acme%2Fweb&timeout=2.5s&async=true',
     );
   });
 
   it('defaults to the pushed repositories, once each, in every spelling Watchtower needs', () => {
-    const deploy = { urls: [], token: 't', images: [], timeoutSeconds: 1 };
+    const deploy = { urls: [], token: 't', images: [], timeoutSeconds: 1, wait: true };
     expect(imagesToUpdate(deploy, ['ghcr.io/a/b:1', 'ghcr.io/a/b:latest', 'h:5000/c:2'])).toEqual([
       'ghcr.io/a/b',
       'h:5000/c',
@@ -41,17 +45,21 @@ describe('watchtower answers', () => {
   const fork = (summary: object) =>
     JSON.stringify({ summary, timing: {}, timestamp: 'x', api_version: 'v1' });
 
+  const quick = { timeoutSeconds: 300, elapsedMs: 40 };
+
   it.each([
     [200, fork({ scanned: 2, updated: 1, failed: 0, restarted: 0, skipped: 0 }), 'updated'],
-    [200, fork({ scanned: 2, updated: 0, failed: 0, restarted: 0, skipped: 0 }), 'no-change'],
+    // Up to date, monitor-only and pinned containers all answer this.
+    [200, fork({ scanned: 2, updated: 0, failed: 0, restarted: 0, skipped: 0 }), 'unconfirmed'],
     [200, fork({ scanned: 2, updated: 1, failed: 1, restarted: 0, skipped: 0 }), 'failed'],
     [200, fork({ scanned: 0, updated: 0, failed: 0 }), 'no-match'],
-    // Upstream 1.7.1 (and the fork before 1.12.1): 200 with an empty body, whatever it did.
+    // Upstream 1.7.1 (and the fork before 1.12.0): 200 with an empty body, whatever it did.
     [200, '', 'unconfirmed'],
     [204, '', 'unconfirmed'],
-    // The fork counts containers it could not check or pull as skipped: not deployed.
-    [200, fork({ scanned: 1, updated: 0, failed: 0, skipped: 1 }), 'failed'],
-    [200, fork({ scanned: 0, updated: 0, failed: 0, skipped: 1 }), 'failed'],
+    // The fork skips a container in a cooldown, and one whose image it could not check or pull.
+    [200, fork({ scanned: 1, updated: 0, failed: 0, skipped: 1 }), 'deferred'],
+    [200, fork({ scanned: 0, updated: 0, failed: 0, skipped: 1 }), 'deferred'],
+    [200, fork({ scanned: 1, updated: 1, failed: 0, skipped: 1 }), 'deferred'],
     [200, '  \n', 'unconfirmed'],
     [202, '', 'unconfirmed'],
     // Something else answered 200: a web server, a login page, other JSON.
@@ -59,23 +67,40 @@ describe('watchtower answers', () => {
     [200, '<form action="/login"><input name="password"></form>', 'failed'],
     [200, JSON.stringify({ status: 'ok' }), 'failed'],
     [200, fork({ scanned: '2', updated: 1, failed: 0 }), 'failed'],
-    [401, '', 'failed'],
+    [401, 'missing or invalid API Key', 'failed'],
     [404, '', 'failed'],
+    [408, 'Request Timeout', 'failed'],
     [500, 'oops', 'failed'],
   ] as const)('HTTP %i %s → %s', (status, body, expected) => {
-    expect(interpretResponse(status, body).status).toBe(expected);
+    expect(interpretResponse(status, body, quick).status).toBe(expected);
   });
 
-  it('explains a wrong token and a missing API', () => {
-    expect(interpretResponse(401, '').message).toMatch(/token rejected.*WATCHTOWER_HTTP_API_TOKEN/);
-    expect(interpretResponse(404, '').message).toMatch(
+  it('explains a wrong token, a missing API, an empty scan and a limit reached', () => {
+    const say = (status: number, body: string, timing = quick): string =>
+      interpretResponse(status, body, timing).message;
+    expect(say(401, '')).toMatch(/token rejected.*WATCHTOWER_HTTP_API_TOKEN/);
+    expect(say(404, '')).toMatch(
       /WATCHTOWER_HTTP_API_ENDPOINTS=update.*WATCHTOWER_HTTP_API_UPDATE/,
     );
-    expect(interpretResponse(200, fork({ scanned: 0, updated: 0, failed: 0 })).message).toMatch(
-      /no container here runs these images/,
+    expect(say(200, fork({ scanned: 0, updated: 0, failed: 0 }))).toMatch(
+      /no container here runs these images .*, or the host could not list its containers/,
     );
-    expect(interpretResponse(200, '<html>\n  <body>Welcome to nginx!').message).toBe(
+    expect(say(200, '<html>\n  <body>Welcome to nginx!')).toBe(
       'not a Watchtower API: HTTP 200 with "<html> <body>Welcome to nginx!" (a proxy, a login page or another server answered)',
+    );
+    expect(say(408, 'Request Timeout')).toMatch(
+      /^the host stopped the update at its own limit \(HTTP 408: WATCHTOWER_HTTP_API_UPDATE_TIMEOUT.*may be left stopped/,
+    );
+    // A failure when the host's limit had passed is the limit; before it, the host's own.
+    const failed = fork({ scanned: 1, updated: 0, failed: 1 });
+    expect(say(200, failed, { timeoutSeconds: 2, elapsedMs: 2004 })).toMatch(
+      /^scanned 1, updated 0, failed 1: the host stopped at the 2 s it was given \(watchtower-timeout\): a container it was replacing may be left stopped/,
+    );
+    expect(say(200, failed, { timeoutSeconds: 2, elapsedMs: 800 })).toMatch(
+      /^scanned 1, updated 0, failed 1: the host could not update every container/,
+    );
+    expect(say(200, fork({ scanned: 0, updated: 0, failed: 0, skipped: 1 }))).toMatch(
+      /skipped 1: the host held the update back; a cooldown \(WATCHTOWER_COOLDOWN_DELAY.*registry login/,
     );
   });
 
@@ -97,6 +122,8 @@ describe('watchtower answers', () => {
     });
     expect(deployStatus([host('updated'), host('no-change')])).toBe('deployed');
     expect(deployStatus([host('updated'), host('unconfirmed')])).toBe('unconfirmed');
+    expect(deployStatus([host('updated'), host('deferred')])).toBe('unconfirmed');
+    expect(deployStatus([host('deferred'), host('failed')])).toBe('partial');
     expect(deployStatus([host('updated'), host('no-match')])).toBe('partial');
     expect(deployStatus([host('unconfirmed'), host('failed')])).toBe('partial');
     expect(deployStatus([host('failed'), host('no-match')])).toBe('failed');
@@ -156,7 +183,7 @@ describe('image names as Watchtower matches them', () => {
     ['docker.io/library/nginx:1', ['nginx:1', 'library/nginx', 'docker.io/nginx']],
     ['ghcr.io/acme/api:1', ['ghcr.io/acme/api:1', 'ghcr.io/acme/api']],
   ];
-  const deploy = { urls: [], token: 't', images: [], timeoutSeconds: 1 };
+  const deploy = { urls: [], token: 't', images: [], timeoutSeconds: 1, wait: true };
 
   for (const [version, matches] of Object.entries(MATCHERS)) {
     it.each(cases)(`${version}: what is sent for %s matches %j`, (tag, containers) => {

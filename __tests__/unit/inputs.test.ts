@@ -195,6 +195,7 @@ describe('readInputs', () => {
         'watchtower-url': 'https://a:8080/, http://b:8080',
         'watchtower-token': 't',
         'watchtower-timeout': '12.5',
+        'watchtower-wait': 'false',
       }),
       env,
     ).deploy!;
@@ -204,6 +205,7 @@ describe('readInputs', () => {
         token: 't',
         images: [],
         timeoutSeconds: 12.5,
+        wait: false,
       },
       swarm: undefined,
       failOnError: true,

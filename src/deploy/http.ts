@@ -24,6 +24,14 @@ export class TimeoutError extends Error {
   }
 }
 
+/** The connection ended after the whole request was sent, before any answer. */
+export class DroppedError extends Error {
+  override name = 'DroppedError';
+  constructor(override readonly cause: Error & { code?: string }) {
+    super(cause.message);
+  }
+}
+
 export async function post(
   url: string,
   headers: Record<string, string>,
@@ -71,7 +79,7 @@ export async function post(
     }, timeoutMs);
     request.on('error', (error) => {
       clearTimeout(timer);
-      reject(error);
+      reject(sent ? new DroppedError(error) : error);
     });
     request.end();
   });

@@ -6,6 +6,7 @@ import {
   type DeployResult,
   type DeployStatus,
   isFailedTarget,
+  isUnconfirmedTarget,
   type Report,
   type TargetResult,
 } from '../report.js';
@@ -18,7 +19,7 @@ export function deployStatus(targets: TargetResult[]): DeployStatus {
   const failed = targets.filter((target) => isFailedTarget(target.status)).length;
   if (failed === targets.length) return 'failed';
   if (failed > 0) return 'partial';
-  return targets.some((target) => target.status === 'unconfirmed') ? 'unconfirmed' : 'deployed';
+  return targets.some((target) => isUnconfirmedTarget(target.status)) ? 'unconfirmed' : 'deployed';
 }
 
 /** Every target at once. */

@@ -3,13 +3,15 @@
 import * as core from '@actions/core';
 import type { WatchtowerInputs } from '../inputs/index.js';
 import { parseImageReference, repositoryOf } from '../docker/reference.js';
-import { type HttpAnswer, post, TimeoutError } from './http.js';
+import { DroppedError, type HttpAnswer, post, TimeoutError } from './http.js';
 import type { HostResult } from '../report.js';
 import {
+  ANSWER_GRACE_SECONDS,
   imageSpellings,
   imagesWithRegistryPort,
   interpretResponse,
   retryAfterMs,
+  type UpdateRequest,
   updateUrl,
 } from './watchtower.js';
 import { warning } from '../log.js';
@@ -29,9 +31,11 @@ export function imagesToUpdate(watchtower: WatchtowerInputs, tags: string[]): st
   return [...new Set(repositories.flatMap(imageSpellings))];
 }
 
-function networkMessage(error: unknown, timeoutSeconds: number): string {
+function networkMessage(error: unknown, waitedSeconds: number): string {
   if (error instanceof TimeoutError)
-    return `the request did not reach it within ${timeoutSeconds} s`;
+    return `the request did not reach it within ${waitedSeconds} s`;
+  if (error instanceof DroppedError)
+    return `the host closed the connection without an answer (${error.cause.code ?? error.message}): containrrr/watchtower 1.7.1 does so when it cannot reach its docker; Watchtower's log says why`;
   const { code, message } = error as Error & { code?: string };
   if (code === 'ECONNREFUSED') {
     return "connection refused: is Watchtower's HTTP API on, on this port?";
@@ -41,12 +45,13 @@ function networkMessage(error: unknown, timeoutSeconds: number): string {
 
 async function updateHost(
   baseUrl: string,
-  images: string[],
-  watchtower: WatchtowerInputs,
+  request: UpdateRequest,
+  token: string,
 ): Promise<HostResult> {
   const start = performance.now();
-  // One deadline for the host, retries included: watchtower-timeout bounds the whole call.
-  const deadline = start + watchtower.timeoutSeconds * 1000;
+  // The host stops at timeoutSeconds and answers: one deadline a little later, retries included.
+  const waitedSeconds = request.timeoutSeconds + ANSWER_GRACE_SECONDS;
+  const deadline = start + waitedSeconds * 1000;
   const result = (partial: Omit<HostResult, 'kind' | 'url' | 'durationMs'>): HostResult => ({
     kind: 'watchtower',
     url: baseUrl,
@@ -55,10 +60,11 @@ async function updateHost(
   });
   for (let attempt = 1; ; attempt++) {
     let response: HttpAnswer;
+    const sentAt = performance.now();
     try {
       response = await post(
-        updateUrl(baseUrl, images),
-        { Authorization: `Bearer ${watchtower.token}` },
+        updateUrl(baseUrl, request),
+        { Authorization: `Bearer ${token}` },
         Math.max(1, deadline - performance.now()),
       );
     } catch (error) {
@@ -68,13 +74,13 @@ async function updateHost(
           status: 'unconfirmed',
           httpStatus: undefined,
           counts: undefined,
-          message: `took the request, but gave no answer within ${watchtower.timeoutSeconds} s (watchtower-timeout): it may still be updating`,
+          message: `took the request, but gave no answer within ${waitedSeconds} s (watchtower-timeout, and ${ANSWER_GRACE_SECONDS} s for the answer): it may still be updating`,
         });
       return result({
         status: 'failed',
         httpStatus: undefined,
         counts: undefined,
-        message: networkMessage(error, watchtower.timeoutSeconds),
+        message: networkMessage(error, waitedSeconds),
       });
     }
     if (response.status === 429) {
@@ -91,10 +97,14 @@ async function updateHost(
         message: `still rate-limited after ${attempt} attempt(s) (HTTP 429)`,
       });
     }
+    const timing = {
+      timeoutSeconds: request.timeoutSeconds,
+      elapsedMs: performance.now() - sentAt,
+    };
     return result({
       httpStatus: response.status,
       // Redacted before its start is quoted: a secret cut in half would no longer be found.
-      ...interpretResponse(response.status, redactForStep(response.body)),
+      ...interpretResponse(response.status, redactForStep(response.body), timing),
     });
   }
 }
@@ -112,8 +122,9 @@ export async function updateHosts(
     );
   }
   core.info(`Asking ${watchtower.urls.length} Watchtower host(s) to update ${images.join(', ')}`);
+  const request = { images, timeoutSeconds: watchtower.timeoutSeconds, wait: watchtower.wait };
   const hosts = await Promise.all(
-    watchtower.urls.map((url) => updateHost(url, images, watchtower)),
+    watchtower.urls.map((url) => updateHost(url, request, watchtower.token)),
   );
   for (const host of hosts) core.info(`${host.url}: ${host.status} ${host.message}`);
   return hosts;

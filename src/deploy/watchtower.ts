@@ -1,14 +1,19 @@
-// Watchtower's HTTP API, both flavours (sources: containrrr/watchtower v1.7.1
-// pkg/api/update/update.go and pkg/filters/filters.go; nicholas-fedor/watchtower's changelog and
-// its pkg/filters and internal/api code):
+// Watchtower's HTTP API, both flavours, as the real servers answered in the tests
+// (__tests__/e2e/watchtower.test.ts runs nicholas-fedor/watchtower v1.20.1 and
+// containrrr/watchtower v1.7.1, built from their Go modules):
 // - containrrr/watchtower 1.7.1 (archived): any method on /v1/update?image=a,b with a bearer
 //   token; 200 with an empty body once pulls and restarts are done, whether or not a container
-//   matched; 401 with an empty body.
-// - nicholas-fedor/watchtower (maintained fork): a JSON body {summary:{scanned,updated,failed,
-//   restarted?,skipped?}, timing, timestamp, api_version} since 1.12.1; POST only, and 429 from
-//   its rate limiter past 60 requests a minute per client (1.16); 429 with Retry-After for a
-//   full scan while another update runs, while a targeted update (?image=, what this action
-//   sends) waits for it (internal/api/handlers/update); ?async=true answers 202 (1.17).
+//   matched; 401 with an empty body; the connection closed without an answer when its docker is
+//   unreachable (a panic in its handler). Other parameters are ignored.
+// - nicholas-fedor/watchtower (maintained fork): POST only; 200 with {summary:{scanned,updated,
+//   failed,restarted,skipped}, timing, timestamp, api_version} (since 1.12.0); `timeout=` bounds
+//   the update, which then answers with what it did (a container cut off mid-update counts as
+//   failed); 408 "Request Timeout" at the route's own limit (WATCHTOWER_HTTP_API_UPDATE_TIMEOUT,
+//   10 min); 202 "Accepted" with `async=true`; 401 "missing or invalid API Key"; 429 from its
+//   rate limiter; a targeted update (?image=, what this action sends) waits for one running.
+//   Its summary cannot tell apart: a scan that failed from one that found nothing (all zero);
+//   an up-to-date container from a monitor-only one (scanned, not updated); a cooldown from a
+//   pull that failed (skipped, outside scanned).
 // Pure: the request to make and what an answer proves.
 import type { HostCounts, TargetStatus } from '../report.js';
 import { familiarRepository } from '../docker/digest.js';
@@ -20,9 +25,23 @@ export interface HostVerdict {
   counts: HostCounts | undefined;
 }
 
+/** What the step asks of every host. */
+export interface UpdateRequest {
+  images: string[];
+  /** The host's own limit for the update (`timeout=`): the fork stops there and answers. */
+  timeoutSeconds: number;
+  /** False asks the host to update in the background (`async=true`) and answer at once. */
+  wait: boolean;
+}
+
+/** Time the step waits beyond the host's own limit, for the answer it gives at that limit. */
+export const ANSWER_GRACE_SECONDS = 5;
+
 /** Always names the images: without `image=` upstream silently does nothing while busy. */
-export function updateUrl(baseUrl: string, images: string[]): string {
-  return `${baseUrl.replace(/\/+$/, '')}/v1/update?image=${images.map(encodeURIComponent).join(',')}`;
+export function updateUrl(baseUrl: string, request: UpdateRequest): string {
+  const images = request.images.map(encodeURIComponent).join(',');
+  const async = request.wait ? '' : '&async=true';
+  return `${baseUrl.replace(/\/+$/, '')}/v1/update?image=${images}&timeout=${request.timeoutSeconds}s${async}`;
 }
 
 /** Images that upstream Watchtower can never match: it cuts the image name at the first `:`. */
@@ -83,7 +102,21 @@ function bodyStart(body: string): string {
   return flat.length > 60 ? `${flat.slice(0, 60)}…` : flat;
 }
 
-export function interpretResponse(httpStatus: number, body: string): HostVerdict {
+/** What an update cut short leaves: docker finishes the stop Watchtower asked for, alone. */
+const CUT_SHORT =
+  'a container it was replacing may be left stopped (docker completes the stop, nothing starts it again); look at the host';
+
+/** How the call went: the host's limit as sent, and how long it took to answer. */
+export interface CallTiming {
+  timeoutSeconds: number;
+  elapsedMs: number;
+}
+
+export function interpretResponse(
+  httpStatus: number,
+  body: string,
+  timing: CallTiming,
+): HostVerdict {
   const verdict = (status: TargetStatus, message: string, counts?: HostCounts): HostVerdict => ({
     status,
     message,
@@ -99,14 +132,22 @@ export function interpretResponse(httpStatus: number, body: string): HostVerdict
       'failed',
       `no update endpoint here (HTTP ${httpStatus}): is it enabled (WATCHTOWER_HTTP_API_ENDPOINTS=update, or WATCHTOWER_HTTP_API_UPDATE=true before 1.20), and is the URL the API's base?`,
     );
+  if (httpStatus === 408)
+    return verdict(
+      'failed',
+      `the host stopped the update at its own limit (HTTP 408: WATCHTOWER_HTTP_API_UPDATE_TIMEOUT, 10 min by default, is below watchtower-timeout): ${CUT_SHORT}`,
+    );
   if (httpStatus === 202)
-    return verdict('unconfirmed', 'accepted; the update runs in the background (HTTP 202)');
+    return verdict(
+      'unconfirmed',
+      'accepted; the update runs in the background (HTTP 202, watchtower-wait: false)',
+    );
   if (httpStatus < 200 || httpStatus >= 300)
     return verdict('failed', `Watchtower answered HTTP ${httpStatus}`);
   if (!body.trim())
     return verdict(
       'unconfirmed',
-      `HTTP ${httpStatus} with an empty body: the host took the request but does not say what it updated (containrrr/watchtower 1.7.1, or the fork before 1.12.1)`,
+      `HTTP ${httpStatus} with an empty body: the host took the request but does not say what it updated (containrrr/watchtower 1.7.1, or the fork before 1.12.0)`,
     );
   const counts = parseCounts(body);
   if (!counts)
@@ -115,24 +156,36 @@ export function interpretResponse(httpStatus: number, body: string): HostVerdict
       `not a Watchtower API: HTTP ${httpStatus} with "${bodyStart(body)}" (a proxy, a login page or another server answered)`,
     );
   const tally = `scanned ${counts.scanned}, updated ${counts.updated}, failed ${counts.failed}${counts.skipped ? `, skipped ${counts.skipped}` : ''}`;
-  if (counts.failed > 0)
-    return verdict('failed', `${tally}: the host could not update every container`, counts);
-  // The fork counts a container it could not check (a failed pull or registry login on the
-  // host, a cooldown) as skipped, outside `scanned`: not updated, so not deployed.
-  if (counts.skipped > 0)
+  if (counts.failed > 0) {
+    // The fork answers at `timeout=` with what it had done: a container cut off counts as failed.
+    const cut = timing.elapsedMs >= timing.timeoutSeconds * 1000;
     return verdict(
       'failed',
-      `${tally}: the host skipped containers it could not check or pull (registry credentials on the host? Watchtower's log says why)`,
+      cut
+        ? `${tally}: the host stopped at the ${timing.timeoutSeconds} s it was given (watchtower-timeout): ${CUT_SHORT}`
+        : `${tally}: the host could not update every container (Watchtower's log says why)`,
+      counts,
+    );
+  }
+  // Skipped is outside `scanned`, and a cooldown is told apart from a failed pull only in the log.
+  if (counts.skipped > 0)
+    return verdict(
+      'deferred',
+      `${tally}: the host held the update back; a cooldown (WATCHTOWER_COOLDOWN_DELAY, or the container's cooldown-delay label) defers an image this new until it is old enough, and a new image the host cannot check or pull (its registry login) is skipped the same way: Watchtower's log says which`,
       counts,
     );
   if (counts.updated > 0) return verdict('updated', tally, counts);
   if (counts.scanned === 0)
     return verdict(
       'no-match',
-      `${tally}: no container here runs these images (check the container's image name and, with WATCHTOWER_LABEL_ENABLE, its com.centurylinklabs.watchtower.enable label)`,
+      `${tally}: no container here runs these images (check the container's image name and, with WATCHTOWER_LABEL_ENABLE, its com.centurylinklabs.watchtower.enable label), or the host could not list its containers (its docker unreachable: Watchtower's log says)`,
       counts,
     );
-  return verdict('no-change', `${tally}: already up to date`, counts);
+  return verdict(
+    'unconfirmed',
+    `${tally}: nothing updated; the containers run the pushed image already, or the host holds them back (monitor-only, an image pinned by digest): Watchtower's answer does not say which`,
+    counts,
+  );
 }
 
 /** Seconds from `Retry-After`; a default when absent or unreadable. */

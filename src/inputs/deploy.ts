@@ -11,7 +11,10 @@ export interface WatchtowerInputs {
   token: string;
   /** Repositories to update; empty means "the pushed repositories". */
   images: string[];
+  /** How long each host may take, sent to it too (`timeout=`), so it stops when the step stops waiting. */
   timeoutSeconds: number;
+  /** Wait for each host's answer; false asks it to update in the background (`async=true`). */
+  wait: boolean;
 }
 
 export interface DeployInputs {
@@ -43,6 +46,7 @@ function readWatchtower(c: Checker): WatchtowerInputs | undefined {
     token: c.value('watchtower-token'),
     images,
     timeoutSeconds: c.seconds('watchtower-timeout', 300),
+    wait: c.boolean('watchtower-wait', true),
   };
 }
 

@@ -75,6 +75,7 @@ const TARGET_COLOUR: Record<TargetStatus, string> = {
   updated: '#1a7f37',
   'no-change': '#57606a',
   unconfirmed: '#9a6700',
+  deferred: '#9a6700',
   'no-match': '#cf222e',
   'rolled-back': '#cf222e',
   paused: '#cf222e',

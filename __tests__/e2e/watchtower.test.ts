@@ -1,0 +1,399 @@
+// Deployment through real Watchtower: nicholas-fedor/watchtower (the maintained fork) and
+// containrrr/watchtower 1.7.1, built from their Go modules, each a process on the engine of the
+// running project, updating containers it really runs. Every outcome the action reports here is
+// what the real server answered; what became of the container is read from docker, never from the
+// answer. The stand-in (deploy.test.ts) stays for what a real server cannot be made to do.
+//
+// The registry listens on port 80 of a loopback address, so images are named as on a real
+// registry, without a port: containrrr's 1.7.1 cuts image names at the first ":" and would
+// never match `127.0.0.1:PORT/app`.
+import * as fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { annotations, errorAnnotations, runAction } from '../helpers/action.js';
+import { BUILDER, CONTAINERD_STORE, ENGINE, REMOTE_BUILDKIT } from '../helpers/builders.js';
+import { BUSYBOX_BASE, dockerCli, makeContext, uniqueName } from '../helpers/context.js';
+import {
+  closableDockerSocket,
+  missingWatchtower,
+  type RealWatchtower,
+  startRealWatchtower,
+  type WatchtowerOptions,
+} from '../helpers/real-watchtower.js';
+import { type Registry, startRegistry } from '../helpers/registry.js';
+import { leakedSecrets, PLANTED } from '../helpers/secrets.js';
+import { emailInputs, type SendGridServer, startSendGrid } from '../helpers/sendgrid-server.js';
+
+const TOKEN = PLANTED.watchtowerToken;
+/** A commit some hours old, so a rebuild pushes the same digest (provenance records the time). */
+const COMMIT = { head_commit: { message: 'release', timestamp: '2026-11-01T10:00:00Z' } };
+const REPRODUCIBLE: Record<string, string> = BUILDER.buildx ? { provenance: 'false' } : {};
+/** How long the slow containers take to stop: `sleep` as PID 1 ignores SIGTERM. */
+const SLOW_STOP = '8s';
+
+let registry: Registry;
+let sendgrid: SendGridServer;
+let context: string;
+const started: RealWatchtower[] = [];
+const containers: string[] = [];
+
+// Without the binaries (no Go here), one skipped test says so, and how to get them.
+const missing = missingWatchtower();
+if (missing) it.skip(`real Watchtower is not built here: ${missing}`, () => {});
+const suite = describe.skipIf(Boolean(missing));
+
+beforeAll(async () => {
+  registry = await startRegistry(undefined, { portless: true });
+  sendgrid = await startSendGrid(PLANTED.sendgridToken);
+  // Stops at once on SIGTERM (a shell that traps it), unless a test runs `/bin/sleep` instead.
+  context = makeContext(
+    `${BUSYBOX_BASE}ARG VERSION=1\nRUN echo "$VERSION" > /version\nCMD ["/bin/sh", "-c", "trap 'exit 0' TERM; sleep 600 & wait"]\n`,
+  );
+});
+afterAll(async () => {
+  for (const name of containers) {
+    try {
+      dockerCli(['rm', '-f', name]);
+    } catch {
+      // already gone
+    }
+  }
+  await Promise.all(started.map((watchtower) => watchtower.stop()));
+  await sendgrid?.stop();
+  await registry?.stop();
+  fs.rmSync(context, { recursive: true, force: true });
+});
+
+async function watchtower(options: Omit<WatchtowerOptions, 'token'> & { token?: string }) {
+  const running = await startRealWatchtower({ token: TOKEN, ...options });
+  started.push(running);
+  return running;
+}
+
+async function stopWatchtower(running: RealWatchtower): Promise<void> {
+  await running.stop();
+  started.splice(started.indexOf(running), 1);
+}
+
+/** The action building `VERSION=version` and pushing it to `tag`; deploying when `deploy` says where. */
+function ship(tag: string, version: number, deploy: Record<string, string> = {}, event = COMMIT) {
+  return runAction({
+    inputs: {
+      context,
+      tags: tag,
+      'build-args': `VERSION=${version}`,
+      ...REPRODUCIBLE,
+      ...(deploy['watchtower-url'] && { 'watchtower-token': TOKEN }),
+      ...deploy,
+    },
+    event,
+  });
+}
+
+/** A pushed `VERSION=1` of a new repository, and a container running it that Watchtower watches. */
+async function runningVersion1(
+  labels: Record<string, string> = {},
+  command: string[] = [],
+): Promise<{ tag: string; repo: string; container: string }> {
+  const repo = uniqueName('wt');
+  const tag = `${registry.host}/${repo}:live`;
+  const pushed = await ship(tag, 1);
+  expect(pushed.exitCode, pushed.stdout).toBe(0);
+  const container = uniqueName('app');
+  containers.push(container);
+  const labelFlags = Object.entries({
+    'com.centurylinklabs.watchtower.enable': 'true',
+    ...labels,
+  }).flatMap(([name, value]) => ['--label', `${name}=${value}`]);
+  dockerCli(['run', '-d', '--name', container, ...labelFlags, tag, ...command]);
+  return { tag, repo, container };
+}
+
+const versionIn = (container: string): string =>
+  dockerCli(['exec', container, '/bin/cat', '/version']).trim();
+const containerId = (container: string): string =>
+  dockerCli(['inspect', '--format', '{{.Id}}', container]).trim();
+const state = (container: string): string =>
+  dockerCli(['inspect', '--format', '{{.State.Status}}', container]).trim();
+
+async function until(what: string, check: () => boolean, seconds = 20): Promise<void> {
+  for (let i = 0; i < seconds * 4; i++) {
+    if (check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`not within ${seconds} s: ${what}`);
+}
+
+const hostResult = (run: { outputs: Record<string, string> }) =>
+  JSON.parse(run.outputs['deploy-result']!)[0] as {
+    status: string;
+    httpStatus?: number;
+    message: string;
+    durationMs: number;
+    counts?: Record<string, number>;
+  };
+
+suite('the maintained fork (nicholas-fedor/watchtower)', () => {
+  let fork: RealWatchtower;
+  beforeAll(async () => {
+    fork = await watchtower({ flavour: 'fork' });
+  });
+
+  it('recreates the labelled container on the pushed digest; asked again, it scans it and updates nothing', async () => {
+    expect(fork.version).toBe('v1.20.1');
+    const { tag, repo, container } = await runningVersion1();
+    const before = containerId(container);
+    const run = await ship(tag, 2, {
+      'watchtower-url': fork.url,
+      ...emailInputs(sendgrid, PLANTED.sendgridToken),
+    });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(leakedSecrets(run)).toEqual([]);
+    const served = await registry.manifestDigest(repo, 'live');
+    expect(run.outputs.digest).toBe(served);
+    expect(run.outputs['deploy-status']).toBe('deployed');
+    expect(hostResult(run)).toMatchObject({
+      status: 'updated',
+      httpStatus: 200,
+      counts: { scanned: 1, updated: 1, failed: 0, skipped: 0 },
+    });
+    // Docker's own account: a new container, of the pushed image, running version 2.
+    expect(containerId(container)).not.toBe(before);
+    expect(versionIn(container)).toBe('2');
+    // The image the action built (imageid), or where it only pushed (the standalone builder),
+    // the one Watchtower pulled: on the containerd store docker names that by the pushed digest,
+    // on overlay2 it records the pushed digest in RepoDigests.
+    const image = dockerCli(['inspect', '--format', '{{.Image}}', container]).trim();
+    expect(image).toBe(CONTAINERD_STORE && REMOTE_BUILDKIT ? served : run.outputs.imageid);
+    if (!CONTAINERD_STORE)
+      expect(dockerCli(['image', 'inspect', '--format', '{{json .RepoDigests}}', image])).toContain(
+        `${repo}@${served}`,
+      );
+    expect(fork.log()).toMatch(/Started new container/);
+    // A registry without a port: nothing to warn containrrr's users about.
+    expect(annotations(run, 'warning')).toEqual([]);
+    expect(run.summary).toContain(`| ${fork.url} | updated | 200 |`);
+    const mail = sendgrid.received.at(-1)!.body;
+    expect(mail.subject).toMatch(/^✅ pushed and deployed /);
+    expect(mail.content![0]!.value).toContain(`${fork.url}: updated (HTTP 200`);
+
+    // The same commit again: the same digest, which the container already runs.
+    const again = await ship(tag, 2, { 'watchtower-url': fork.url });
+    expect(again.exitCode, again.stdout).toBe(0);
+    expect(again.outputs.digest).toBe(served);
+    const after = containerId(container);
+    expect(hostResult(again)).toMatchObject({
+      status: 'unconfirmed',
+      counts: { scanned: 1, updated: 0, failed: 0 },
+    });
+    expect(again.outputs['deploy-status']).toBe('unconfirmed');
+    expect(annotations(again, 'warning')[0]).toMatch(
+      /^deploy unconfirmed on .*nothing updated; the containers run the pushed image already, or the host holds them back/,
+    );
+    expect(containerId(container)).toBe(after);
+  });
+
+  it('a monitor-only container: scanned, not updated, unconfirmed; it still runs the old image', async () => {
+    const { tag, container } = await runningVersion1({
+      'com.centurylinklabs.watchtower.monitor-only': 'true',
+    });
+    const run = await ship(tag, 2, { 'watchtower-url': fork.url });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(hostResult(run)).toMatchObject({
+      status: 'unconfirmed',
+      counts: { scanned: 1, updated: 0, failed: 0 },
+    });
+    expect(run.summary).not.toMatch(/deployed/);
+    expect(versionIn(container)).toBe('1');
+    expect(fork.log()).toMatch(new RegExp(`Found new image.*container=${container}`));
+  });
+
+  it('an image cooldown: deferred, a warning, not a failure; the container waits', async () => {
+    const { tag, container } = await runningVersion1({
+      'com.centurylinklabs.watchtower.cooldown-delay': '1h',
+    });
+    // A commit made now: the image's creation time (buildx stamps the commit's) is seconds old.
+    const now = { head_commit: { message: 'hotfix', timestamp: new Date().toISOString() } };
+    const run = await ship(tag, 2, { 'watchtower-url': fork.url }, now);
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(hostResult(run)).toMatchObject({
+      status: 'deferred',
+      counts: { scanned: 0, updated: 0, failed: 0, skipped: 1 },
+    });
+    expect(run.outputs['deploy-status']).toBe('unconfirmed');
+    expect(annotations(run, 'warning')[0]).toMatch(
+      /^deploy deferred on .*the host held the update back; a cooldown \(WATCHTOWER_COOLDOWN_DELAY/,
+    );
+    expect(versionIn(container)).toBe('1');
+    expect(fork.log()).toMatch(new RegExp(`within cooldown period.*container=${container}`));
+  });
+
+  it('a host that runs none of the images: no-match, the step fails', async () => {
+    const run = await ship(`${registry.host}/${uniqueName('nobody')}:live`, 1, {
+      'watchtower-url': fork.url,
+    });
+    expect(run.exitCode).toBe(1);
+    expect(hostResult(run)).toMatchObject({
+      status: 'no-match',
+      counts: { scanned: 0, updated: 0, failed: 0 },
+    });
+    expect(errorAnnotations(run)[0]).toMatch(
+      /^deploy failed on .*scanned 0, updated 0, failed 0: no container here runs these images/,
+    );
+    expect(run.outputs.digest).toMatch(/^sha256:/);
+  });
+
+  it('a wrong token: 401, the token is named, the digest kept', async () => {
+    const run = await ship(`${registry.host}/${uniqueName('token')}:live`, 1, {
+      'watchtower-url': fork.url,
+      'watchtower-token': 'not-the-token',
+    });
+    expect(run.exitCode).toBe(1);
+    expect(hostResult(run)).toMatchObject({ status: 'failed', httpStatus: 401 });
+    expect(errorAnnotations(run)[0]).toMatch(/token rejected \(HTTP 401\)/);
+    expect(run.outputs.digest).toMatch(/^sha256:/);
+  });
+
+  it('watchtower-wait: false: 202, unconfirmed; the host updates the container on its own', async () => {
+    const { tag, container } = await runningVersion1();
+    const run = await ship(tag, 2, { 'watchtower-url': fork.url, 'watchtower-wait': 'false' });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(hostResult(run)).toMatchObject({ status: 'unconfirmed', httpStatus: 202 });
+    expect(hostResult(run).message).toMatch(/runs in the background/);
+    await until(`${container} runs version 2`, () => {
+      try {
+        return versionIn(container) === '2';
+      } catch {
+        return false; // between the old container and the new
+      }
+    });
+  });
+});
+
+suite('the fork with slow containers (one that ignores SIGTERM takes 8 s to stop)', () => {
+  let slow: RealWatchtower;
+  beforeAll(async () => {
+    slow = await watchtower({ flavour: 'fork', env: { WATCHTOWER_TIMEOUT: SLOW_STOP } });
+  });
+
+  it('while another update holds the lock, the action’s request waits for it, then finds nothing left to do', async () => {
+    const { tag, repo, container } = await runningVersion1({}, ['/bin/sleep', '600']);
+    const pushed = await ship(tag, 2);
+    expect(pushed.exitCode, pushed.stdout).toBe(0);
+    // Another update of the image (another workflow's, or the host's poll, which takes the same
+    // lock): it stops the container, slowly.
+    const poll = fetch(`${slow.url}/v1/update?image=${registry.host}/${repo}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${TOKEN}` },
+    }).then((response) => response.json() as Promise<{ summary: Record<string, number> }>);
+    await until('the poll is stopping the container', () =>
+      new RegExp(`Stopping container.*container=${container}`).test(slow.log()),
+    );
+    const run = await ship(tag, 2, { 'watchtower-url': slow.url });
+    expect((await poll).summary).toMatchObject({ scanned: 1, updated: 1 });
+    expect(run.exitCode, run.stdout).toBe(0);
+    const result = hostResult(run);
+    expect(result).toMatchObject({ status: 'unconfirmed', counts: { scanned: 1, updated: 0 } });
+    // It waited for the poll (an answer without a wait takes some milliseconds).
+    expect(result.durationMs).toBeGreaterThan(1000);
+    expect(versionIn(container)).toBe('2');
+  });
+
+  it('an update longer than watchtower-timeout: the host stops at that limit and says so; the container is left stopped', async () => {
+    const { tag, container } = await runningVersion1({}, ['/bin/sleep', '600']);
+    const run = await ship(tag, 2, { 'watchtower-url': slow.url, 'watchtower-timeout': '2' });
+    expect(run.exitCode).toBe(1);
+    const result = hostResult(run);
+    expect(result).toMatchObject({
+      status: 'failed',
+      httpStatus: 200,
+      counts: { scanned: 1, updated: 0, failed: 1 },
+    });
+    expect(result.durationMs).toBeLessThan(7000);
+    expect(errorAnnotations(run)[0]).toMatch(
+      /the host stopped at the 2 s it was given \(watchtower-timeout\): a container it was replacing may be left stopped/,
+    );
+    expect(run.outputs.digest).toMatch(/^sha256:/);
+    // What the message warns of: docker finishes the stop, and nothing starts the container.
+    await until(`${container} has stopped`, () => state(container) === 'exited');
+  });
+
+  it('an update longer than the host’s own limit (WATCHTOWER_HTTP_API_UPDATE_TIMEOUT): 408, explained', async () => {
+    const limited = await watchtower({
+      flavour: 'fork',
+      env: { WATCHTOWER_TIMEOUT: SLOW_STOP, WATCHTOWER_HTTP_API_UPDATE_TIMEOUT: '2s' },
+    });
+    const { tag } = await runningVersion1({}, ['/bin/sleep', '600']);
+    const run = await ship(tag, 2, { 'watchtower-url': limited.url });
+    expect(run.exitCode).toBe(1);
+    expect(hostResult(run)).toMatchObject({ status: 'failed', httpStatus: 408 });
+    expect(errorAnnotations(run)[0]).toMatch(
+      /the host stopped the update at its own limit \(HTTP 408: WATCHTOWER_HTTP_API_UPDATE_TIMEOUT/,
+    );
+  });
+});
+
+suite('a host whose docker goes away while Watchtower runs', () => {
+  it.each(['fork', 'containrrr'] as const)(
+    '%s: the action says what the host answered, and keeps the push',
+    async (flavour) => {
+      const { tag } = await runningVersion1();
+      const socket = await closableDockerSocket();
+      const host = await watchtower({ flavour, dockerHost: socket.host });
+      await socket.close();
+      const run = await ship(tag, 2, { 'watchtower-url': host.url });
+      await stopWatchtower(host);
+      expect(run.exitCode).toBe(1);
+      expect(run.outputs.digest).toMatch(/^sha256:/);
+      const result = hostResult(run);
+      if (flavour === 'fork') {
+        // Its scan failed; its answer is the one for "no container here".
+        expect(host.log()).toMatch(/failed to list containers/);
+        expect(result).toMatchObject({ status: 'no-match', httpStatus: 200 });
+        expect(result.message).toMatch(/or the host could not list its containers/);
+      } else {
+        // Its handler panics: the connection closes without an answer.
+        expect(host.log()).toMatch(/panic/);
+        expect(result).toMatchObject({ status: 'failed' });
+        expect(result.message).toMatch(
+          /^the host closed the connection without an answer \(ECONNRESET\): containrrr\/watchtower 1\.7\.1 does so when it cannot reach its docker/,
+        );
+      }
+    },
+  );
+});
+
+suite('containrrr/watchtower 1.7.1 (archived)', () => {
+  it('recreates the container, answers an empty 200: unconfirmed, never deployed', async () => {
+    const { tag, container } = await runningVersion1();
+    const upstream = await watchtower({ flavour: 'containrrr' });
+    try {
+      expect(upstream.version).toBe('v1.7.1');
+      const run = await ship(tag, 2, { 'watchtower-url': upstream.url });
+      expect(run.exitCode, run.stdout).toBe(0);
+      expect(hostResult(run)).toMatchObject({ status: 'unconfirmed', httpStatus: 200 });
+      expect(run.outputs['deploy-status']).toBe('unconfirmed');
+      expect(run.summary).toMatch(/^## ✅ pushed, deploy unconfirmed /);
+      // What it did not say: docker shows it did update.
+      expect(versionIn(container)).toBe('2');
+
+      const wrong = await ship(tag, 2, {
+        'watchtower-url': upstream.url,
+        'watchtower-token': 'not-the-token',
+      });
+      expect(hostResult(wrong)).toMatchObject({ status: 'failed', httpStatus: 401 });
+    } finally {
+      await stopWatchtower(upstream);
+    }
+  });
+
+  it(`pins Docker API 1.25: ${ENGINE.id === 'docker29' ? 'Docker 29 refuses it at start, so it needs DOCKER_API_VERSION' : 'dockerd 20.10 takes it'}`, async () => {
+    const start = () =>
+      startRealWatchtower({ flavour: 'containrrr', token: TOKEN, env: { DOCKER_API_VERSION: '' } });
+    if (ENGINE.id === 'docker29') {
+      await expect(start()).rejects.toThrow(/client version 1\.25 is too old/);
+    } else {
+      const upstream = await start();
+      await upstream.stop();
+    }
+  });
+});
