@@ -48,6 +48,22 @@ const builderProjects = engines.flatMap((engine, e) =>
   }),
 );
 
+/**
+ * The host stack (deploy/docker-compose.yml) on the machine's dockerd, after every builder: it
+ * publishes ports 80, 443 and 8080 on the host, which the Watchtower suite's registries and
+ * containrrr's Watchtower use while a builder project runs.
+ */
+const hostStack = {
+  test: {
+    name: 'e2e:host-stack',
+    sequence: { groupOrder: 1 + builderProjects.length },
+    include: ['__tests__/stack/**/*.test.ts'],
+    env: { BPN_TEST_ENGINE: 'docker20', BPN_TEST_BUILDER: 'classic' },
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
+  },
+};
+
 export default defineConfig({
   test: {
     projects: [
@@ -59,6 +75,7 @@ export default defineConfig({
         },
       },
       ...builderProjects,
+      ...(wantsE2e ? [hostStack] : []),
     ],
   },
 });

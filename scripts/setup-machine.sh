@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Makes a fresh Debian machine (as root) ready for the tests: Debian's docker.io (dockerd),
 # docker-registry (the Distribution registry), busybox-static (a static binary to build images
-# FROM scratch, since no base image can be pulled), apache2-utils (htpasswd) and git; Caddy's
-# binary into .tmp/; then starts dockerd when no daemon answers. Idempotent: installs only what is
+# FROM scratch, since no base image can be pulled), apache2-utils (htpasswd) and git; then starts
+# dockerd when no daemon answers. Idempotent: installs only what is
 # missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,19 +53,8 @@ if ! docker info >/dev/null 2>&1; then
   done
   docker info >/dev/null 2>&1 || { echo "setup: dockerd did not start; see $log" >&2; tail -20 "$log" >&2; exit 1; }
 fi
-# Caddy's binary, to check deploy/Caddyfile: unpacked from Debian's package into .tmp/, not
-# installed (the package would start a web server on port 80).
-caddy=".tmp/caddy/usr/bin/caddy"
-if [ ! -x "$caddy" ]; then
-  echo "setup: unpacking Debian's caddy into .tmp/caddy"
-  rm -rf .tmp/caddy-deb && mkdir -p .tmp/caddy-deb
-  (cd .tmp/caddy-deb && apt-get download -q caddy >/dev/null 2>&1) ||
-    { apt-get update -qq && (cd .tmp/caddy-deb && apt-get download -q caddy >/dev/null); }
-  dpkg-deb -x .tmp/caddy-deb/caddy_*.deb .tmp/caddy
-  rm -rf .tmp/caddy-deb
-fi
-
-# buildx, BuildKit, act and Node 24, pinned and built once into a cache (scripts/tools.sh).
+# buildx, BuildKit, act, Node 24, both Watchtowers, Compose, Caddy and mailpit, pinned and built
+# once into a cache (scripts/tools.sh).
 bash scripts/tools.sh
 
 # The "standalone" builder: the pinned buildkitd on a socket of its own, with buildx's remote
