@@ -485,13 +485,14 @@ async function post(url, headers, timeoutMs) {
 ;// CONCATENATED MODULE: ./src/deploy/watchtower.ts
 
 
-/** Time the step waits beyond the host's own limit, for the answer it gives at that limit. */
+/** Time the step waits beyond the host's limit, for the answer it gives at that limit. */
 const ANSWER_GRACE_SECONDS = 5;
 /** Always names the images: without `image=` upstream silently does nothing while busy. */
 function updateUrl(baseUrl, request) {
     const images = request.images.map(encodeURIComponent).join(',');
-    const async = request.wait ? '' : '&async=true';
-    return `${baseUrl.replace(/\/+$/, '')}/v1/update?image=${images}&timeout=${request.timeoutSeconds}s${async}`;
+    // Whole milliseconds: Go's time.ParseDuration takes `1500ms`, not `1.5e3s`.
+    const how = request.limitMs === undefined ? '&async=true' : `&timeout=${Math.round(request.limitMs)}ms`;
+    return `${baseUrl.replace(/\/+$/, '')}/v1/update?image=${images}${how}`;
 }
 /** Images that upstream Watchtower can never match: it cuts the image name at the first `:`. */
 function imagesWithRegistryPort(images) {
@@ -547,6 +548,7 @@ function bodyStart(body) {
 }
 /** What an update cut short leaves: docker finishes the stop Watchtower asked for, alone. */
 const CUT_SHORT = 'a container it was replacing may be left stopped (docker completes the stop, nothing starts it again); look at the host';
+const seconds = (ms) => `${Number((ms / 1000).toFixed(1))} s`;
 function interpretResponse(httpStatus, body, timing) {
     const verdict = (status, message, counts) => ({
         status,
@@ -569,16 +571,20 @@ function interpretResponse(httpStatus, body, timing) {
     if (!counts)
         return verdict('failed', `not a Watchtower API: HTTP ${httpStatus} with "${bodyStart(body)}" (a proxy, a login page or another server answered)`);
     const tally = `scanned ${counts.scanned}, updated ${counts.updated}, failed ${counts.failed}${counts.skipped ? `, skipped ${counts.skipped}` : ''}`;
-    if (counts.failed > 0) {
-        // The fork answers at `timeout=` with what it had done: a container cut off counts as failed.
-        const cut = timing.elapsedMs >= timing.timeoutSeconds * 1000;
+    // The fork answers at `timeout=` with what it had done. The answer took at least that long
+    // (measured from before the connection, so an answer just under it may count too).
+    const cut = timing.limitMs !== undefined && timing.elapsedMs >= timing.limitMs;
+    if (counts.failed > 0)
         return verdict('failed', cut
-            ? `${tally}: the host stopped at the ${timing.timeoutSeconds} s it was given (watchtower-timeout): ${CUT_SHORT}`
+            ? `${tally}: the host stopped at the ${seconds(timing.limitMs)} it was given (watchtower-timeout): ${CUT_SHORT}`
             : `${tally}: the host could not update every container (Watchtower's log says why)`, counts);
-    }
+    // The limit also counts the wait for another update's lock, and a pull: run out there, the
+    // fork answers all zero, as for a host that runs none of the images.
+    if (cut && counts.scanned + counts.skipped === 0)
+        return verdict('failed', `${tally}: the host's ${seconds(timing.limitMs)} (watchtower-timeout) ran out before it had scanned anything: it waited that long for another update, or for a pull; Watchtower's log says which`, counts);
     // Skipped is outside `scanned`, and a cooldown is told apart from a failed pull only in the log.
     if (counts.skipped > 0)
-        return verdict('deferred', `${tally}: the host held the update back; a cooldown (WATCHTOWER_COOLDOWN_DELAY, or the container's cooldown-delay label) defers an image this new until it is old enough, and a new image the host cannot check or pull (its registry login) is skipped the same way: Watchtower's log says which`, counts);
+        return verdict('deferred', `${tally}: the host skipped ${counts.skipped} for now; a cooldown (WATCHTOWER_COOLDOWN_DELAY, or the container's cooldown-delay label) defers an image this new until it is old enough, and a new image the host cannot check or pull (its registry login) is skipped the same way: Watchtower's log says which`, counts);
     if (counts.updated > 0)
         return verdict('updated', tally, counts);
     if (counts.scanned === 0)
@@ -603,6 +609,8 @@ var redaction = __webpack_require__(1066);
 
 
 const MAX_ATTEMPTS = 3;
+/** A retry after a 429 only while the host would still get this long for the update. */
+const MIN_LIMIT_MS = 1000;
 /**
  * The images to update: as given, else each pushed repository; each in every spelling Watchtower
  * may need to match it (imageSpellings), once.
@@ -613,53 +621,53 @@ function imagesToUpdate(watchtower, tags) {
         : tags.map((tag) => (0,reference/* repositoryOf */._)((0,reference/* parseImageReference */.o)(tag)));
     return [...new Set(repositories.flatMap(imageSpellings))];
 }
-function networkMessage(error, waitedSeconds) {
+function networkMessage(error, budgetSeconds) {
     if (error instanceof TimeoutError)
-        return `the request did not reach it within ${waitedSeconds} s`;
-    if (error instanceof DroppedError)
-        return `the host closed the connection without an answer (${error.cause.code ?? error.message}): containrrr/watchtower 1.7.1 does so when it cannot reach its docker; Watchtower's log says why`;
+        return `the request did not reach it within ${budgetSeconds} s`;
     const { code, message } = error;
     if (code === 'ECONNREFUSED') {
         return "connection refused: is Watchtower's HTTP API on, on this port?";
     }
     return `could not reach the host: ${code ?? message}`;
 }
-async function updateHost(baseUrl, request, token) {
+async function updateHost(baseUrl, images, watchtower) {
     const start = performance.now();
-    // The host stops at timeoutSeconds and answers: one deadline a little later, retries included.
-    const waitedSeconds = request.timeoutSeconds + ANSWER_GRACE_SECONDS;
-    const deadline = start + waitedSeconds * 1000;
+    // One deadline for the host, retries included: watchtower-timeout, and a few seconds for the
+    // answer the host gives at its limit.
+    const budgetSeconds = watchtower.timeoutSeconds + ANSWER_GRACE_SECONDS;
+    const deadline = start + budgetSeconds * 1000;
+    const limitLeft = () => deadline - performance.now() - ANSWER_GRACE_SECONDS * 1000;
     const result = (partial) => ({
         kind: 'watchtower',
         url: baseUrl,
         durationMs: performance.now() - start,
         ...partial,
     });
+    const unanswered = (message) => result({ status: 'unconfirmed', httpStatus: undefined, counts: undefined, message });
     for (let attempt = 1;; attempt++) {
-        let response;
         const sentAt = performance.now();
+        // What is left of watchtower-timeout: a retry gives the host less, so it stops in time.
+        const request = { images, limitMs: watchtower.wait ? limitLeft() : undefined };
+        let response;
         try {
-            response = await post(updateUrl(baseUrl, request), { Authorization: `Bearer ${token}` }, Math.max(1, deadline - performance.now()));
+            response = await post(updateUrl(baseUrl, request), { Authorization: `Bearer ${watchtower.token}` }, Math.max(1, deadline - sentAt));
         }
         catch (error) {
             // The host has the request and may still be updating: the step only stopped waiting.
             if (error instanceof TimeoutError && error.requestSent)
-                return result({
-                    status: 'unconfirmed',
-                    httpStatus: undefined,
-                    counts: undefined,
-                    message: `took the request, but gave no answer within ${waitedSeconds} s (watchtower-timeout, and ${ANSWER_GRACE_SECONDS} s for the answer): it may still be updating`,
-                });
+                return unanswered(`took the request, but gave no answer within ${budgetSeconds} s (watchtower-timeout, and ${ANSWER_GRACE_SECONDS} s for the answer): it may still be updating`);
+            if (error instanceof DroppedError)
+                return unanswered(`took the request, then closed the connection without an answer (${error.cause.code ?? error.message}): it may or may not have updated; containrrr/watchtower 1.7.1 does this when it cannot reach its docker, and a proxy may when a request runs long`);
             return result({
                 status: 'failed',
                 httpStatus: undefined,
                 counts: undefined,
-                message: networkMessage(error, waitedSeconds),
+                message: networkMessage(error, budgetSeconds),
             });
         }
         if (response.status === 429) {
             const wait = retryAfterMs(response.retryAfter);
-            if (attempt < MAX_ATTEMPTS && performance.now() + wait < deadline) {
+            if (attempt < MAX_ATTEMPTS && limitLeft() - wait >= MIN_LIMIT_MS) {
                 core/* info */.pq(`${baseUrl}: rate-limited (HTTP 429); retrying in ${wait / 1000} s`);
                 await new Promise((resolve) => setTimeout(resolve, wait));
                 continue;
@@ -671,10 +679,7 @@ async function updateHost(baseUrl, request, token) {
                 message: `still rate-limited after ${attempt} attempt(s) (HTTP 429)`,
             });
         }
-        const timing = {
-            timeoutSeconds: request.timeoutSeconds,
-            elapsedMs: performance.now() - sentAt,
-        };
+        const timing = { limitMs: request.limitMs, elapsedMs: performance.now() - sentAt };
         return result({
             httpStatus: response.status,
             // Redacted before its start is quoted: a secret cut in half would no longer be found.
@@ -690,8 +695,7 @@ async function updateHosts(watchtower, tags) {
         (0,log/* warning */.$)(`containrrr/watchtower 1.7.1 cuts image names at the first ":", so it never matches ${unmatched.join(', ')}; the maintained fork (nickfedor/watchtower) does`);
     }
     core/* info */.pq(`Asking ${watchtower.urls.length} Watchtower host(s) to update ${images.join(', ')}`);
-    const request = { images, timeoutSeconds: watchtower.timeoutSeconds, wait: watchtower.wait };
-    const hosts = await Promise.all(watchtower.urls.map((url) => updateHost(url, request, watchtower.token)));
+    const hosts = await Promise.all(watchtower.urls.map((url) => updateHost(url, images, watchtower)));
     for (const host of hosts)
         core/* info */.pq(`${host.url}: ${host.status} ${host.message}`);
     return hosts;

@@ -2779,7 +2779,7 @@ function failures(inputs, report) {
     // Neither sent nor failed for sure: resending could mail everyone twice.
     if (report.mail?.status === 'unknown')
         (0,log/* warning */.$)(`email unconfirmed: ${report.mail.message}`);
-    for (const status of ['unconfirmed', 'deferred']) {
+    for (const status of src_report/* UNCONFIRMED_STATUSES */.Sj) {
         const these = targets.filter((target) => target.status === status);
         if (these.length > 0)
             (0,log/* warning */.$)(`deploy ${status} on ${these.map((target) => `${(0,src_report/* targetLabel */.Op)(target)} (${target.message})`).join(', ')}`);
@@ -3173,6 +3173,7 @@ function redactReport(report, redact) {
 /* harmony export */   Op: () => (/* binding */ targetLabel),
 /* harmony export */   QJ: () => (/* binding */ pinnedImage),
 /* harmony export */   RQ: () => (/* binding */ isFailedTarget),
+/* harmony export */   Sj: () => (/* binding */ UNCONFIRMED_STATUSES),
 /* harmony export */   UQ: () => (/* binding */ replicaCount),
 /* harmony export */   a3: () => (/* binding */ formatDuration),
 /* harmony export */   bQ: () => (/* binding */ newReport),
@@ -3191,9 +3192,10 @@ function redactReport(report, redact) {
 function isFailedTarget(status) {
     return ['failed', 'no-match', 'rolled-back', 'paused'].includes(status);
 }
-/** Targets that neither failed nor confirmed the pushed image (a warning each). */
+/** Targets that neither failed nor confirmed the pushed image: a warning each, not a failure. */
+const UNCONFIRMED_STATUSES = ['unconfirmed', 'deferred'];
 function isUnconfirmedTarget(status) {
-    return status === 'unconfirmed' || status === 'deferred';
+    return UNCONFIRMED_STATUSES.includes(status);
 }
 /** How a target is named in messages: a host by its URL, a service by its name and manager. */
 function targetLabel(target) {

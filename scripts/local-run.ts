@@ -84,8 +84,8 @@ if (options.builder) {
   builder = BUILDERS[id];
 }
 
-// Port 80 of a loopback address: an image name without a port, as on a real registry.
-const registry = await startRegistry(undefined, { portless: true });
+// As root, port 80 of a loopback address: an image name without a port, as on a real registry.
+const registry = await startRegistry(undefined, { portless: process.getuid?.() === 0 });
 // examples/hello starts FROM busybox; with no Docker Hub here, a busybox image built FROM scratch
 // stands in, in the local registry, where every builder can pull it (the standalone builder
 // does not see dockerd's images).

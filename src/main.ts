@@ -14,7 +14,14 @@ import {
   SECRET_INPUTS,
 } from './inputs/index.js';
 import { stepOutputs } from './outputs.js';
-import { isFailedTarget, type Report, type Stage, newReport, targetLabel } from './report.js';
+import {
+  isFailedTarget,
+  type Report,
+  type Stage,
+  newReport,
+  targetLabel,
+  UNCONFIRMED_STATUSES,
+} from './report.js';
 import { fail, warning } from './log.js';
 import {
   buildSecretValues,
@@ -93,7 +100,7 @@ function failures(inputs: Inputs, report: Report): string[] {
   }
   // Neither sent nor failed for sure: resending could mail everyone twice.
   if (report.mail?.status === 'unknown') warning(`email unconfirmed: ${report.mail.message}`);
-  for (const status of ['unconfirmed', 'deferred'] as const) {
+  for (const status of UNCONFIRMED_STATUSES) {
     const these = targets.filter((target) => target.status === status);
     if (these.length > 0)
       warning(

@@ -75,9 +75,11 @@ export function isFailedTarget(status: TargetStatus): boolean {
   return ['failed', 'no-match', 'rolled-back', 'paused'].includes(status);
 }
 
-/** Targets that neither failed nor confirmed the pushed image (a warning each). */
+/** Targets that neither failed nor confirmed the pushed image: a warning each, not a failure. */
+export const UNCONFIRMED_STATUSES = ['unconfirmed', 'deferred'] as const;
+
 export function isUnconfirmedTarget(status: TargetStatus): boolean {
-  return status === 'unconfirmed' || status === 'deferred';
+  return (UNCONFIRMED_STATUSES as readonly TargetStatus[]).includes(status);
 }
 
 export interface HostCounts {

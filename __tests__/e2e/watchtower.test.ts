@@ -11,10 +11,12 @@ import * as fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { annotations, errorAnnotations, runAction } from '../helpers/action.js';
 import { BUILDER, CONTAINERD_STORE, ENGINE, REMOTE_BUILDKIT } from '../helpers/builders.js';
-import { BUSYBOX_BASE, dockerCli, makeContext, uniqueName } from '../helpers/context.js';
+import { dockerOn, makeContext, uniqueName, VERSIONED_APP } from '../helpers/context.js';
 import {
   closableDockerSocket,
+  ENGINE_SOCKET,
   missingWatchtower,
+  OTHER_ENGINE_SOCKET,
   type RealWatchtower,
   startRealWatchtower,
   type WatchtowerOptions,
@@ -22,6 +24,7 @@ import {
 import { type Registry, startRegistry } from '../helpers/registry.js';
 import { leakedSecrets, PLANTED } from '../helpers/secrets.js';
 import { emailInputs, type SendGridServer, startSendGrid } from '../helpers/sendgrid-server.js';
+import { until } from '../helpers/wait.js';
 
 const TOKEN = PLANTED.watchtowerToken;
 /** A commit some hours old, so a rebuild pushes the same digest (provenance records the time). */
@@ -29,12 +32,15 @@ const COMMIT = { head_commit: { message: 'release', timestamp: '2026-11-01T10:00
 const REPRODUCIBLE: Record<string, string> = BUILDER.buildx ? { provenance: 'false' } : {};
 /** How long the slow containers take to stop: `sleep` as PID 1 ignores SIGTERM. */
 const SLOW_STOP = '8s';
+/** For the lock: longer than the action takes to build again before it asks. */
+const SLOWER_STOP = '15s';
 
 let registry: Registry;
 let sendgrid: SendGridServer;
 let context: string;
 const started: RealWatchtower[] = [];
-const containers: string[] = [];
+/** Containers the tests started, and the engine each runs on. */
+const containers: { name: string; host: string }[] = [];
 
 // Without the binaries (no Go here), one skipped test says so, and how to get them.
 const missing = missingWatchtower();
@@ -44,15 +50,13 @@ const suite = describe.skipIf(Boolean(missing));
 beforeAll(async () => {
   registry = await startRegistry(undefined, { portless: true });
   sendgrid = await startSendGrid(PLANTED.sendgridToken);
-  // Stops at once on SIGTERM (a shell that traps it), unless a test runs `/bin/sleep` instead.
-  context = makeContext(
-    `${BUSYBOX_BASE}ARG VERSION=1\nRUN echo "$VERSION" > /version\nCMD ["/bin/sh", "-c", "trap 'exit 0' TERM; sleep 600 & wait"]\n`,
-  );
+  // Stops at once on SIGTERM, unless a test runs `/bin/sleep` instead.
+  context = makeContext(VERSIONED_APP);
 });
 afterAll(async () => {
-  for (const name of containers) {
+  for (const { name, host } of containers) {
     try {
-      dockerCli(['rm', '-f', name]);
+      dockerOn(host, ['rm', '-f', name]);
     } catch {
       // already gone
     }
@@ -89,39 +93,36 @@ function ship(tag: string, version: number, deploy: Record<string, string> = {},
   });
 }
 
-/** A pushed `VERSION=1` of a new repository, and a container running it that Watchtower watches. */
+/**
+ * A pushed `VERSION=1` of a new repository, and a container running it that Watchtower watches,
+ * on the project's engine (or `host`).
+ */
 async function runningVersion1(
   labels: Record<string, string> = {},
   command: string[] = [],
+  host = ENGINE_SOCKET,
 ): Promise<{ tag: string; repo: string; container: string }> {
   const repo = uniqueName('wt');
   const tag = `${registry.host}/${repo}:live`;
   const pushed = await ship(tag, 1);
   expect(pushed.exitCode, pushed.stdout).toBe(0);
   const container = uniqueName('app');
-  containers.push(container);
+  containers.push({ name: container, host });
   const labelFlags = Object.entries({
     'com.centurylinklabs.watchtower.enable': 'true',
     ...labels,
   }).flatMap(([name, value]) => ['--label', `${name}=${value}`]);
-  dockerCli(['run', '-d', '--name', container, ...labelFlags, tag, ...command]);
+  dockerOn(host, ['run', '-d', '--name', container, ...labelFlags, tag, ...command]);
   return { tag, repo, container };
 }
 
-const versionIn = (container: string): string =>
-  dockerCli(['exec', container, '/bin/cat', '/version']).trim();
+const dockerCli = (args: string[]): string => dockerOn(ENGINE_SOCKET, args);
+const versionIn = (container: string, host = ENGINE_SOCKET): string =>
+  dockerOn(host, ['exec', container, '/bin/cat', '/version']).trim();
 const containerId = (container: string): string =>
   dockerCli(['inspect', '--format', '{{.Id}}', container]).trim();
 const state = (container: string): string =>
   dockerCli(['inspect', '--format', '{{.State.Status}}', container]).trim();
-
-async function until(what: string, check: () => boolean, seconds = 20): Promise<void> {
-  for (let i = 0; i < seconds * 4; i++) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`not within ${seconds} s: ${what}`);
-}
 
 const hostResult = (run: { outputs: Record<string, string> }) =>
   JSON.parse(run.outputs['deploy-result']!)[0] as {
@@ -202,29 +203,37 @@ suite('the maintained fork (nicholas-fedor/watchtower)', () => {
       status: 'unconfirmed',
       counts: { scanned: 1, updated: 0, failed: 0 },
     });
+    expect(run.outputs['deploy-status']).toBe('unconfirmed');
+    expect(annotations(run, 'warning')[0]).toMatch(/^deploy unconfirmed on .*nothing updated/);
     expect(run.summary).not.toMatch(/deployed/);
     expect(versionIn(container)).toBe('1');
     expect(fork.log()).toMatch(new RegExp(`Found new image.*container=${container}`));
   });
 
   it('an image cooldown: deferred, a warning, not a failure; the container waits', async () => {
-    const { tag, container } = await runningVersion1({
-      'com.centurylinklabs.watchtower.cooldown-delay': '1h',
-    });
+    // A host that is not the runner (the other test engine), which has to pull the image.
+    const away = await watchtower({ flavour: 'fork', dockerHost: OTHER_ENGINE_SOCKET });
+    const { tag, container } = await runningVersion1(
+      { 'com.centurylinklabs.watchtower.cooldown-delay': '1h' },
+      [],
+      OTHER_ENGINE_SOCKET,
+    );
     // A commit made now: the image's creation time (buildx stamps the commit's) is seconds old.
     const now = { head_commit: { message: 'hotfix', timestamp: new Date().toISOString() } };
-    const run = await ship(tag, 2, { 'watchtower-url': fork.url }, now);
+    // Built afresh: a cached build is the image of an earlier run, as old as that run (seen
+    // here: the fork then rightly let it through).
+    const run = await ship(tag, 2, { 'watchtower-url': away.url, 'no-cache': 'true' }, now);
     expect(run.exitCode, run.stdout).toBe(0);
-    expect(hostResult(run)).toMatchObject({
+    expect(hostResult(run), away.log()).toMatchObject({
       status: 'deferred',
       counts: { scanned: 0, updated: 0, failed: 0, skipped: 1 },
     });
     expect(run.outputs['deploy-status']).toBe('unconfirmed');
     expect(annotations(run, 'warning')[0]).toMatch(
-      /^deploy deferred on .*the host held the update back; a cooldown \(WATCHTOWER_COOLDOWN_DELAY/,
+      /^deploy deferred on .*the host skipped 1 for now; a cooldown \(WATCHTOWER_COOLDOWN_DELAY/,
     );
-    expect(versionIn(container)).toBe('1');
-    expect(fork.log()).toMatch(new RegExp(`within cooldown period.*container=${container}`));
+    expect(versionIn(container, OTHER_ENGINE_SOCKET)).toBe('1');
+    expect(away.log()).toMatch(new RegExp(`within cooldown period.*container=${container}`));
   });
 
   it('a host that runs none of the images: no-match, the step fails', async () => {
@@ -261,9 +270,9 @@ suite('the maintained fork (nicholas-fedor/watchtower)', () => {
     expect(hostResult(run).message).toMatch(/runs in the background/);
     await until(`${container} runs version 2`, () => {
       try {
-        return versionIn(container) === '2';
+        return versionIn(container) === '2' || undefined;
       } catch {
-        return false; // between the old container and the new
+        return undefined; // between the old container and the new
       }
     });
   });
@@ -276,19 +285,21 @@ suite('the fork with slow containers (one that ignores SIGTERM takes 8 s to stop
   });
 
   it('while another update holds the lock, the action’s request waits for it, then finds nothing left to do', async () => {
+    const lock = await watchtower({ flavour: 'fork', env: { WATCHTOWER_TIMEOUT: SLOWER_STOP } });
     const { tag, repo, container } = await runningVersion1({}, ['/bin/sleep', '600']);
     const pushed = await ship(tag, 2);
     expect(pushed.exitCode, pushed.stdout).toBe(0);
     // Another update of the image (another workflow's, or the host's poll, which takes the same
     // lock): it stops the container, slowly.
-    const poll = fetch(`${slow.url}/v1/update?image=${registry.host}/${repo}`, {
+    const poll = fetch(`${lock.url}/v1/update?image=${registry.host}/${repo}`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${TOKEN}` },
     }).then((response) => response.json() as Promise<{ summary: Record<string, number> }>);
-    await until('the poll is stopping the container', () =>
-      new RegExp(`Stopping container.*container=${container}`).test(slow.log()),
+    await until(
+      'the other update is stopping the container',
+      () => new RegExp(`Stopping container.*container=${container}`).test(lock.log()) || undefined,
     );
-    const run = await ship(tag, 2, { 'watchtower-url': slow.url });
+    const run = await ship(tag, 2, { 'watchtower-url': lock.url });
     expect((await poll).summary).toMatchObject({ scanned: 1, updated: 1 });
     expect(run.exitCode, run.stdout).toBe(0);
     const result = hostResult(run);
@@ -314,7 +325,7 @@ suite('the fork with slow containers (one that ignores SIGTERM takes 8 s to stop
     );
     expect(run.outputs.digest).toMatch(/^sha256:/);
     // What the message warns of: docker finishes the stop, and nothing starts the container.
-    await until(`${container} has stopped`, () => state(container) === 'exited');
+    await until(`${container} has stopped`, () => state(container) === 'exited' || undefined);
   });
 
   it('an update longer than the host’s own limit (WATCHTOWER_HTTP_API_UPDATE_TIMEOUT): 408, explained', async () => {
@@ -342,7 +353,7 @@ suite('a host whose docker goes away while Watchtower runs', () => {
       await socket.close();
       const run = await ship(tag, 2, { 'watchtower-url': host.url });
       await stopWatchtower(host);
-      expect(run.exitCode).toBe(1);
+      expect(run.exitCode).toBe(flavour === 'fork' ? 1 : 0);
       expect(run.outputs.digest).toMatch(/^sha256:/);
       const result = hostResult(run);
       if (flavour === 'fork') {
@@ -351,11 +362,12 @@ suite('a host whose docker goes away while Watchtower runs', () => {
         expect(result).toMatchObject({ status: 'no-match', httpStatus: 200 });
         expect(result.message).toMatch(/or the host could not list its containers/);
       } else {
-        // Its handler panics: the connection closes without an answer.
+        // Its handler panics: the connection closes without an answer, which cannot say what
+        // became of the update.
         expect(host.log()).toMatch(/panic/);
-        expect(result).toMatchObject({ status: 'failed' });
+        expect(result).toMatchObject({ status: 'unconfirmed' });
         expect(result.message).toMatch(
-          /^the host closed the connection without an answer \(ECONNRESET\): containrrr\/watchtower 1\.7\.1 does so when it cannot reach its docker/,
+          /^took the request, then closed the connection without an answer \((ECONNRESET|EPIPE|socket hang up)\): it may or may not have updated; containrrr\/watchtower 1\.7\.1 does this when it cannot reach its docker/,
         );
       }
     },
@@ -368,8 +380,19 @@ suite('containrrr/watchtower 1.7.1 (archived)', () => {
     const upstream = await watchtower({ flavour: 'containrrr' });
     try {
       expect(upstream.version).toBe('v1.7.1');
-      const run = await ship(tag, 2, { 'watchtower-url': upstream.url });
-      expect(run.exitCode, run.stdout).toBe(0);
+      // It inspects every running container of the engine, and one that another test removes
+      // between its list and its inspect ends the scan in a panic, the connection dropped (seen
+      // once in a full run here): asked again then, as a second workflow run would.
+      let run = await ship(tag, 2, { 'watchtower-url': upstream.url });
+      for (
+        let retry = 1;
+        retry < 3 && /closed the connection/.test(hostResult(run).message);
+        retry++
+      ) {
+        expect(upstream.log()).toMatch(/panic/);
+        run = await ship(tag, 2, { 'watchtower-url': upstream.url });
+      }
+      expect(run.exitCode, `${run.stdout}\n${upstream.log()}`).toBe(0);
       expect(hostResult(run)).toMatchObject({ status: 'unconfirmed', httpStatus: 200 });
       expect(run.outputs['deploy-status']).toBe('unconfirmed');
       expect(run.summary).toMatch(/^## ✅ pushed, deploy unconfirmed /);

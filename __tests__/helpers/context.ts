@@ -13,6 +13,12 @@ COPY busybox /bin/busybox
 RUN ["/bin/busybox", "--install", "-s", "/bin"]
 `;
 
+/**
+ * An app image for deployments: `VERSION` in /version, and a process that stops at once on
+ * SIGTERM (a shell trapping it), as a well-behaved service does.
+ */
+export const VERSIONED_APP = `${BUSYBOX_BASE}ARG VERSION=1\nRUN echo "$VERSION" > /version\nCMD ["/bin/sh", "-c", "trap 'exit 0' TERM; sleep 600 & wait"]\n`;
+
 /** A temporary build context with busybox and the given Dockerfile. */
 export function makeContext(dockerfile: string, files: Record<string, string> = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpn-context-'));
@@ -25,6 +31,15 @@ export function makeContext(dockerfile: string, files: Record<string, string> = 
 
 export function dockerCli(args: string[]): string {
   return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** docker on the engine at `host` (a DOCKER_HOST value). */
+export function dockerOn(host: string, args: string[]): string {
+  return execFileSync('docker', args, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, DOCKER_HOST: host },
+  });
 }
 
 /** A unique repository name per test, so tests sharing the daemon never see each other's tags. */

