@@ -197,7 +197,13 @@ try {
   process.exitCode = run.exitCode;
 } finally {
   await Promise.all([outbox.stop(), host.stop()]);
-  if (real) execFileSync('docker', ['rm', '--force', app], { stdio: 'ignore' }); // gone is fine too
+  if (real) {
+    try {
+      docker(['rm', '--force', app]);
+    } catch {
+      // never started (the first push failed)
+    }
+  }
   swarm?.leave();
   await registry.stop();
 }

