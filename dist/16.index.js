@@ -147,10 +147,10 @@ function planFor(service, image) {
 }
 /** Why a job is never updated: it runs to completion, there is no rollout to wait for. */
 const JOB_VERDICT = failed('is a Swarm job (it runs to completion), not a service to roll out; run jobs with docker service create');
-/** The error of the newest failed task of the pushed image: Swarm's reason for a rollback. */
-function newTaskError(tasks, image) {
+/** The error of the newest failed task of `image`, named as `which`: what Swarm reacted to. */
+function taskError(tasks, image, which = 'a new task') {
     const failedTask = tasks.find((task) => task.error && isSameImage(task.image, image));
-    return failedTask ? `; a new task failed: ${failedTask.error}` : '';
+    return failedTask ? `; ${which} failed: ${failedTask.error}` : '';
 }
 /** Every replica wanted must run the digest; `already` when no update was made. */
 function replicaCheck(now, already) {
@@ -177,7 +177,7 @@ function unchangedVerdict(now, image) {
     if (update && STUCK.includes(update.state))
         return {
             status: 'paused',
-            message: `already set to the pushed digest, whose rollout Swarm paused earlier (${update.message}); not retried, which would take down the replicas still running: roll back (docker service update --rollback ${now.service.name}) or push a fix${newTaskError(now.tasks, image)}`,
+            message: `already set to the pushed digest, whose rollout Swarm paused earlier (${update.message}); not retried, which would take down the replicas still running: roll back (docker service update --rollback ${now.service.name}) or push a fix${taskError(now.tasks, image)}`,
         };
     return replicaCheck(now, true);
 }
@@ -215,7 +215,9 @@ function rolloutVerdict({ before, image, commandError, timedOutAfter, now, }) {
     const failureAction = state && FAILURE_ACTIONS[state];
     if (failureAction) {
         const verdict = failureAction(swarmSays, now.service.image);
-        return { ...verdict, message: verdict.message + newTaskError(now.tasks, image) };
+        // A paused rollback stopped on a task of the image before: why it failed too.
+        const rollbackError = state === 'rollback_paused' ? taskError(now.tasks, before.image, 'a rollback task') : '';
+        return { ...verdict, message: verdict.message + taskError(now.tasks, image) + rollbackError };
     }
     if ((state && UNDER_WAY.includes(state)) || (timedOutAfter && state !== 'completed')) {
         const doing = state === 'rollback_started' ? 'rolling back' : 'updating';

@@ -180,6 +180,29 @@ describe('the outcome of a rollout', () => {
     });
   });
 
+  it('rollback paused: the new task’s error, and the error of the rollback task Swarm stopped on', () => {
+    // Recorded with other images: the one before, whose tasks exit 4 in the rollback, and the
+    // pushed one, whose tasks exit 3 (see __tests__/fixtures/README.md).
+    const previous = `${REPO}@sha256:f0f1cadc4bad0dcc042bcbdfa132892cfde74c930da8dc9c14aacfa0ecc7872e`;
+    const pushed = `${REPO}@sha256:f4102104a15b01e888e3e9e5261fed324ea3c752f80aeac66cbf389e06210bf4`;
+    expect(service('rollback-paused').image).toBe(previous);
+    const before = { ...service('before-paused'), image: previous };
+    expect(
+      rolloutVerdict(
+        rollout({
+          before,
+          now: now('rollback-paused', pushed),
+          image: pushed,
+          commandError: 'service rollback paused: update paused due to failure…',
+        }),
+      ),
+    ).toEqual({
+      status: 'paused',
+      message:
+        'the update failed and Swarm paused its rollback (update paused due to failure or early termination of task v6zkomq56e7yumqtk9chl6chj); a new task failed: task: non-zero exit (3); a rollback task failed: task: non-zero exit (4)',
+    });
+  });
+
   it("an old state is not this rollout's: a failed command fails with docker's words", () => {
     expect(
       rolloutVerdict(

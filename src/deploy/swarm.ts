@@ -175,10 +175,10 @@ export const JOB_VERDICT = failed(
   'is a Swarm job (it runs to completion), not a service to roll out; run jobs with docker service create',
 );
 
-/** The error of the newest failed task of the pushed image: Swarm's reason for a rollback. */
-function newTaskError(tasks: TaskState[], image: string): string {
+/** The error of the newest failed task of `image`, named as `which`: what Swarm reacted to. */
+function taskError(tasks: TaskState[], image: string, which = 'a new task'): string {
   const failedTask = tasks.find((task) => task.error && isSameImage(task.image, image));
-  return failedTask ? `; a new task failed: ${failedTask.error}` : '';
+  return failedTask ? `; ${which} failed: ${failedTask.error}` : '';
 }
 
 /** Every replica wanted must run the digest; `already` when no update was made. */
@@ -216,7 +216,7 @@ export function unchangedVerdict(now: ServiceNow, image: string): ServiceVerdict
   if (update && STUCK.includes(update.state))
     return {
       status: 'paused',
-      message: `already set to the pushed digest, whose rollout Swarm paused earlier (${update.message}); not retried, which would take down the replicas still running: roll back (docker service update --rollback ${now.service.name}) or push a fix${newTaskError(now.tasks, image)}`,
+      message: `already set to the pushed digest, whose rollout Swarm paused earlier (${update.message}); not retried, which would take down the replicas still running: roll back (docker service update --rollback ${now.service.name}) or push a fix${taskError(now.tasks, image)}`,
     };
   return replicaCheck(now, true);
 }
@@ -272,7 +272,10 @@ export function rolloutVerdict({
   const failureAction = state && FAILURE_ACTIONS[state];
   if (failureAction) {
     const verdict = failureAction(swarmSays, now.service.image);
-    return { ...verdict, message: verdict.message + newTaskError(now.tasks, image) };
+    // A paused rollback stopped on a task of the image before: why it failed too.
+    const rollbackError =
+      state === 'rollback_paused' ? taskError(now.tasks, before.image, 'a rollback task') : '';
+    return { ...verdict, message: verdict.message + taskError(now.tasks, image) + rollbackError };
   }
   if ((state && UNDER_WAY.includes(state)) || (timedOutAfter && state !== 'completed')) {
     const doing = state === 'rollback_started' ? 'rolling back' : 'updating';
