@@ -21,8 +21,7 @@ for (const engine of engines)
 /**
  * The end-to-end and hostile suites once per engine and builder. They run one after another
  * (each project its own group), two test files at a time: two files at once is what 2 cores
- * bear, and a Swarm suite on one engine is over before the other's starts (both would want port
- * 2377). A builder this machine lacks runs one skipped test that says why and how to get it.
+ * bear. A builder this machine lacks runs one skipped test that says why and how to get it.
  */
 const builderProjects = engines.flatMap((engine, e) =>
   Object.values(BUILDERS).map((builder, i) => {

@@ -1,5 +1,5 @@
-// Part 3 end to end, Swarm: the test daemon is made a single-node swarm (`docker swarm init
-// --advertise-addr 127.0.0.1`, left with `docker swarm leave --force` when this file ends), its
+// Part 3 end to end, Swarm: the test daemon is made a single-node swarm on 127.0.0.1 (`docker
+// swarm init`, left with `docker swarm leave --force` when this file ends), its
 // services run images this file pushed to the loopback registry, and the action updates them
 // with `docker service update`: real rollouts, a real rollback, Swarm's own answers.
 import { execFileSync } from 'node:child_process';

@@ -21,11 +21,17 @@ export interface TestEngine {
   id: EngineId;
   /** DOCKER_HOST for it; empty for the machine's default daemon. */
   host: string;
+  /** The port its test swarm's manager listens on: one each, so one engine's never blocks the other's. */
+  swarmPort: number;
 }
 
 export const ENGINES: Record<EngineId, TestEngine> = {
-  docker20: { id: 'docker20', host: '' },
-  docker29: { id: 'docker29', host: 'unix:///run/build-push-notify/docker29.sock' },
+  docker20: { id: 'docker20', host: '', swarmPort: 2377 },
+  docker29: {
+    id: 'docker29',
+    host: 'unix:///run/build-push-notify/docker29.sock',
+    swarmPort: 2477,
+  },
 };
 
 export interface TestBuilder {

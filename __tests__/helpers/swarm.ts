@@ -1,6 +1,10 @@
 // A single-node Docker Swarm on the test daemon, and services on it: for the Swarm suite, the
 // benchmark and `npm run local -- --swarm`.
+import { ENGINE } from './builders.js';
 import { dockerCli } from './context.js';
+
+/** The label a swarm made here carries, so a run that was killed before leaving it is known. */
+const OURS = 'build-push-notify.test-swarm';
 
 export interface LocalSwarm {
   /** Leaves the swarm if this made the daemon one; removes the services it created. */
@@ -26,13 +30,28 @@ export interface LocalSwarm {
   ): void;
 }
 
-/** Makes the daemon a single-node swarm (`docker swarm init --advertise-addr 127.0.0.1`) unless it is in one. */
+/**
+ * Makes the daemon a single-node swarm on 127.0.0.1 (the engine's own port) unless it is in one.
+ * A swarm this made before, which a killed run did not leave, is taken over and left at the end.
+ */
 export function localSwarm(): LocalSwarm {
   const state = dockerCli(['info', '--format', '{{.Swarm.LocalNodeState}}']).trim();
-  const initialised = state === 'inactive';
-  if (initialised) dockerCli(['swarm', 'init', '--advertise-addr', '127.0.0.1']);
-  else if (dockerCli(['info', '--format', '{{.Swarm.ControlAvailable}}']).trim() !== 'true')
+  if (state === 'inactive') {
+    const address = `127.0.0.1:${ENGINE.swarmPort}`;
+    dockerCli(['swarm', 'init', '--advertise-addr', address, '--listen-addr', address]);
+    const node = dockerCli(['info', '--format', '{{.Swarm.NodeID}}']).trim();
+    dockerCli(['node', 'update', '--label-add', `${OURS}=true`, node]);
+  } else if (dockerCli(['info', '--format', '{{.Swarm.ControlAvailable}}']).trim() !== 'true')
     throw new Error(`the daemon is in a swarm (${state}) but not a manager`);
+  // Left at the end if this made it, now or in a run that was killed first; another is kept.
+  const ours =
+    dockerCli([
+      'node',
+      'inspect',
+      '--format',
+      `{{index .Spec.Labels "${OURS}"}}`,
+      'self',
+    ]).trim() === 'true';
   const created: string[] = [];
   return {
     createService(name, image, { replicas = 1, flags = [], command = [], wait = true } = {}) {
@@ -62,7 +81,7 @@ export function localSwarm(): LocalSwarm {
           // never created
         }
       }
-      if (initialised) dockerCli(['swarm', 'leave', '--force']);
+      if (ours) dockerCli(['swarm', 'leave', '--force']);
     },
   };
 }
