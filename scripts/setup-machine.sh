@@ -108,10 +108,4 @@ fi
 # The Docker 29 engine with the containerd image store, on a socket of its own.
 bash scripts/start-docker29.sh
 
-# What a test run that was killed before its clean-up left running: the tests' registries and their
-# TLS fronts (all named by their /tmp/bpn-registry-* folder) and the tests' Watchtowers. They hold
-# ports the next run needs (127.0.0.N:80 and :443, which the host stack's 0.0.0.0:443 meets).
-pkill -f '/tmp/bpn-registry-' || true
-pkill -f '/\.tmp/tools/bin/watchtower' || true
-
 echo "setup: dockerd $(docker version --format '{{.Server.Version}}'), $(docker-registry --version 2>/dev/null | head -1)"

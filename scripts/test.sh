@@ -11,6 +11,13 @@ cd "$(dirname "$0")/.."
 bash scripts/setup-machine.sh
 npm ci --no-audit --no-fund
 
+# What a test run that was killed before its clean-up left running: the tests' registries and their
+# TLS fronts (all named by their /tmp/bpn-registry-* folder) and the tests' Watchtowers. They hold
+# ports this run needs (127.0.0.N:80 and :443, which the host stack's 0.0.0.0:443 meets). Here and
+# not in setup-machine.sh, which `npm run local` also runs, perhaps beside a test run.
+pkill -f '/tmp/bpn-registry-' || true
+pkill -f '/\.tmp/tools/bin/watchtower' || true
+
 echo "== lint, format, type-check"
 npm run lint
 npm run typecheck

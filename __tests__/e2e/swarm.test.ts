@@ -44,9 +44,9 @@ beforeAll(async () => {
     `${base('swarm-test-marker')}ARG VERSION=1\nRUN echo "$VERSION" > /version\nCMD ["/bin/sleep", "600"]\n`,
     own,
   );
-  // It crashes a second after it starts, as an app that fails on its configuration does. One
-  // that exits at once can have failed before Swarm starts watching it (seen on a busy Docker
-  // 29): Swarm then takes it for updated and moves on to the next replica.
+  // It crashes a second after it starts, as an app that fails on its configuration does. With
+  // one that exited at once, a busy Docker 29 put it on both replicas before Swarm acted on the
+  // first crash.
   crashing = makeContext(
     `${base('swarm-test-marker')}CMD ["/bin/sh", "-c", "sleep 1; exit 3"]\n`,
     own,
