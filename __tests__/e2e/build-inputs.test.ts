@@ -8,7 +8,7 @@ import type * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { annotations, errorAnnotations, runAction } from '../helpers/action.js';
+import { annotations, errorAnnotations, runAction, RUNNER_GRACE_MS } from '../helpers/action.js';
 import { BUILDER, CONTAINERD_STORE, STANDALONE } from '../helpers/builders.js';
 import {
   BUSYBOX_BASE,
@@ -202,7 +202,10 @@ RUN --mount=type=secret,id=npm_token,required=true --mount=type=secret,id=from_f
     });
     fs.rmSync(context, { recursive: true, force: true });
     expect(run.exitCode).not.toBe(0);
-    expect(run.durationMs).toBeLessThan(9000);
+    // It stopped the build rather than waiting out the RUN step's 10 s: timed from the signal, as
+    // the runner times it (how long the build took to get there depends on the machine's load).
+    expect(run.interruptedAfterMs).toBeDefined();
+    expect(run.durationMs - run.interruptedAfterMs!).toBeLessThan(RUNNER_GRACE_MS);
     expect(run.leftovers).toEqual([]);
   });
 

@@ -34,6 +34,9 @@ export const GITHUB_CONTEXT = {
   GITHUB_SERVER_URL: 'https://github.com',
 };
 
+/** The runner sends SIGTERM 7.5 s after SIGINT, and kills the process tree 2.5 s later. */
+export const RUNNER_GRACE_MS = 7500;
+
 export interface ActionRun {
   exitCode: number;
   stdout: string;
@@ -41,6 +44,8 @@ export interface ActionRun {
   outputs: Record<string, string>;
   summary: string;
   durationMs: number;
+  /** When the main step ended: performance.now(), the clock the test servers stamp requests with. */
+  endedAt: number;
   /** Every text the run produced for people: the log, outputs file and summary. */
   everything: string;
   /** Files the run left in RUNNER_TEMP (it should leave none): after the post step, if it ran. */
@@ -134,7 +139,8 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   };
   const start = performance.now();
   const main = await runNode(options, env);
-  const durationMs = performance.now() - start;
+  const endedAt = performance.now();
+  const durationMs = endedAt - start;
   const outputText = fs.readFileSync(outputFile, 'utf8');
   const summary = fs.readFileSync(summaryFile, 'utf8');
   const state = parseOutputFile(fs.readFileSync(stateFile, 'utf8'));
@@ -168,6 +174,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     outputs: parseOutputFile(outputText),
     summary,
     durationMs,
+    endedAt,
     everything: [stdout, stderr, outputText, summary, post?.stdout ?? '', post?.stderr ?? ''].join(
       '\n',
     ),

@@ -53,6 +53,8 @@ export interface SendGridServer extends TestServer {
   received: ReceivedMail[];
   /** Every request, including those answered by a fault. */
   requestCount(): number;
+  /** When the first request came: performance.now(), the clock of runAction's endedAt. */
+  firstRequestAt(): number | undefined;
   /** Faults played, in order, before the normal contract applies again. */
   queue(...faults: Fault[]): void;
   /** A fault played for every request. */
@@ -169,9 +171,9 @@ export async function startSendGrid(apiKey: string): Promise<SendGridServer> {
   const received: ReceivedMail[] = [];
   const queued: Fault[] = [];
   let permanent: Fault | undefined;
-  let requests = 0;
+  const arrivals: number[] = [];
   const server = await listen(async (request, response) => {
-    requests++;
+    arrivals.push(performance.now());
     const text = await readBody(request);
     const fault = queued.shift() ?? permanent;
     if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
@@ -207,7 +209,8 @@ export async function startSendGrid(apiKey: string): Promise<SendGridServer> {
     url: server.url,
     stop: server.stop,
     received,
-    requestCount: () => requests,
+    requestCount: () => arrivals.length,
+    firstRequestAt: () => arrivals[0],
     queue: (...faults) => queued.push(...faults),
     always: (fault) => {
       permanent = fault;

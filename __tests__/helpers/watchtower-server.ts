@@ -32,6 +32,8 @@ export interface WatchtowerServer extends TestServer {
   server: import('node:http').Server;
   calls: UpdateCall[];
   requestCount(): number;
+  /** When the first request came: performance.now(), the clock of runAction's endedAt. */
+  firstRequestAt(): number | undefined;
   queue(...faults: Fault[]): void;
 }
 
@@ -48,9 +50,9 @@ export interface WatchtowerOptions {
 export async function startWatchtower(options: WatchtowerOptions): Promise<WatchtowerServer> {
   const calls: UpdateCall[] = [];
   const queued: Fault[] = [];
-  let requests = 0;
+  const arrivals: number[] = [];
   const server = await listen(async (request, response) => {
-    requests++;
+    arrivals.push(performance.now());
     await readBody(request);
     if (playFault(queued.shift(), request, response)) return;
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -80,7 +82,8 @@ export async function startWatchtower(options: WatchtowerOptions): Promise<Watch
     server: server.server,
     stop: server.stop,
     calls,
-    requestCount: () => requests,
+    requestCount: () => arrivals.length,
+    firstRequestAt: () => arrivals[0],
     queue: (...faults) => queued.push(...faults),
   };
 }

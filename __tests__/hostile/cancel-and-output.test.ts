@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { annotations, runAction, type ActionRun } from '../helpers/action.js';
+import { annotations, runAction, RUNNER_GRACE_MS, type ActionRun } from '../helpers/action.js';
 import { BUILDER, tempDockerConfig } from '../helpers/builders.js';
 import { BUSYBOX_BASE, makeContext, uniqueName } from '../helpers/context.js';
 import { type Registry, startRegistry } from '../helpers/registry.js';
@@ -18,8 +18,6 @@ import { STEP_CASES } from './step-cases.js';
 const USER = 'ci-bot';
 /** What `docker login` writes for the step's login: base64 of user:password. */
 const AUTH = Buffer.from(`${USER}:${PLANTED.password}`).toString('base64');
-/** The runner sends SIGTERM 7.5 s after SIGINT, and kills the process tree 2.5 s later. */
-const RUNNER_GRACE_MS = 7500;
 
 let registry: Registry;
 /** The user's own Docker config: builders, and a login to another registry, kept byte for byte. */

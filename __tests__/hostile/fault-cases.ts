@@ -19,6 +19,11 @@ interface FaultExpectation {
   watchtowerRequests: number;
   /** The email's subject, when one was accepted. */
   subject?: RegExp;
+  /**
+   * The bound on the time, from the faulted stage's first request (email, deploy) to the step's
+   * end; from the step's start for login, build and push, and where the stage's server never got
+   * a request. The build before email and deploy takes what the machine's load makes it take.
+   */
   maxSeconds: number;
 }
 
