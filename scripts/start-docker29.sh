@@ -49,7 +49,7 @@ stop_pid "$run/containerd.pid"
 if [ "$fresh" = true ]; then
   # Containers outlive their containerd in their shims; their mounts must go before their files.
   pkill -9 -f "containerd-shim-runc-v2 .*-address $run/containerd.sock" || true
-  findmnt -rn -o TARGET | grep -E "^($state|$run)/" | sort -r | xargs -r umount -l
+  findmnt -rn -o TARGET | { grep -E "^($state|$run)/" || true; } | sort -r | xargs -r umount -l
   rm -rf "$state/docker" "$state/containerd" "$state"/*.log
 fi
 
