@@ -44,6 +44,13 @@ stop_pid() {
   kill -9 "$pid" 2>/dev/null || true
 }
 had_docker0=$(ip link show docker0 2>/dev/null || true)
+# A starting dockerd 29 removes every iptables chain it knows by name (moby's removeIPChains), among
+# them 20.10's DOCKER-ISOLATION-STAGE-1 and -2, without which 20.10 can create no network ("Chain
+# 'DOCKER-ISOLATION-STAGE-1' does not exist": the host stack's `compose up`). Kept, and put back.
+isolation_rules() {
+  iptables -S DOCKER-ISOLATION-STAGE-1 2>/dev/null && iptables -S DOCKER-ISOLATION-STAGE-2 2>/dev/null
+}
+isolation=$(isolation_rules || true)
 stop_pid "$run/dockerd.pid"
 stop_pid "$run/containerd.pid"
 if [ "$fresh" = true ]; then
@@ -96,6 +103,21 @@ if ! DOCKER_HOST=$sock docker info >/dev/null 2>&1; then
   echo "setup: Docker $want did not start; see $state/dockerd.log and $state/containerd.log" >&2
   tail -20 "$state/dockerd.log" >&2
   exit 1
+fi
+if [ -n "$isolation" ] &&
+  { [ "$(isolation_rules || true)" != "$isolation" ] || ! iptables -C FORWARD -j DOCKER-ISOLATION-STAGE-1 2>/dev/null; }; then
+  # What is left of them goes (stage 1 may survive, emptied: FORWARD still jumped to it), then
+  # the chains (stage 1's rules jump to stage 2), their rules, and 20.10's jump to them at the top
+  # of FORWARD, under the jump to DOCKER-USER, as 20.10 puts them.
+  while iptables -D FORWARD -j DOCKER-ISOLATION-STAGE-1 2>/dev/null; do :; done
+  for chain in DOCKER-ISOLATION-STAGE-1 DOCKER-ISOLATION-STAGE-2; do
+    if iptables -F "$chain" 2>/dev/null; then iptables -X "$chain"; fi
+  done
+  for pass in -N -A; do
+    grep -- "^$pass " <<<"$isolation" | while read -ra rule; do iptables "${rule[@]}"; done
+  done
+  iptables -I FORWARD -j DOCKER-ISOLATION-STAGE-1
+  if iptables -D FORWARD -j DOCKER-USER 2>/dev/null; then iptables -I FORWARD -j DOCKER-USER; fi
 fi
 if [ -n "$had_docker0" ] && ! ip link show docker0 >/dev/null 2>&1; then
   echo "setup: starting Docker $want removed docker0, dockerd 20.10's bridge" >&2
