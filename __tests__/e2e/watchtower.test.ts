@@ -29,7 +29,17 @@ import { until } from '../helpers/wait.js';
 const TOKEN = PLANTED.watchtowerToken;
 /** A commit some hours old, so a rebuild pushes the same digest (provenance records the time). */
 const COMMIT = { head_commit: { message: 'release', timestamp: '2026-11-01T10:00:00Z' } };
+/** A commit made now: buildx stamps its time on the image, so the image is a new one. */
+const commitOfNow = () => ({
+  head_commit: { message: 'hotfix', timestamp: new Date().toISOString() },
+});
 const REPRODUCIBLE: Record<string, string> = BUILDER.buildx ? { provenance: 'false' } : {};
+/**
+ * Whether a build on this engine removes the image it replaces under a tag, even while a container
+ * runs it: the buildx docker driver's does on the containerd store (moby/moby#48907, its fix
+ * reverted in #50105). The fork cannot recreate a container whose image is gone, and skips it.
+ */
+const BUILD_DROPS_REPLACED_IMAGE = CONTAINERD_STORE && BUILDER.buildx && !REMOTE_BUILDKIT;
 /** How long the slow containers take to stop: `sleep` as PID 1 ignores SIGTERM. */
 const SLOW_STOP = '8s';
 /** For the lock: longer than the action takes to build again before it asks. */
@@ -101,11 +111,19 @@ async function runningVersion1(
   labels: Record<string, string> = {},
   command: string[] = [],
   host = ENGINE_SOCKET,
+  { keepVersion1 = true, unique = false } = {},
 ): Promise<{ tag: string; repo: string; container: string }> {
   const repo = uniqueName('wt');
   const tag = `${registry.host}/${repo}:live`;
-  const pushed = await ship(tag, 1);
+  // Reproducible, every test's version 1 is one image, unless built afresh with a commit of now.
+  const pushed = unique
+    ? await ship(tag, 1, { 'no-cache': 'true' }, commitOfNow())
+    : await ship(tag, 1);
   expect(pushed.exitCode, pushed.stdout).toBe(0);
+  // A deploy host keeps the image it runs when a pull replaces it; here the runner's builds land
+  // on the host's engine too, so version 1 gets a second name where a build would remove it.
+  if (keepVersion1 && BUILD_DROPS_REPLACED_IMAGE && host === ENGINE_SOCKET)
+    dockerOn(host, ['tag', tag, `${registry.host}/${repo}:kept`]);
   const container = uniqueName('app');
   containers.push({ name: container, host });
   const labelFlags = Object.entries({
@@ -150,7 +168,9 @@ suite('the maintained fork (nicholas-fedor/watchtower)', () => {
     expect(leakedSecrets(run)).toEqual([]);
     const served = await registry.manifestDigest(repo, 'live');
     expect(run.outputs.digest).toBe(served);
-    expect(run.outputs['deploy-status']).toBe('deployed');
+    expect(run.outputs['deploy-status'], `${run.outputs['deploy-result']}\n${fork.log()}`).toBe(
+      'deployed',
+    );
     expect(hostResult(run)).toMatchObject({
       status: 'updated',
       httpStatus: 200,
@@ -209,6 +229,27 @@ suite('the maintained fork (nicholas-fedor/watchtower)', () => {
     expect(fork.log()).toMatch(new RegExp(`Found new image.*container=${container}`));
   });
 
+  // Only where a build removes the image it replaces (Docker 29, buildx docker driver).
+  if (BUILD_DROPS_REPLACED_IMAGE)
+    it('a build on the host itself removed the running image: the fork skips the container; deferred, and the warning says why', async () => {
+      // Its own version 1: no other test's second name keeps that image.
+      const { tag, container } = await runningVersion1({}, [], ENGINE_SOCKET, {
+        keepVersion1: false,
+        unique: true,
+      });
+      const run = await ship(tag, 2, { 'watchtower-url': fork.url });
+      expect(run.exitCode, run.stdout).toBe(0);
+      expect(hostResult(run), fork.log()).toMatchObject({
+        status: 'deferred',
+        counts: { scanned: 0, updated: 0, skipped: 1 },
+      });
+      expect(fork.log()).toMatch(/Failed to retrieve image info/);
+      expect(annotations(run, 'warning')[0]).toMatch(
+        /a container whose own image is gone from the host \(on Docker 29's containerd store, a buildx build on that host replaced it: moby\/moby#48907\)/,
+      );
+      expect(versionIn(container)).toBe('1');
+    });
+
   it('an image cooldown: deferred, a warning, not a failure; the container waits', async () => {
     // A host that is not the runner (the other test engine), which has to pull the image.
     const away = await watchtower({ flavour: 'fork', dockerHost: OTHER_ENGINE_SOCKET });
@@ -218,10 +259,14 @@ suite('the maintained fork (nicholas-fedor/watchtower)', () => {
       OTHER_ENGINE_SOCKET,
     );
     // A commit made now: the image's creation time (buildx stamps the commit's) is seconds old.
-    const now = { head_commit: { message: 'hotfix', timestamp: new Date().toISOString() } };
     // Built afresh: a cached build is the image of an earlier run, as old as that run (seen
     // here: the fork then rightly let it through).
-    const run = await ship(tag, 2, { 'watchtower-url': away.url, 'no-cache': 'true' }, now);
+    const run = await ship(
+      tag,
+      2,
+      { 'watchtower-url': away.url, 'no-cache': 'true' },
+      commitOfNow(),
+    );
     expect(run.exitCode, run.stdout).toBe(0);
     expect(hostResult(run), away.log()).toMatchObject({
       status: 'deferred',
