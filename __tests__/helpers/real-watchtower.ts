@@ -61,6 +61,19 @@ export interface WatchtowerOptions {
  * but what `env` gives. containrrr's listens on :8080 and nowhere else, so only one runs at a time.
  */
 export async function startRealWatchtower(options: WatchtowerOptions): Promise<RealWatchtower> {
+  // At start it inspects the engine's containers (looking for other Watchtowers); one that a test
+  // running beside removes between its list and its inspect ends it ("No such container", seen
+  // with containrrr's in a full run). Started again, as a restart policy would.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (error) {
+      if (attempt === 3 || !/No such container/.test(String(error))) throw error;
+    }
+  }
+}
+
+async function startOnce(options: WatchtowerOptions): Promise<RealWatchtower> {
   const { flavour } = options;
   const port = flavour === 'fork' ? await freePort() : 8080;
   const config = fs.mkdtempSync(path.join(os.tmpdir(), 'bpn-watchtower-'));
