@@ -13,7 +13,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 fresh=false
-[ "${1:-}" = --fresh ] && fresh=true
+case "${1:-}" in
+  --fresh) fresh=true ;;
+  '') ;;
+  *) echo "usage: $0 [--fresh]" >&2; exit 2 ;;
+esac
 bin=$PWD/.tmp/tools/docker29/bin
 run=/run/build-push-notify/docker29
 state=/var/lib/build-push-notify/docker29
@@ -46,16 +50,40 @@ stop_pid() {
 had_docker0=$(ip link show docker0 2>/dev/null || true)
 # A starting dockerd 29 removes every iptables chain it knows by name (moby's removeIPChains), among
 # them 20.10's DOCKER-ISOLATION-STAGE-1 and -2, without which 20.10 can create no network ("Chain
-# 'DOCKER-ISOLATION-STAGE-1' does not exist": the host stack's `compose up`). Kept, and put back.
+# 'DOCKER-ISOLATION-STAGE-1' does not exist": the host stack's `compose up`). Saved here (both or
+# none), and put back once dockerd 29 has started, or failed to.
 isolation_rules() {
   iptables -S DOCKER-ISOLATION-STAGE-1 2>/dev/null && iptables -S DOCKER-ISOLATION-STAGE-2 2>/dev/null
 }
-isolation=$(isolation_rules || true)
+isolation=$(isolation_rules) || isolation=
+restore_isolation() {
+  [ -n "$isolation" ] || return 0
+  [ "$(isolation_rules)" = "$isolation" ] &&
+    iptables -C FORWARD -j DOCKER-ISOLATION-STAGE-1 2>/dev/null && return 0
+  # What is left of them goes first: dockerd 29 empties stage 1 but cannot remove it while
+  # FORWARD still jumps to it.
+  while iptables -D FORWARD -j DOCKER-ISOLATION-STAGE-1 2>/dev/null; do :; done
+  local chain rule
+  for chain in DOCKER-ISOLATION-STAGE-1 DOCKER-ISOLATION-STAGE-2; do
+    if iptables -F "$chain" 2>/dev/null; then iptables -X "$chain"; fi
+  done
+  # Both chains before any rule (stage 1's rules jump to stage 2); then FORWARD's jump to stage
+  # 1 at the top, under the jump to DOCKER-USER, where 20.10 puts them.
+  while read -ra rule; do
+    iptables "${rule[@]}"
+  done < <(grep -- '^-N ' <<<"$isolation"; grep -- '^-A ' <<<"$isolation")
+  iptables -I FORWARD -j DOCKER-ISOLATION-STAGE-1
+  if iptables -D FORWARD -j DOCKER-USER 2>/dev/null; then iptables -I FORWARD -j DOCKER-USER; fi
+}
 stop_pid "$run/dockerd.pid"
 stop_pid "$run/containerd.pid"
 if [ "$fresh" = true ]; then
-  # Containers outlive their containerd in their shims; their mounts must go before their files.
-  pkill -9 -f "containerd-shim-runc-v2 .*-address $run/containerd.sock" || true
+  # Containers outlive their containerd in their shims (dockerd stops them, unless it had to be
+  # killed): each shim's container goes with it, and their mounts before their files.
+  for shim in $(pgrep -f "containerd-shim-runc-v2 .*-address $run/containerd.sock" || true); do
+    pkill -9 -P "$shim" || true
+    kill -9 "$shim" 2>/dev/null || true
+  done
   findmnt -rn -o TARGET | { grep -E "^($state|$run)/" || true; } | sort -r | xargs -r umount -l
   rm -rf "$state/docker" "$state/containerd" "$state"/*.log
 fi
@@ -99,25 +127,11 @@ for _ in $(seq 1 60); do
   DOCKER_HOST=$sock docker info >/dev/null 2>&1 && break
   sleep 0.5
 done
+restore_isolation
 if ! DOCKER_HOST=$sock docker info >/dev/null 2>&1; then
   echo "setup: Docker $want did not start; see $state/dockerd.log and $state/containerd.log" >&2
   tail -20 "$state/dockerd.log" >&2
   exit 1
-fi
-if [ -n "$isolation" ] &&
-  { [ "$(isolation_rules || true)" != "$isolation" ] || ! iptables -C FORWARD -j DOCKER-ISOLATION-STAGE-1 2>/dev/null; }; then
-  # What is left of them goes (stage 1 may survive, emptied: FORWARD still jumped to it), then
-  # the chains (stage 1's rules jump to stage 2), their rules, and 20.10's jump to them at the top
-  # of FORWARD, under the jump to DOCKER-USER, as 20.10 puts them.
-  while iptables -D FORWARD -j DOCKER-ISOLATION-STAGE-1 2>/dev/null; do :; done
-  for chain in DOCKER-ISOLATION-STAGE-1 DOCKER-ISOLATION-STAGE-2; do
-    if iptables -F "$chain" 2>/dev/null; then iptables -X "$chain"; fi
-  done
-  for pass in -N -A; do
-    grep -- "^$pass " <<<"$isolation" | while read -ra rule; do iptables "${rule[@]}"; done
-  done
-  iptables -I FORWARD -j DOCKER-ISOLATION-STAGE-1
-  if iptables -D FORWARD -j DOCKER-USER 2>/dev/null; then iptables -I FORWARD -j DOCKER-USER; fi
 fi
 if [ -n "$had_docker0" ] && ! ip link show docker0 >/dev/null 2>&1; then
   echo "setup: starting Docker $want removed docker0, dockerd 20.10's bridge" >&2

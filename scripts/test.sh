@@ -19,8 +19,9 @@ pkill -f '/tmp/bpn-registry-' || true
 pkill -f '/\.tmp/tools/bin/watchtower' || true
 # The Docker 29 engine is the tests' own: each run starts it empty (see start-docker29.sh).
 bash scripts/start-docker29.sh --fresh
-# On the machine's dockerd, which may be someone's own: only the images earlier runs tagged for
-# the tests' registries (on 127.0.0.N, gone with their run), then the untagged ones left.
+# On the machine's dockerd, which may be someone's own: of the tagged images, only those earlier
+# runs tagged for the tests' registries (on 127.0.0.N, gone with their run); then every untagged
+# (dangling) image, which is what rebuilds leave.
 docker images --format '{{.Repository}}:{{.Tag}}' | grep -E '^127\.0\.0\.[0-9]+(:[0-9]+)?/' |
   grep -v ':<none>$' | xargs -r docker rmi >/dev/null 2>&1 || true
 docker image prune --force >/dev/null
