@@ -20,9 +20,11 @@ interface FaultExpectation {
   /** The email's subject, when one was accepted. */
   subject?: RegExp;
   /**
-   * The bound on the time, from the faulted stage's first request (email, deploy) to the step's
-   * end; from the step's start for login, build and push, and where the stage's server never got
-   * a request. The build before email and deploy takes what the machine's load makes it take.
+   * The bound on the time, about twice what the stage should take: from the first request to the
+   * faulted stage's server (SendGrid, Watchtower) to the step's end, or, where SendGrid gets none,
+   * from the deploy's, which comes just before the email. From the step's start for login, build
+   * and push, and where Watchtower gets none. The build before email and deploy takes what the
+   * machine's load makes it take, so it stays out of these bounds.
    */
   maxSeconds: number;
 }
@@ -189,7 +191,7 @@ export const FAULT_CASES: FaultCase[] = [
       deploy: 'deployed',
       sendgridRequests: 1,
       watchtowerRequests: 1,
-      maxSeconds: 20,
+      maxSeconds: 5,
     },
   },
   {
@@ -207,7 +209,7 @@ export const FAULT_CASES: FaultCase[] = [
       deploy: 'deployed',
       sendgridRequests: 1,
       watchtowerRequests: 1,
-      maxSeconds: 20,
+      maxSeconds: 5,
     },
   },
   {
@@ -224,7 +226,7 @@ export const FAULT_CASES: FaultCase[] = [
       deploy: 'deployed',
       sendgridRequests: 1,
       watchtowerRequests: 1,
-      maxSeconds: 20,
+      maxSeconds: 5,
     },
   },
   {
@@ -241,7 +243,7 @@ export const FAULT_CASES: FaultCase[] = [
       deploy: 'deployed',
       sendgridRequests: 1,
       watchtowerRequests: 1,
-      maxSeconds: 20,
+      maxSeconds: 5,
     },
   },
   {
@@ -267,7 +269,7 @@ export const FAULT_CASES: FaultCase[] = [
       sendgridRequests: 2,
       watchtowerRequests: 1,
       subject: /^✅ pushed and deployed/,
-      maxSeconds: 20,
+      maxSeconds: 5,
     },
   },
   {
@@ -283,7 +285,7 @@ export const FAULT_CASES: FaultCase[] = [
       sendgridRequests: 2,
       watchtowerRequests: 1,
       subject: /^✅ pushed and deployed/,
-      maxSeconds: 20,
+      maxSeconds: 5,
     },
   },
   {
@@ -300,7 +302,7 @@ export const FAULT_CASES: FaultCase[] = [
       deploy: 'deployed',
       sendgridRequests: 4,
       watchtowerRequests: 1,
-      maxSeconds: 30,
+      maxSeconds: 15,
     },
   },
   {
@@ -317,7 +319,7 @@ export const FAULT_CASES: FaultCase[] = [
       deploy: 'deployed',
       sendgridRequests: 4,
       watchtowerRequests: 1,
-      maxSeconds: 30,
+      maxSeconds: 15,
     },
   },
   {
@@ -337,7 +339,7 @@ export const FAULT_CASES: FaultCase[] = [
       deploy: 'deployed',
       sendgridRequests: 1,
       watchtowerRequests: 1,
-      maxSeconds: 20,
+      maxSeconds: 5,
     },
   },
   {
@@ -355,7 +357,7 @@ export const FAULT_CASES: FaultCase[] = [
       deploy: 'deployed',
       sendgridRequests: 1,
       watchtowerRequests: 1,
-      maxSeconds: 20,
+      maxSeconds: 5,
     },
   },
   {
@@ -373,7 +375,7 @@ export const FAULT_CASES: FaultCase[] = [
       deploy: 'deployed',
       sendgridRequests: 0,
       watchtowerRequests: 1,
-      maxSeconds: 30,
+      maxSeconds: 15,
     },
   },
   {
@@ -395,7 +397,7 @@ export const FAULT_CASES: FaultCase[] = [
       deploy: 'deployed',
       sendgridRequests: 2,
       watchtowerRequests: 1,
-      maxSeconds: 20,
+      maxSeconds: 5,
     },
   },
   {
@@ -413,7 +415,7 @@ export const FAULT_CASES: FaultCase[] = [
       sendgridRequests: 1,
       watchtowerRequests: 1,
       subject: /^❌ deploy failed/,
-      maxSeconds: 20,
+      maxSeconds: 5,
     },
   },
   {
@@ -431,7 +433,7 @@ export const FAULT_CASES: FaultCase[] = [
       sendgridRequests: 1,
       watchtowerRequests: 1,
       subject: /^❌ deploy failed/,
-      maxSeconds: 20,
+      maxSeconds: 5,
     },
   },
   {
@@ -448,7 +450,7 @@ export const FAULT_CASES: FaultCase[] = [
       sendgridRequests: 1,
       watchtowerRequests: 2,
       subject: /^✅ pushed and deployed/,
-      maxSeconds: 20,
+      maxSeconds: 5,
     },
   },
   {
@@ -466,7 +468,7 @@ export const FAULT_CASES: FaultCase[] = [
       sendgridRequests: 1,
       watchtowerRequests: 1,
       subject: /^❌ deploy failed/,
-      maxSeconds: 20,
+      maxSeconds: 5,
     },
   },
   {
@@ -486,7 +488,7 @@ export const FAULT_CASES: FaultCase[] = [
       sendgridRequests: 1,
       watchtowerRequests: 1,
       subject: /^✅ pushed, deploy unconfirmed/,
-      maxSeconds: 20,
+      maxSeconds: 10,
     },
   },
   {
@@ -530,7 +532,7 @@ export const FAULT_CASES: FaultCase[] = [
       sendgridRequests: 1,
       watchtowerRequests: 1,
       subject: /^❌ deploy failed/,
-      maxSeconds: 20,
+      maxSeconds: 5,
     },
   },
   {
@@ -559,7 +561,7 @@ export const FAULT_CASES: FaultCase[] = [
       sendgridRequests: 1,
       watchtowerRequests: 1,
       subject: /^❌ deploy failed/,
-      maxSeconds: 20,
+      maxSeconds: 5,
     },
   },
   {
@@ -585,7 +587,7 @@ export const FAULT_CASES: FaultCase[] = [
       sendgridRequests: 1,
       watchtowerRequests: 1,
       subject: /^❌ deploy failed/,
-      maxSeconds: 20,
+      maxSeconds: 5,
     },
   },
   {
@@ -603,7 +605,7 @@ export const FAULT_CASES: FaultCase[] = [
       sendgridRequests: 1,
       watchtowerRequests: 1,
       subject: /^✅ pushed, deploy unconfirmed/,
-      maxSeconds: 20,
+      maxSeconds: 5,
     },
   },
   {
@@ -623,7 +625,7 @@ export const FAULT_CASES: FaultCase[] = [
       sendgridRequests: 1,
       watchtowerRequests: 1,
       subject: /^❌ deploy failed/,
-      maxSeconds: 20,
+      maxSeconds: 5,
     },
   },
 ];
