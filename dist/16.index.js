@@ -584,10 +584,10 @@ function interpretResponse(httpStatus, body, timing) {
     // fork answers all zero, as for a host that runs none of the images.
     if (cut && counts.scanned + counts.skipped === 0)
         return verdict('failed', `${tally}: the host's ${seconds(timing.limitMs)} (watchtower-timeout) ran out before it had scanned anything: it waited that long for another update, or for a pull; Watchtower's log says which`, counts);
-    // Skipped is outside `scanned`, and a cooldown is told apart from a failed pull, or a container
-    // the fork cannot recreate without its old image (errNoImageInfo), only in the log.
+    // Skipped is outside `scanned`, and a cooldown is told apart from a failed pull, or from a
+    // container the fork cannot recreate because its image is gone, only in Watchtower's log.
     if (counts.skipped > 0)
-        return verdict('deferred', `${tally}: the host skipped ${counts.skipped} for now; a cooldown (WATCHTOWER_COOLDOWN_DELAY, or the container's cooldown-delay label) defers an image this new until it is old enough, a new image the host cannot check or pull (its registry login) is skipped the same way, and so is a container whose own image is gone from the host (on Docker 29's containerd store, a buildx build on that host replaced it: moby/moby#48907): Watchtower's log says which`, counts);
+        return verdict('deferred', `${tally}: the host skipped ${counts.skipped} for now; a cooldown (WATCHTOWER_COOLDOWN_DELAY, or the container's cooldown-delay label) defers an image this new until it is old enough, a new image the host cannot check or pull (its registry login) is skipped the same way, and so is a container whose own image is gone from the host (for one, on the containerd image store a buildx build on that host removes the image it replaces: moby/moby#48907): Watchtower's log says which`, counts);
     if (counts.updated > 0)
         return verdict('updated', tally, counts);
     if (counts.scanned === 0)

@@ -68,7 +68,8 @@ export async function startRealWatchtower(options: WatchtowerOptions): Promise<R
     try {
       return await startOnce(options);
     } catch (error) {
-      if (attempt === 3 || !/No such container/.test(String(error))) throw error;
+      if (attempt === 3 || !/exited with \S+ at start:[\s\S]*No such container/.test(String(error)))
+        throw error;
     }
   }
 }
