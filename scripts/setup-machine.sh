@@ -36,9 +36,15 @@ if [ "${#need[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
-# A dockerd whose bridge docker0 is gone starts no container on it: restarted, which makes it again.
-if docker info >/dev/null 2>&1 && ! ip link show docker0 >/dev/null 2>&1 && [ -f /var/run/docker.pid ]; then
-  echo "setup: dockerd's bridge docker0 is gone; restarting dockerd"
+# stranded PID: the process runs in, or from, a folder since removed (a clone of this repository
+# it was started from): git, which BuildKit runs for a Git context there, then fails at once.
+stranded() { readlink "/proc/$1/cwd" "/proc/$1/exe" 2>/dev/null | grep -q ' (deleted)$'; }
+
+# A dockerd whose bridge docker0 is gone starts no container on it: restarted, which makes it
+# again; so is a stranded one.
+if docker info >/dev/null 2>&1 && [ -f /var/run/docker.pid ] &&
+  { ! ip link show docker0 >/dev/null 2>&1 || stranded "$(cat /var/run/docker.pid)"; }; then
+  echo "setup: dockerd's bridge docker0 is gone, or its folder; restarting dockerd"
   pid=$(cat /var/run/docker.pid)
   kill "$pid" 2>/dev/null || true
   for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
@@ -46,7 +52,8 @@ fi
 if ! docker info >/dev/null 2>&1; then
   echo "setup: starting dockerd"
   log="${TMPDIR:-/tmp}/build-push-notify-dockerd.log"
-  nohup dockerd >"$log" 2>&1 &
+  # In /, as daemons run: not in a clone that may be removed while it runs.
+  (cd / && exec nohup dockerd >"$log" 2>&1 </dev/null) &
   for _ in $(seq 1 60); do
     docker info >/dev/null 2>&1 && break
     sleep 0.5
@@ -63,8 +70,8 @@ bash scripts/tools.sh
 # network, as that builder's `network=host` does, so they reach the registries on 127.0.0.1.
 # A container builder of that name (CI's, from docker/setup-buildx-action) is kept as it is; a
 # remote one elsewhere (an older set-up's BuildKit) is replaced.
-buildkitd=.tmp/tools/bin/buildkitd
-buildctl=.tmp/tools/bin/buildctl
+buildkitd=$PWD/.tmp/tools/bin/buildkitd
+buildctl=$PWD/.tmp/tools/bin/buildctl
 state=/var/lib/build-push-notify/buildkit
 sock=unix:///run/build-push-notify/buildkitd.sock
 standalone=$(docker buildx inspect standalone 2>/dev/null || true)
@@ -79,6 +86,9 @@ elif [ "$(id -u)" -ne 0 ]; then
 else
   want=$("$buildkitd" --version | awk '{print $3}')
   running=$("$buildctl" --addr "$sock" --timeout 5 debug info 2>/dev/null | awk '/^BuildKit:/{print $3}' || true)
+  if [ -f "$state/buildkitd.pid" ] && stranded "$(cat "$state/buildkitd.pid")"; then
+    running="$running (its folder removed)"
+  fi
   if [ "$running" != "$want" ]; then
     if [ -n "$running" ] && [ -f "$state/buildkitd.pid" ]; then
       echo "setup: stopping buildkitd $running"
@@ -90,7 +100,8 @@ else
     printf '%s\n' "root = \"$state\"" '[grpc]' "  address = [\"$sock\"]" \
       '[worker.oci]' '  enabled = true' '  binary = "runc"' '  networkMode = "host"' \
       '[worker.containerd]' '  enabled = false # never dockerd'"'"'s containerd' >"$state/buildkitd.toml"
-    setsid "$buildkitd" --config "$state/buildkitd.toml" >>"$state/buildkitd.log" 2>&1 </dev/null &
+    # In /, as daemons run: not in a clone that may be removed while it runs.
+    (cd / && exec setsid "$buildkitd" --config "$state/buildkitd.toml" >>"$state/buildkitd.log" 2>&1 </dev/null) &
     echo $! >"$state/buildkitd.pid"
     for _ in $(seq 1 60); do
       "$buildctl" --addr "$sock" --timeout 5 debug workers >/dev/null 2>&1 && break

@@ -19,6 +19,8 @@ case "${1:-}" in
   *) echo "usage: $0 [--fresh]" >&2; exit 2 ;;
 esac
 bin=$PWD/.tmp/tools/docker29/bin
+# Its daemons run in /, as daemons do: not in a clone that may be removed while they run.
+cd /
 run=/run/build-push-notify/docker29
 state=/var/lib/build-push-notify/docker29
 sock=unix:///run/build-push-notify/docker29.sock
@@ -36,7 +38,9 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 want=$("$bin/dockerd" --version | sed -E 's/^Docker version ([^,]+),.*/\1/')
 running=$(DOCKER_HOST=$sock timeout 10 docker version --format '{{.Server.Version}}' 2>/dev/null || true)
-[ "$fresh" = false ] && [ "$running" = "$want" ] && exit 0
+# stranded PID: the process runs from a folder since removed (the clone it was started from).
+stranded() { readlink "/proc/$1/exe" 2>/dev/null | grep -q ' (deleted)$'; }
+[ "$fresh" = false ] && [ "$running" = "$want" ] && ! stranded "$(cat "$run/dockerd.pid" 2>/dev/null)" && exit 0
 
 # stop_pid FILE: ends the process a pid file names, waiting up to 15 s.
 stop_pid() {
